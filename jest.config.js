@@ -1,0 +1,14 @@
+/** One Jest over every workspace, straight from src (no build needed for tests). */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/packages', '<rootDir>/adapters', '<rootDir>/examples', '<rootDir>/test'],
+  testMatch: ['**/?(*.)test.ts'],
+  transform: { '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] },
+  // inversify 8 ships ESM only: let ts-jest turn it into CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!(inversify|@inversifyjs)/)'],
+  moduleNameMapper: {
+    '^@imessenger/(contract|core|contract-tests)$': '<rootDir>/packages/$1/src',
+    '^@imessenger/adapter-(memory)$': '<rootDir>/adapters/$1/src',
+  },
+  modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
+};

@@ -1,0 +1,10 @@
+export { Messenger, type MessengerOptions } from './messenger';
+export { createContainer, createMessenger, resolvePorts, type BackendDefinition, type CreateMessengerOptions } from './container';
+export { MessengerEventEmitter } from './events';
+export { MessengerContact } from './objects/contact';
+export { MessengerContacts } from './objects/contacts';
+export { MessengerGroup } from './objects/group';
+export { MessengerGroups } from './objects/groups';
+export { MessengerService, MessengerServices } from './objects/service';
+export { ConversationWindow, MainWindow } from './objects/window';
+export * as rules from './validation';

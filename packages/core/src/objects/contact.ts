@@ -1,0 +1,86 @@
+import {
+  type ContactRecord, type IMessengerContact, MCONTACTPROPERTY, MISTATUS, MPHONE_TYPE, type PhoneKind, type Phones,
+  type Variant, HR, messengerError,
+} from '@imessenger/contract';
+import type { Runtime } from '../runtime';
+import { keyOf } from '../runtime';
+import { checkEnum } from '../validation';
+
+const PHONE_KIND: Readonly<Record<number, PhoneKind>> = {
+  [MPHONE_TYPE.MPHONE_TYPE_HOME]: 'home',
+  [MPHONE_TYPE.MPHONE_TYPE_WORK]: 'work',
+  [MPHONE_TYPE.MPHONE_TYPE_MOBILE]: 'mobile',
+  [MPHONE_TYPE.MPHONE_TYPE_CUSTOM]: 'custom',
+};
+
+/** The number of one phone type; MPHONE_TYPE_ALL gives the first number set, in enum order. */
+export function phoneOf(phones: Phones, type: number): string | undefined {
+  if (type === MPHONE_TYPE.MPHONE_TYPE_ALL) return Object.values(PHONE_KIND).map((k) => phones[k]).find((n) => n);
+  const kind = PHONE_KIND[type];
+  return kind ? phones[kind] : undefined;
+}
+
+/** A MessengerContact: one object per sign-in name (GetContact and every collection share it). */
+export class MessengerContact implements IMessengerContact {
+  constructor(private readonly rt: Runtime, public record: ContactRecord) {}
+
+  async get_SigninName(): Promise<string> { return this.record.signinName; }
+  async get_FriendlyName(): Promise<string> { return this.record.friendlyName; }
+  async get_Status(): Promise<MISTATUS> { return this.record.status; }
+  async get_CanPage(): Promise<boolean> { return this.record.canPage; }
+  async get_Blocked(): Promise<boolean> { return this.record.blocked; }
+
+  async put_Blocked(vBoolBlock: boolean): Promise<void> {
+    const member = 'IMessengerContact.Blocked';
+    return this.rt.run(member, async () => {
+      if (typeof vBoolBlock !== 'boolean') throw messengerError('E_INVALIDARG', member, 'vBoolBlock must be a boolean.');
+      await this.rt.requireSignedIn(member);
+      // S_FALSE on the page: blocking a blocked contact is a success that changes nothing.
+      if (this.record.blocked === vBoolBlock) return;
+      await this.rt.port('directory', member).setBlocked(this.record.signinName, vBoolBlock);
+      this.record = { ...this.record, blocked: vBoolBlock };
+      this.rt.events.emit('OnContactBlockChange', HR.S_OK, this, vBoolBlock);
+    });
+  }
+
+  async get_IsSelf(): Promise<boolean> {
+    if (!(await this.rt.signedIn())) return false;
+    return keyOf((await this.rt.ports.session.self()).signinName) === keyOf(this.record.signinName);
+  }
+
+  async get_PhoneNumber(PhoneType: MPHONE_TYPE): Promise<string> {
+    const member = 'IMessengerContact.PhoneNumber';
+    return this.rt.run(member, async () => {
+      checkEnum('MPHONE_TYPE', PhoneType, member, 'PhoneType', 'E_FAIL');
+      return phoneOf(this.record.phones, PhoneType) ?? '';
+    });
+  }
+
+  async get_Property(ePropType: MCONTACTPROPERTY): Promise<Variant> {
+    const member = 'IMessengerContact.Property';
+    return this.rt.run(member, async () => {
+      const prop = checkEnum('MCONTACTPROPERTY', ePropType, member, 'ePropType');
+      if (prop === MCONTACTPROPERTY.MCONTACTPROP_INVALID_PROPERTY) throw messengerError('E_INVALIDARG', member, 'ePropType is MCONTACTPROP_INVALID_PROPERTY.');
+      if (prop === MCONTACTPROPERTY.MCONTACTPROP_EMAIL) return this.record.email ?? this.record.signinName;
+      // MCONTACTPROP_GROUPS_PROPERTY: the names of the groups the contact is in.
+      if (!this.rt.ports.groups) return [];
+      const key = keyOf(this.record.signinName);
+      return (await this.rt.ports.groups.list()).filter((g) => g.members.some((m) => keyOf(m) === key)).map((g) => g.name);
+    });
+  }
+
+  async put_Property(ePropType: MCONTACTPROPERTY, _vPropVal: Variant): Promise<void> {
+    const member = 'IMessengerContact.Property';
+    return this.rt.run(member, async () => {
+      checkEnum('MCONTACTPROPERTY', ePropType, member, 'ePropType');
+      throw messengerError('E_INVALIDARG', member, 'Contact properties are read-only through this interface (reserved).');
+    });
+  }
+
+  async get_ServiceID(): Promise<string> { return this.record.serviceId; }
+
+  async get_ServiceName(): Promise<string> {
+    const services = await this.rt.ports.session.services();
+    return services.find((s) => s.id === this.record.serviceId)?.name ?? (await this.rt.primaryService()).name;
+  }
+}

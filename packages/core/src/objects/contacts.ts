@@ -1,0 +1,34 @@
+import { type IMessengerContact, type IMessengerContacts, HR, messengerError } from '@imessenger/contract';
+import type { Runtime } from '../runtime';
+import { Collection } from './collection';
+import { MessengerContact } from './contact';
+
+/** How a contacts collection removes: from the contact list, from a group, or not at all. */
+export type RemoveContact = (contact: MessengerContact, member: string) => Promise<void>;
+
+/** MessengerContacts: the contact list, a group's members or a window's participants. */
+export class MessengerContacts extends Collection<MessengerContact> implements IMessengerContacts {
+  constructor(private readonly rt: Runtime, items: MessengerContact[], private readonly remove: RemoveContact) {
+    super(items, 'IMessengerContacts');
+  }
+
+  async Remove(pMContact: IMessengerContact): Promise<void> {
+    const member = 'IMessengerContacts.Remove';
+    return this.rt.run(member, async () => {
+      if (pMContact === null || pMContact === undefined) throw messengerError('E_POINTER', member, 'pMContact is NULL.');
+      const contact = pMContact as MessengerContact;
+      if (this.indexOf(contact) < 0) throw messengerError('E_FAIL', member, 'The contact is not in this collection.');
+      await this.remove(contact, member);
+      this.drop(contact);
+    });
+  }
+}
+
+/** Removal from the contact list itself (MyContacts.Remove). */
+export function removeFromContactList(rt: Runtime): RemoveContact {
+  return async (contact, member) => {
+    await rt.requireSignedIn(member);
+    await rt.port('directory', member).removeContact(contact.record.signinName);
+    rt.events.emit('OnContactListRemove', HR.S_OK, contact);
+  };
+}

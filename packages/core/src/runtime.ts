@@ -1,0 +1,196 @@
+/**
+ * What every object of one Messenger shares: the backend's ports, the identity maps (one object per
+ * contact, group, service and window), the event emitter, and the state and capability rules.
+ */
+import {
+  type BackendInfo, type BackendPorts, CAPABILITY_HRESULTS, type Capability, type ContactRecord, type GroupRecord,
+  type HResultName, HR, isMessengerError, MessengerError, MISTATUS, messengerError, type RemoteChange,
+  type ServiceRecord, type WindowRecord,
+} from '@imessenger/contract';
+import { MessengerEventEmitter } from './events';
+import { MessengerContact } from './objects/contact';
+import { MessengerGroup } from './objects/group';
+import { MessengerService } from './objects/service';
+import { ConversationWindow } from './objects/window';
+
+export const keyOf = (signinName: string): string => signinName.toLowerCase();
+
+export class Runtime {
+  readonly events: MessengerEventEmitter;
+  private readonly contacts = new Map<string, MessengerContact>();
+  private readonly groups = new Map<string, MessengerGroup>();
+  private readonly services = new Map<string, MessengerService>();
+  private readonly windows = new Map<string, ConversationWindow>();
+  private readonly stopWatching: (() => void) | undefined;
+
+  constructor(readonly ports: BackendPorts, readonly info: BackendInfo, events?: MessengerEventEmitter) {
+    this.events = events ?? new MessengerEventEmitter();
+    this.stopWatching = ports.events?.watch((change) => this.onRemoteChange(change));
+  }
+
+  dispose(): void { this.stopWatching?.(); }
+
+  /**
+   * Runs one member: errors leave as MessengerError naming the member; anything else a backend
+   * throws becomes E_FAIL with the original as its cause (never an unhandled rejection).
+   */
+  async run<T>(member: string, body: () => Promise<T>): Promise<T> {
+    try {
+      return await body();
+    } catch (error) {
+      if (isMessengerError(error)) {
+        return error.member ? Promise.reject(error) : Promise.reject(new MessengerError(error.hresult, { member, detail: error.description, cause: error }));
+      }
+      throw new MessengerError(HR.E_FAIL, { member, detail: `The backend failed: ${error instanceof Error ? error.message : String(error)}`, cause: error });
+    }
+  }
+
+  async signedIn(): Promise<boolean> { return this.ports.session.isSignedIn(); }
+
+  /** The signed-out rule of a member: the HRESULT its page documents for "not signed in". */
+  async requireSignedIn(member: string, hr: HResultName = 'MSGR_E_NOT_LOGGED_ON'): Promise<void> {
+    if (!(await this.signedIn())) throw messengerError(hr, member, 'The client is not signed in.');
+  }
+
+  /**
+   * The port for a capability, or the documented HRESULT for its absence: the backend's own
+   * declaration for this member first, then the capability's default.
+   */
+  port<C extends Capability>(capability: C, member: string): NonNullable<BackendPorts[C]> {
+    const port = this.ports[capability];
+    if (port) return port as NonNullable<BackendPorts[C]>;
+    throw this.unsupported(member, CAPABILITY_HRESULTS[capability], `The ${this.info.name} backend has no ${capability} capability.`);
+  }
+
+  /** A documented-unsupported member: the HRESULT the backend declared, else `fallback`. */
+  unsupported(member: string, fallback: HResultName, detail: string): MessengerError {
+    const declared = this.info.unsupported?.[member];
+    return declared && declared in HR ? messengerError(declared as HResultName, member, detail) : messengerError(fallback, member, detail);
+  }
+
+  // ---- identity maps -------------------------------------------------------------------------
+
+  async primaryService(): Promise<ServiceRecord> {
+    const all = await this.ports.session.services();
+    const primary = all.find((s) => s.primary) ?? all[0];
+    if (!primary) throw messengerError('E_FAIL', 'IMessenger.Services', 'The backend reports no service.');
+    return primary;
+  }
+
+  service(record: ServiceRecord): MessengerService {
+    let service = this.services.get(record.id);
+    if (!service) this.services.set(record.id, (service = new MessengerService(this, record)));
+    else service.record = record;
+    return service;
+  }
+
+  /** The one contact object for a sign-in name; `record` refreshes what it knows. */
+  contact(record: ContactRecord): MessengerContact {
+    const key = keyOf(record.signinName);
+    let contact = this.contacts.get(key);
+    if (!contact) this.contacts.set(key, (contact = new MessengerContact(this, record)));
+    else contact.record = record;
+    return contact;
+  }
+
+  knownContact(signinName: string): MessengerContact | undefined { return this.contacts.get(keyOf(signinName)); }
+
+  /** A contact for someone who may not be in the list: status unknown, name as friendly name. */
+  async contactByName(signinName: string): Promise<MessengerContact> {
+    const known = this.knownContact(signinName);
+    if (known) return known;
+    const listed = this.ports.directory ? (await this.ports.directory.listContacts()).find((c) => keyOf(c.signinName) === keyOf(signinName)) : undefined;
+    return this.contact(listed ?? await this.strangerRecord(signinName));
+  }
+
+  async strangerRecord(signinName: string): Promise<ContactRecord> {
+    return {
+      signinName, friendlyName: signinName, status: MISTATUS.MISTATUS_UNKNOWN, blocked: false, canPage: false,
+      phones: {}, serviceId: (await this.primaryService()).id,
+    };
+  }
+
+  group(record: GroupRecord): MessengerGroup {
+    let group = this.groups.get(record.id);
+    if (!group) this.groups.set(record.id, (group = new MessengerGroup(this, record)));
+    else group.record = record;
+    return group;
+  }
+
+  window(record: WindowRecord): ConversationWindow {
+    let window = this.windows.get(record.id);
+    if (!window) this.windows.set(record.id, (window = new ConversationWindow(this, record)));
+    else window.record = record;
+    return window;
+  }
+
+  /** The open conversation window with a contact, if any (StartVideo/InstantMessage identity). */
+  openWindowWith(signinName: string): ConversationWindow | undefined {
+    const key = keyOf(signinName);
+    for (const window of this.windows.values()) {
+      if (!window.closed && window.record.contacts.length === 1 && keyOf(window.record.contacts[0] ?? '') === key) return window;
+    }
+    return undefined;
+  }
+
+  forgetWindow(id: string): void { this.windows.delete(id); }
+
+  // ---- the other side ------------------------------------------------------------------------
+
+  private onRemoteChange(change: RemoteChange): void {
+    const ok = HR.S_OK;
+    switch (change.type) {
+      case 'contactStatus':
+        this.withContact(change.signinName, (c) => {
+          if (c.record.status === change.status) return;
+          c.record = { ...c.record, status: change.status };
+          this.events.emit('OnContactStatusChange', c, change.status);
+        });
+        return;
+      case 'contactFriendlyName':
+        this.withContact(change.signinName, (c) => {
+          const previous = c.record.friendlyName;
+          if (previous === change.friendlyName) return;
+          c.record = { ...c.record, friendlyName: change.friendlyName };
+          this.events.emit('OnContactFriendlyNameChange', ok, c, previous);
+        });
+        return;
+      case 'contactPhone':
+        this.withContact(change.signinName, (c) => this.events.emit('OnContactPhoneChange', ok, c, change.phoneType, change.number));
+        return;
+      case 'contactListAdd':
+        this.withContact(change.signinName, (c) => this.events.emit('OnContactListAdd', ok, c));
+        return;
+      case 'contactListRemove':
+        this.withContact(change.signinName, (c) => this.events.emit('OnContactListRemove', ok, c));
+        return;
+      case 'myStatus': this.events.emit('OnMyStatusChange', ok, change.status); return;
+      case 'myFriendlyName': this.events.emit('OnMyFriendlyNameChange', ok, change.friendlyName); return;
+      case 'myPhone': this.events.emit('OnMyPhoneChange', change.phoneType, change.number); return;
+      case 'unreadEmail': this.events.emit('OnUnreadEmailChange', change.folder, change.count, { value: true }); return;
+      case 'windowContactAdded':
+      case 'windowContactRemoved': {
+        const window = this.windows.get(change.windowId);
+        if (!window) return;
+        this.withContact(change.signinName, (c) => this.events.emit(
+          change.type === 'windowContactAdded' ? 'OnIMWindowContactAdded' : 'OnIMWindowContactRemoved', c, window));
+        return;
+      }
+      case 'windowClosed': this.windows.get(change.windowId)?.markClosed(); return;
+      case 'signedOut': this.events.emit('OnSignout'); return;
+      case 'appShutdown': this.events.emit('OnAppShutdown'); return;
+    }
+  }
+
+  /**
+   * Apply a remote change to a contact: at once for a contact we hold (so events keep their order),
+   * after a lookup otherwise, never letting a lookup failure escape as an unhandled rejection.
+   */
+  private withContact(signinName: string, body: (contact: MessengerContact) => void): void {
+    const known = this.knownContact(signinName);
+    if (known) { body(known); return; }
+    this.contactByName(signinName).then(body, (error: unknown) => {
+      process.emitWarning(`Dropped a remote change for ${signinName}: ${error instanceof Error ? error.message : String(error)}`, 'MessengerEventWarning');
+    });
+  }
+}
