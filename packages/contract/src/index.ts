@@ -6,3 +6,4 @@ export * from './events';
 export * from './spi';
 export * from './tokens';
 export * from './typelib';
+export * from './testing';

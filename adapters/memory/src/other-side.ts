@@ -1,0 +1,41 @@
+import type { HResultName, MISTATUS, MPHONE_TYPE, MUAFOLDER, OtherSide, PhoneKind } from '@imessenger/contract';
+import type { MemoryStore } from './store';
+
+const PHONE_KINDS: readonly PhoneKind[] = ['home', 'work', 'mobile', 'custom'];
+
+/** Test hooks: make the other side of the in-memory service act. */
+export function memoryOtherSide(store: MemoryStore): OtherSide {
+  const userOf = (signinName: string) => {
+    const u = store.user(signinName);
+    if (!u) throw new Error(`The in-memory service has no user "${signinName}".`);
+    return u;
+  };
+  return {
+    async contactStatus(signinName: string, status: MISTATUS) {
+      const u = userOf(signinName);
+      store.write(() => { u.status = status; });
+      store.notify({ type: 'contactStatus', signinName: u.signinName, status });
+    },
+    async contactFriendlyName(signinName: string, friendlyName: string) {
+      const u = userOf(signinName);
+      store.write(() => { u.friendlyName = friendlyName; });
+      store.notify({ type: 'contactFriendlyName', signinName: u.signinName, friendlyName });
+    },
+    async contactPhone(signinName: string, phoneType: MPHONE_TYPE, number: string) {
+      const u = userOf(signinName);
+      const kind = PHONE_KINDS[phoneType];
+      if (!kind) throw new Error(`Phone type ${phoneType} names no single number.`);
+      store.write(() => { u.phones[kind] = number; });
+      store.notify({ type: 'contactPhone', signinName: u.signinName, phoneType, number });
+    },
+    async unreadEmail(folder: MUAFOLDER, count: number) {
+      store.write((s) => { s.unreadEmail = count; });
+      store.notify({ type: 'unreadEmail', folder, count });
+    },
+    async signOut() {
+      store.write((s) => { s.signedIn = false; });
+      store.notify({ type: 'signedOut' });
+    },
+    failNextCall(hr: HResultName) { store.failNext(hr); },
+  };
+}

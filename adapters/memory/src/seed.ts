@@ -1,0 +1,147 @@
+/**
+ * The seed document of the in-memory backend: its JSON Schema (also shipped as seed.schema.json)
+ * and the validator that checks a document against it, naming the bad key on failure.
+ */
+import { MISTATUS, MUASORT } from '@imessenger/contract';
+
+export interface SeedPhones { home?: string; work?: string; mobile?: string; custom?: string }
+export interface SeedUser {
+  signinName: string;
+  friendlyName?: string;
+  status?: number;
+  blocked?: boolean;
+  canPage?: boolean;
+  phones?: SeedPhones;
+  email?: string;
+}
+export interface SeedDocument {
+  signedIn?: boolean;
+  self: SeedUser & { password?: string };
+  services?: { id: string; name: string; primary?: boolean }[];
+  /** The contact list. */
+  contacts?: SeedUser[];
+  /** Other users of the service: can be added, looked up, put in groups, but are not in the list. */
+  directory?: SeedUser[];
+  groups?: { name: string; members?: string[] }[];
+  sortOrder?: number;
+  unreadEmail?: number;
+  receiveFileDirectory?: string;
+}
+
+type Schema =
+  | { type: 'object'; properties: Record<string, Schema>; required?: string[]; description?: string }
+  | { type: 'array'; items: Schema; description?: string }
+  | { type: 'string'; minLength?: number; maxLength?: number; pattern?: string; description?: string }
+  | { type: 'integer'; enum?: number[]; minimum?: number; description?: string }
+  | { type: 'boolean'; description?: string };
+
+const signinName: Schema = { type: 'string', minLength: 1, maxLength: 129, pattern: '^\\S+$', description: 'Sign-in name (e-mail form), at most 129 characters, no spaces.' };
+const phones: Schema = {
+  type: 'object', description: 'Phone numbers by type.',
+  properties: Object.fromEntries(['home', 'work', 'mobile', 'custom'].map((k) => [k, { type: 'string', maxLength: 256 } as Schema])),
+};
+const user = (extra: Record<string, Schema> = {}): Schema => ({
+  type: 'object', required: ['signinName'],
+  properties: {
+    signinName,
+    friendlyName: { type: 'string', maxLength: 387, description: 'Display name; defaults to the sign-in name.' },
+    status: { type: 'integer', enum: Object.values(MISTATUS), description: 'MISTATUS value; default MISTATUS_OFFLINE (self: MISTATUS_ONLINE).' },
+    blocked: { type: 'boolean' },
+    canPage: { type: 'boolean', description: 'Has mobile (paging) services enabled.' },
+    phones,
+    email: { type: 'string', maxLength: 129 },
+    ...extra,
+  },
+});
+
+/** The JSON Schema (draft 2020-12 subset) of a seed document. */
+export const SEED_SCHEMA: Schema = {
+  type: 'object', required: ['self'],
+  description: 'Initial state of the in-memory Messenger backend.',
+  properties: {
+    signedIn: { type: 'boolean', description: 'Start signed in (default false).' },
+    self: user({ password: { type: 'string', maxLength: 256, description: 'If set, Signin must give this password.' } }),
+    services: {
+      type: 'array', description: 'Default: one primary ".NET Messenger Service".',
+      items: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string', minLength: 1, maxLength: 38, pattern: '^\\S+$' }, name: { type: 'string', minLength: 1 }, primary: { type: 'boolean' } } },
+    },
+    contacts: { type: 'array', items: user() },
+    directory: { type: 'array', items: user() },
+    groups: {
+      type: 'array',
+      items: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 61 }, members: { type: 'array', items: signinName } } },
+    },
+    sortOrder: { type: 'integer', enum: Object.values(MUASORT) },
+    unreadEmail: { type: 'integer', minimum: 0 },
+    receiveFileDirectory: { type: 'string' },
+  },
+};
+
+/** A seed that failed validation; `path` points at the bad key (e.g. `contacts[2].status`). */
+export class SeedError extends Error {
+  override readonly name = 'SeedError';
+  constructor(readonly path: string, readonly problem: string) { super(`Invalid seed at ${path}: ${problem}`); }
+}
+
+function check(value: unknown, schema: Schema, path: string): void {
+  const fail = (problem: string): never => { throw new SeedError(path, problem); };
+  switch (schema.type) {
+    case 'object': {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`expected an object, got ${describe(value)}`);
+      const obj = value as Record<string, unknown>;
+      for (const key of schema.required ?? []) if (obj[key] === undefined) fail(`missing required key "${key}"`);
+      for (const [key, v] of Object.entries(obj)) {
+        const sub = schema.properties[key];
+        if (!sub) fail(`unknown key "${key}" (allowed: ${Object.keys(schema.properties).join(', ')})`);
+        else if (v !== undefined) check(v, sub, path === '$' ? key : `${path}.${key}`);
+      }
+      return;
+    }
+    case 'array':
+      if (!Array.isArray(value)) fail(`expected an array, got ${describe(value)}`);
+      (value as unknown[]).forEach((item, i) => check(item, schema.items, `${path}[${i}]`));
+      return;
+    case 'string': {
+      if (typeof value !== 'string') fail(`expected a string, got ${describe(value)}`);
+      const s = value as string;
+      if (schema.minLength !== undefined && s.length < schema.minLength) fail(`must not be empty`);
+      if (schema.maxLength !== undefined && s.length > schema.maxLength) fail(`has ${s.length} characters, at most ${schema.maxLength} allowed`);
+      if (schema.pattern && !new RegExp(schema.pattern).test(s)) fail(`"${s}" does not match ${schema.pattern}`);
+      return;
+    }
+    case 'integer':
+      if (typeof value !== 'number' || !Number.isInteger(value)) fail(`expected an integer, got ${describe(value)}`);
+      if (schema.enum && !schema.enum.includes(value as number)) fail(`${String(value)} is not one of ${schema.enum.join(', ')}`);
+      if (schema.minimum !== undefined && (value as number) < schema.minimum) fail(`must be at least ${schema.minimum}`);
+      return;
+    case 'boolean':
+      if (typeof value !== 'boolean') fail(`expected true or false, got ${describe(value)}`);
+      return;
+  }
+}
+
+const describe = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : `${typeof v} ${JSON.stringify(v)}`);
+
+/** Check a seed document against SEED_SCHEMA and its cross-references; throws SeedError. */
+export function validateSeed(doc: unknown): SeedDocument {
+  check(doc, SEED_SCHEMA, '$');
+  const seed = doc as SeedDocument;
+  const known = new Set([seed.self, ...(seed.contacts ?? []), ...(seed.directory ?? [])].map((u) => u.signinName.toLowerCase()));
+  const seen = new Set<string>();
+  (seed.contacts ?? []).forEach((c, i) => {
+    const key = c.signinName.toLowerCase();
+    if (seen.has(key)) throw new SeedError(`contacts[${i}].signinName`, `"${c.signinName}" is listed twice`);
+    seen.add(key);
+  });
+  const groupNames = new Set<string>();
+  (seed.groups ?? []).forEach((g, i) => {
+    if (groupNames.has(g.name.toLowerCase())) throw new SeedError(`groups[${i}].name`, `a group named "${g.name}" exists already`);
+    groupNames.add(g.name.toLowerCase());
+    (g.members ?? []).forEach((m, j) => {
+      if (!known.has(m.toLowerCase())) throw new SeedError(`groups[${i}].members[${j}]`, `"${m}" is not self, a contact or a directory user`);
+    });
+  });
+  const services = seed.services ?? [];
+  if (services.length > 0 && services.filter((s) => s.primary).length > 1) throw new SeedError('services', 'more than one service is primary');
+  return seed;
+}

@@ -1,0 +1,22 @@
+/**
+ * The other side of the wire, for tests: what the conformance kit asks a backend's test fixture to
+ * make happen (another user changes status, the server fails the next call). Backends implement it
+ * on their fake (memory: in-process; Graph: the fake tenant; COM: the emulator).
+ */
+import type { MISTATUS, MPHONE_TYPE, MUAFOLDER } from './enums';
+import type { HResultName } from './hresult';
+
+export interface OtherSide {
+  /** A contact's presence changes (they sign in, go away, …). */
+  contactStatus(signinName: string, status: MISTATUS): Promise<void>;
+  /** A contact changes their display name. */
+  contactFriendlyName(signinName: string, friendlyName: string): Promise<void>;
+  /** A contact changes a phone number. */
+  contactPhone(signinName: string, phoneType: MPHONE_TYPE, number: string): Promise<void>;
+  /** New mail arrives (or is read): the unread count of a folder becomes `count`. */
+  unreadEmail(folder: MUAFOLDER, count: number): Promise<void>;
+  /** The server signs the user out (another sign-in elsewhere, shutdown). */
+  signOut(): Promise<void>;
+  /** The next backend call fails with this HRESULT (then calls succeed again). */
+  failNextCall(hr: HResultName): void;
+}
