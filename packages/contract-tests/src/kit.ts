@@ -1,0 +1,125 @@
+/**
+ * The machinery of the conformance kit: a fresh Messenger per test on the backend under test, an
+ * event recorder, HRESULT assertions, and the documented-unsupported rule (a member the backend
+ * declares unsupported is checked for its declared HRESULT, never skipped).
+ */
+import {
+  type DMessengerEvents, type HResultName, HR, type MessengerEventName, type OtherSide, hresultName, isMessengerError,
+} from '@imessenger/contract';
+import { type BackendDefinition, createMessenger, type Messenger } from '@imessenger/core';
+import { KIT_PASSWORD, KIT_SELF, type KitSeed, kitSeed } from './fixture';
+
+/** What a backend's test file gives the kit: a fresh backend seeded with the kit's fixture. */
+export interface ContractBackend {
+  readonly backend: BackendDefinition;
+  /** Test hooks for the other side; without them the event tests that need it are reported failed. */
+  readonly otherSide?: OtherSide;
+}
+export type ContractFactory = (seed: KitSeed) => ContractBackend | Promise<ContractBackend>;
+
+export interface ContractOptions {
+  /** `Interface.Member` -> the HRESULT this backend documents for it (it cannot do it). */
+  readonly unsupported?: Readonly<Record<string, HResultName>>;
+  /** Per-test timeout in ms (default 10 s; raise it for backends behind simulated latency). */
+  readonly timeout?: number;
+}
+
+export interface RecordedEvent { readonly name: MessengerEventName; readonly args: readonly unknown[] }
+
+export class KitContext {
+  readonly events: RecordedEvent[] = [];
+  constructor(readonly msn: Messenger, readonly other: OtherSide | undefined) {
+    msn.onAny((name, args) => this.events.push({ name, args }));
+  }
+
+  /** The argument lists of every recorded event of one name, in order. */
+  eventsNamed<E extends MessengerEventName>(name: E): DMessengerEvents[E][] {
+    return this.events.filter((e) => e.name === name).map((e) => e.args as DMessengerEvents[E]);
+  }
+
+  clearEvents(): void { this.events.length = 0; }
+
+  /** The other side's hooks, or a clear failure when the backend has none. */
+  get otherSide(): OtherSide {
+    if (!this.other) throw new Error('This backend gives the kit no otherSide hooks, so remote events cannot be checked.');
+    return this.other;
+  }
+
+  /** Wait until `predicate` holds (remote events may arrive a little later on real backends). */
+  async until(predicate: () => boolean, what: string, ms = 2000): Promise<void> {
+    const end = Date.now() + ms;
+    while (!predicate()) {
+      if (Date.now() > end) throw new Error(`Timed out waiting for ${what}.`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+}
+
+/** Expect `promise` to reject with a MessengerError carrying exactly `hr`, and to name `member`. */
+export async function expectHr(promise: Promise<unknown>, hr: HResultName, member?: string): Promise<void> {
+  let error: unknown;
+  try {
+    await promise;
+  } catch (e) {
+    error = e;
+  }
+  if (error === undefined) throw new Error(`Expected ${hr}, but the call succeeded.`);
+  if (!isMessengerError(error)) throw new Error(`Expected a MessengerError ${hr}, got: ${String(error)}`);
+  if (error.hresult !== HR[hr] >>> 0) {
+    throw new Error(`Expected ${hr} (0x${(HR[hr] >>> 0).toString(16)}), got ${hresultName(error.hresult) ?? error.code}: ${error.message}`);
+  }
+  if (member && error.member !== member) throw new Error(`Expected the error to name ${member}, got ${String(error.member)}.`);
+}
+
+type Body = (k: KitContext) => Promise<void>;
+
+export interface MemberSuite {
+  /** A behaviour of a supported member; replaced by the documented-unsupported check when unsupported. */
+  it(rule: string, title: string, body: Body, options?: { signedIn?: boolean }): void;
+  /** A rule that holds whether or not the backend supports the member (argument checks come first). */
+  always(rule: string, title: string, body: Body, options?: { signedIn?: boolean }): void;
+}
+
+export interface KitRun {
+  readonly backendName: string;
+  /** `probe` calls the member once with valid arguments (used for the documented-unsupported check). */
+  member(member: string, probe: (k: KitContext) => Promise<unknown>, define: (suite: MemberSuite) => void): void;
+}
+
+/** Build the per-backend runner the suites use. */
+export function createKitRun(backendName: string, factory: ContractFactory, options: ContractOptions): KitRun {
+  const timeout = options.timeout ?? 10_000;
+
+  async function context(signedIn: boolean): Promise<KitContext> {
+    const made = await factory(kitSeed());
+    const msn = createMessenger({ backend: made.backend });
+    if (signedIn) await msn.Signin(0, KIT_SELF, KIT_PASSWORD);
+    const k = new KitContext(msn, made.otherSide);
+    return k;
+  }
+
+  const run = (body: Body, signedIn: boolean) => async () => {
+    const k = await context(signedIn);
+    try { await body(k); } finally { k.msn.dispose(); }
+  };
+
+  return {
+    backendName,
+    member(member, probe, define) {
+      const unsupportedHr = options.unsupported?.[member];
+      describe(member, () => {
+        if (unsupportedHr) {
+          test(`documented-unsupported: returns ${unsupportedHr}`, run(async (k) => expectHr(probe(k), unsupportedHr, member), true), timeout);
+        }
+        define({
+          it(rule, title, body, opts = {}) {
+            if (!unsupportedHr) test(`${rule}: ${title}`, run(body, opts.signedIn ?? true), timeout);
+          },
+          always(rule, title, body, opts = {}) {
+            test(`${rule}: ${title}`, run(body, opts.signedIn ?? true), timeout);
+          },
+        });
+      });
+    },
+  };
+}
