@@ -6,4 +6,5 @@ export * from './events';
 export * from './spi';
 export * from './tokens';
 export * from './typelib';
+export * from './vtable';
 export * from './testing';
