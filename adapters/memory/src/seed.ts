@@ -145,3 +145,15 @@ export function validateSeed(doc: unknown): SeedDocument {
   if (services.length > 0 && services.filter((s) => s.primary).length > 1) throw new SeedError('services', 'more than one service is primary');
   return seed;
 }
+
+/** SEED_SCHEMA as a standalone JSON Schema document (what seed.schema.json holds). */
+export function seedJsonSchema(): Record<string, unknown> {
+  const strict = (s: Schema): unknown => {
+    if (s.type === 'object') {
+      return { ...s, additionalProperties: false, properties: Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, strict(v)])) };
+    }
+    if (s.type === 'array') return { ...s, items: strict(s.items) };
+    return s;
+  };
+  return { $schema: 'https://json-schema.org/draft/2020-12/schema', title: 'In-memory Messenger backend seed', ...(strict(SEED_SCHEMA) as object) };
+}

@@ -23,11 +23,18 @@ export class MemoryStore {
 
   failNext(hr: HResultName): void { this.nextFault = hr; }
 
-  /** Apply a change and persist it before acknowledging. */
+  /** Apply a change and persist it before acknowledging; a failed save undoes the change. */
   write<T>(change: (state: MemoryState) => T): T {
-    const result = change(this.state);
-    this.file?.save(this.state);
-    return result;
+    if (!this.file) return change(this.state);
+    const before = structuredClone(this.state);
+    try {
+      const result = change(this.state);
+      this.file.save(this.state);
+      return result;
+    } catch (error) {
+      this.state = before;
+      throw error;
+    }
   }
 
   watch(listener: (change: RemoteChange) => void): () => void {
