@@ -4,15 +4,18 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MISTATUS, type MessengerEventName } from '@imessenger/contract';
+import { MISTATUS, type MessengerEventName, TYPELIB, hresultName } from '@imessenger/contract';
 import { ConversationWindow, MessengerContact, MessengerGroup, createMessenger } from '@imessenger/core';
 import { memoryBackend } from '@imessenger/adapter-memory';
 
 const STATUS_NAMES = new Map<number, string>(Object.entries(MISTATUS).map(([name, value]) => [value, name.replace('MISTATUS_', '')]));
 const statusName = (s: number): string => STATUS_NAMES.get(s) ?? String(s);
 
-/** An event argument as a person reads it: objects by name, numbers as they are. */
-function describe(arg: unknown): string {
+/** An event argument as a person reads it, using the type library's parameter types. */
+function describe(event: MessengerEventName, arg: unknown, index: number): string {
+  const param = TYPELIB.find((r) => r.kind === 'event' && r.member === event)?.params[index];
+  if (param?.name === 'hr' && typeof arg === 'number') return hresultName(arg) ?? String(arg);
+  if (param?.type === 'MISTATUS' && typeof arg === 'number') return statusName(arg);
   if (arg instanceof MessengerContact) return arg.record.signinName;
   if (arg instanceof MessengerGroup) return `group "${arg.record.name}"`;
   if (arg instanceof ConversationWindow) return `window ${arg.record.hwnd}`;
@@ -26,7 +29,7 @@ export async function walkthrough(print: (line: string) => void = console.log): 
   const received: MessengerEventName[] = [];
   msn.onAny((event, args) => {
     received.push(event);
-    const shown = args.map(describe);
+    const shown = args.map((arg, i) => describe(event, arg, i));
     print(`  event ${event}(${shown.join(', ')})`);
   });
 
