@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Writes docs/compatibility.md: every member of the type library x every backend whose contract
- * test file is test/<backend>.contract.test.ts -> pass / unsupported (HRESULT) / fail / untested.
+ * test file is test/<backend>.contract.test.ts -> pass / unsupported (HRESULT) / fail / untested,
+ * and which docs/BEHAVIOUR.md rules the passing kit tests cite.
  * It runs the conformance kit through Jest's JSON output, so the matrix is always what the kit saw.
  *   npm run matrix            (builds first)
  */
@@ -23,6 +24,8 @@ const results = JSON.parse(fs.readFileSync(out, 'utf8'));
 
 // backend -> member -> { passed, failed, unsupported }
 const byBackend = new Map();
+// rule ids (B…) and ambiguity ids (A…) cited by passing tests
+const cited = new Set();
 for (const file of results.testResults) {
   for (const t of file.assertionResults) {
     const [suite, memberTitle] = t.ancestorTitles;
@@ -37,13 +40,14 @@ for (const file of results.testResults) {
     const declared = /^documented-unsupported: returns (\w+)/.exec(t.title);
     if (declared && t.status === 'passed') cell.unsupported = declared[1];
     for (const m of t.title.matchAll(/\bOn[A-Z]\w+/g)) cell.events.add(`${m[0]}:${t.status}`);
+    if (t.status === 'passed') for (const m of t.title.matchAll(/\b[AB]\d{2,3}\b/g)) cited.add(m[0]);
   }
 }
 
 const backends = [...byBackend.keys()].sort((a, b) => (a === 'memory' ? -1 : b === 'memory' ? 1 : a.localeCompare(b)));
 const cellFor = (backend, row) => {
   const members = byBackend.get(backend);
-  if (row.kind === 'event') {
+  if (row.kind === 'event' && !members.has(`${row.iface}.${row.member}`)) {
     const seen = [...members.values()].flatMap((c) => [...c.events]).filter((e) => e.startsWith(`${row.member}:`));
     if (seen.length === 0) return 'untested';
     return seen.every((e) => e.endsWith(':passed')) ? 'pass' : 'fail';
@@ -75,8 +79,32 @@ const totals = backends.map((b) => {
   const cells = rows.map((r) => cellFor(b, r));
   return `${b}: ${cells.filter((c) => c === 'pass').length} pass, ${cells.filter((c) => c.startsWith('unsupported')).length} unsupported, ${cells.filter((c) => c.includes('fail')).length} fail, ${cells.filter((c) => c === 'untested').length} untested (of ${rows.length})`;
 });
-lines.push('Totals:', '', ...totals.map((t) => `- ${t}`), '');
+// Which documented rules the kit checks: docs/BEHAVIOUR.md ids cited by passing tests, by kind.
+// Some rules cannot apply to a JavaScript API and are counted apart, each with its reason.
+const NOT_APPLICABLE = [
+  ['C++ NULL out-pointer checks', (r) => r.kind === 'pointer'],
+  ["scripting notes (the SDK is a trusted host, like WSH)", (r) => r.result.includes('scriptable:')],
+  ['out-of-memory failures', (r) => r.result.includes('OUTOFMEMORY')],
+  ["the client's own dialogs being open", (r) => r.result.includes('UI_ACTIVE') || /dialog/i.test(r.rule)],
+  ['IDispatch::Invoke argument order (the COM layer)', (r) => r.rule.includes('vaArgs')],
+  ['local computer policy', (r) => r.result.includes('POLICY')],
+];
+const rules = [];
+for (const line of fs.readFileSync(path.join(root, 'docs/BEHAVIOUR.md'), 'utf8').split('\n')) {
+  const cells = line.split('|').map((c) => c.trim());
+  if (/^B\d{3}$/.test(cells[1] ?? '')) rules.push({ id: cells[1], kind: cells[3], rule: cells[4], result: cells[5] });
+}
+const reasonOf = (r) => NOT_APPLICABLE.find(([, test]) => test(r))?.[0];
+const applicable = rules.filter((r) => !reasonOf(r));
+const covered = applicable.filter((r) => cited.has(r.id));
+const ruleSummary = `documented rules checked by passing kit tests: ${covered.length} / ${applicable.length} that apply to a JavaScript API (${rules.filter((r) => cited.has(r.id)).length} / ${rules.length} of all rules)`;
+const ruleLines = [...new Set(applicable.map((r) => r.kind))].map((kind) =>
+  `- ${kind}: ${covered.filter((r) => r.kind === kind).length} / ${applicable.filter((r) => r.kind === kind).length}`);
+const naLines = NOT_APPLICABLE.map(([reason]) => `- ${reason}: ${rules.filter((r) => reasonOf(r) === reason).length}`);
+lines.push('Totals:', '', ...totals.map((t) => `- ${t}`), '', `Of docs/BEHAVIOUR.md, ${ruleSummary}. By kind:`, '', ...ruleLines, '',
+  'Rules that cannot apply to a JavaScript API, not counted above:', '', ...naLines, '');
 fs.writeFileSync(path.join(root, 'docs', 'compatibility.md'), lines.join('\n'));
 console.log(totals.join('\n'));
+console.log(ruleSummary);
 console.log(`Wrote docs/compatibility.md (${results.numPassedTests} passed, ${results.numFailedTests} failed).`);
 process.exit(results.numFailedTests > 0 ? 1 : 0);

@@ -28,6 +28,39 @@ export function memoryOtherSide(store: MemoryStore): OtherSide {
       store.write(() => { u.phones[kind] = number; });
       store.notify({ type: 'contactPhone', signinName: u.signinName, phoneType, number });
     },
+    async contactPager(signinName: string, canPage: boolean) {
+      const u = userOf(signinName);
+      store.write(() => { u.canPage = canPage; });
+      store.notify({ type: 'contactPager', signinName: u.signinName, canPage });
+    },
+    async contactEmail(signinName: string, email: string) {
+      const u = userOf(signinName);
+      store.write(() => { u.email = email; });
+      store.notify({ type: 'contactEmail', signinName: u.signinName, email });
+    },
+    async contactLeavesConversations(signinName: string) {
+      const key = signinName.toLowerCase();
+      for (const w of store.windows.values()) {
+        const left = w.record.contacts.find((c) => c.toLowerCase() === key);
+        if (!left) continue;
+        w.record = { ...w.record, contacts: w.record.contacts.filter((c) => c !== left) };
+        store.notify({ type: 'windowContactRemoved', windowId: w.record.id, signinName: left });
+      }
+    },
+    async myFriendlyName(friendlyName: string) {
+      const previous = store.state.self.friendlyName;
+      store.write((s) => { s.self.friendlyName = friendlyName; });
+      store.notify({ type: 'myFriendlyName', friendlyName, previous });
+    },
+    async myPhone(phoneType: MPHONE_TYPE, number: string) {
+      const kind = PHONE_KINDS[phoneType];
+      if (!kind) throw new Error(`Phone type ${phoneType} names no single number.`);
+      store.write((s) => { s.self.phones[kind] = number; });
+      store.notify({ type: 'myPhone', phoneType, number });
+    },
+    async appShutdown() {
+      store.notify({ type: 'appShutdown' });
+    },
     async unreadEmail(folder: MUAFOLDER, count: number) {
       store.write((s) => { s.unreadEmail = count; });
       store.notify({ type: 'unreadEmail', folder, count });

@@ -7,15 +7,13 @@ import {
   type MailPort, MISTATUS, type MUASORT, type PreferencesPort, type PresencePort, type SelfRecord, type SessionPort,
   type ShellPort, type WindowGeometry, type WindowRecord, messengerError,
 } from '@imessenger/contract';
-import type { MemoryStore } from './store';
-
-interface WindowState { record: WindowRecord; geometry: WindowGeometry; history: string[] }
+import type { MemoryStore, WindowState } from './store';
 
 /** What the in-memory "user interface" was asked to show: a log, since there is no screen. */
 export interface ShellLog { readonly shown: string[] }
 
 export function memoryPorts(store: MemoryStore, shellLog: ShellLog): Required<BackendPorts> {
-  const windows = new Map<string, WindowState>();
+  const windows = store.windows;
   const MAIN = 'main';
   let nextHwnd = 0x10010;
 

@@ -2,11 +2,18 @@
  * The state of one in-memory service, shared by all of its ports: reads, writes that persist
  * before they return, remote-change listeners, and injected faults.
  */
-import { type ContactRecord, type HResultName, type RemoteChange, messengerError } from '@imessenger/contract';
+import {
+  type ContactRecord, type HResultName, type RemoteChange, type WindowGeometry, type WindowRecord, messengerError,
+} from '@imessenger/contract';
 import type { StateFile } from './persistence';
 import type { GroupState, MemoryState, UserState } from './state';
 
+/** An open conversation: session state, never persisted. */
+export interface WindowState { record: WindowRecord; geometry: WindowGeometry; history: string[] }
+
 export class MemoryStore {
+  /** Open conversation windows by id. */
+  readonly windows = new Map<string, WindowState>();
   private readonly listeners = new Set<(change: RemoteChange) => void>();
   private nextFault: HResultName | undefined;
 

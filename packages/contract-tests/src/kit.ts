@@ -106,7 +106,8 @@ export function createKitRun(backendName: string, factory: ContractFactory, opti
   return {
     backendName,
     member(member, probe, define) {
-      const unsupportedHr = options.unsupported?.[member];
+      // 'IMessengerWindow.Left (conversation)' is IMessengerWindow.Left tested on another kind of object.
+      const unsupportedHr = options.unsupported?.[member.replace(/\s*\(.*\)$/, '')];
       describe(member, () => {
         if (unsupportedHr) {
           test(`documented-unsupported: returns ${unsupportedHr}`, run(async (k) => expectHr(probe(k), unsupportedHr, member), true), timeout);
@@ -116,7 +117,12 @@ export function createKitRun(backendName: string, factory: ContractFactory, opti
             if (!unsupportedHr) test(`${rule}: ${title}`, run(body, opts.signedIn ?? true), timeout);
           },
           always(rule, title, body, opts = {}) {
-            test(`${rule}: ${title}`, run(body, opts.signedIn ?? true), timeout);
+            // On a backend that cannot do the member, the rule still holds up to the point where the
+            // backend is needed, and from there the declared HRESULT is the only acceptable answer.
+            const checked: Body = unsupportedHr ? async (k) => {
+              try { await body(k); } catch (e) { if (!isMessengerError(e, unsupportedHr)) throw e; }
+            } : body;
+            test(`${rule}: ${title}`, run(checked, opts.signedIn ?? true), timeout);
           },
         });
       });

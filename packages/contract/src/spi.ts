@@ -152,10 +152,12 @@ export type RemoteChange =
   | { readonly type: 'contactStatus'; readonly signinName: string; readonly status: MISTATUS }
   | { readonly type: 'contactFriendlyName'; readonly signinName: string; readonly friendlyName: string }
   | { readonly type: 'contactPhone'; readonly signinName: string; readonly phoneType: MPHONE_TYPE; readonly number: string }
+  | { readonly type: 'contactPager'; readonly signinName: string; readonly canPage: boolean }
+  | { readonly type: 'contactEmail'; readonly signinName: string; readonly email: string }
   | { readonly type: 'contactListAdd'; readonly signinName: string }
   | { readonly type: 'contactListRemove'; readonly signinName: string }
   | { readonly type: 'myStatus'; readonly status: MISTATUS }
-  | { readonly type: 'myFriendlyName'; readonly friendlyName: string }
+  | { readonly type: 'myFriendlyName'; readonly friendlyName: string; readonly previous: string }
   | { readonly type: 'myPhone'; readonly phoneType: MPHONE_TYPE; readonly number: string }
   | { readonly type: 'unreadEmail'; readonly folder: MUAFOLDER; readonly count: number }
   | { readonly type: 'windowContactAdded'; readonly windowId: string; readonly signinName: string }

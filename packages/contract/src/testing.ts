@@ -13,6 +13,18 @@ export interface OtherSide {
   contactFriendlyName(signinName: string, friendlyName: string): Promise<void>;
   /** A contact changes a phone number. */
   contactPhone(signinName: string, phoneType: MPHONE_TYPE, number: string): Promise<void>;
+  /** A contact turns mobile (paging) services on or off. */
+  contactPager(signinName: string, canPage: boolean): Promise<void>;
+  /** A contact's e-mail address (MCONTACTPROP_EMAIL) changes. */
+  contactEmail(signinName: string, email: string): Promise<void>;
+  /** A contact leaves every open conversation they are in. */
+  contactLeavesConversations(signinName: string): Promise<void>;
+  /** The user's own display name is changed elsewhere (another client, the directory). */
+  myFriendlyName(friendlyName: string): Promise<void>;
+  /** One of the user's own phone numbers is changed elsewhere. */
+  myPhone(phoneType: MPHONE_TYPE, number: string): Promise<void>;
+  /** The client application shuts down. */
+  appShutdown(): Promise<void>;
   /** New mail arrives (or is read): the unread count of a folder becomes `count`. */
   unreadEmail(folder: MUAFOLDER, count: number): Promise<void>;
   /** The server signs the user out (another sign-in elsewhere, shutdown). */

@@ -19,7 +19,7 @@ import { resolveContactName } from './objects/resolve';
 import { MessengerServices } from './objects/service';
 import { type ConversationWindow, MainWindow } from './objects/window';
 import {
-  MAX_FILE_NAME, MAX_PASSWORD, MAX_PHONE_NUMBER, MAX_SIGNIN_NAME, checkContactArg, checkCredential, checkEnum,
+  MAX_FILE_NAME, MAX_FIND_FIELD, MAX_PASSWORD, MAX_PHONE_NUMBER, MAX_SIGNIN_NAME, checkContactArg, checkCredential, checkEnum,
   checkGroupName, checkHwnd, checkServiceArg, checkServiceId, checkSigninName, checkText,
 } from './validation';
 
@@ -80,6 +80,11 @@ export class Messenger implements IMessenger3 {
     } catch (error) {
       // The result of a sign-in always reaches OnSignin, failed ones included.
       const hr = typeof (error as { hresult?: unknown }).hresult === 'number' ? (error as { hresult: number }).hresult : HR.E_FAIL;
+      // B697: an unknown user is not told apart from a wrong password (never MSGR_E_USER_NOT_FOUND).
+      if (hr === HR.MSGR_E_USER_NOT_FOUND) {
+        this.rt.events.emit('OnSignin', HR.MSGR_E_INVALID_PASSWORD);
+        throw messengerError('MSGR_E_INVALID_PASSWORD', member, 'The sign-in name or password is not correct.', error);
+      }
       this.rt.events.emit('OnSignin', hr);
       throw error;
     }
@@ -91,6 +96,9 @@ export class Messenger implements IMessenger3 {
     return this.rt.run(member, async () => {
       await this.rt.requireSignedIn(member);
       await this.rt.ports.session.signout();
+      this.rt.closeAllWindows(); // B076: signing out closes every conversation window.
+      // B233: signing out also raises OnMyStatusChange(MISTATUS_LOCAL_DISCONNECTING_FROM_SERVER).
+      this.rt.events.emit('OnMyStatusChange', HR.S_OK, MISTATUS.MISTATUS_LOCAL_DISCONNECTING_FROM_SERVER);
       this.rt.events.emit('OnSignout');
     });
   }
@@ -124,8 +132,7 @@ export class Messenger implements IMessenger3 {
       const status = checkEnum('MISTATUS', mStatus, member, 'mStatus');
       if (!SETTABLE_STATUSES.has(status)) throw messengerError('E_INVALIDARG', member, `MISTATUS ${status} cannot be set: unknown and local states are reported, not chosen.`);
       await this.rt.requireSignedIn(member);
-      const before = (await this.rt.ports.session.self()).status;
-      if (before === status) return;
+      // B678: setting the status it already has still raises OnMyStatusChange.
       await this.rt.port('presence', member).setMyStatus(status);
       this.rt.events.emit('OnMyStatusChange', HR.S_OK, status);
     });
@@ -215,12 +222,18 @@ export class Messenger implements IMessenger3 {
     const member = 'IMessenger.FindContact';
     return this.rt.run(member, async () => {
       checkHwnd(hwndParent, member);
+      // The page: every field at most 63 characters; the names NULL -> E_INVALIDARG (B031-B036).
+      // Empty names are accepted: the Remarks call them common usage (A14).
       const optional = (value: unknown, param: string): string | undefined =>
-        value === undefined || value === null || value === '' ? undefined : checkText(value, member, param, MAX_SIGNIN_NAME);
+        value === undefined || value === null || value === '' ? undefined : checkText(value, member, param, MAX_FIND_FIELD);
+      const country = optional(vbstrCountry, 'vbstrCountry');
+      if (country !== undefined && /[^\u0000-\u007e]/.test(country)) {
+        throw messengerError('E_INVALIDARG', member, 'vbstrCountry contains a character above 126 (0x7E).');
+      }
       const query = {
-        firstName: checkText(bstrFirstName ?? '', member, 'bstrFirstName', MAX_SIGNIN_NAME, { allowEmpty: true }),
-        lastName: checkText(bstrLastName ?? '', member, 'bstrLastName', MAX_SIGNIN_NAME, { allowEmpty: true }),
-        city: optional(vbstrCity, 'vbstrCity'), state: optional(vbstrState, 'vbstrState'), country: optional(vbstrCountry, 'vbstrCountry'),
+        firstName: checkText(bstrFirstName, member, 'bstrFirstName', MAX_FIND_FIELD, { allowEmpty: true }),
+        lastName: checkText(bstrLastName, member, 'bstrLastName', MAX_FIND_FIELD, { allowEmpty: true }),
+        city: optional(vbstrCity, 'vbstrCity'), state: optional(vbstrState, 'vbstrState'), country,
       };
       await this.rt.requireSignedIn(member);
       await this.rt.port('shell', member).findContact(query);
@@ -258,8 +271,9 @@ export class Messenger implements IMessenger3 {
 
   async SendFile(vContact: ContactArg, bstrFileName: string): Promise<ConversationWindow> {
     const member = 'IMessenger.SendFile';
-    const file = () => checkText(bstrFileName, member, 'bstrFileName', MAX_FILE_NAME);
-    return this.converse(member, 'file', vContact, { check: file, detail: file });
+    // B193: NULL or an empty name is valid: the File dialog lets the user choose the file.
+    const file = () => checkText(bstrFileName ?? '', member, 'bstrFileName', MAX_FILE_NAME, { allowEmpty: true });
+    return this.converse(member, 'file', vContact, { check: file, detail: () => file() || undefined });
   }
 
   async InviteApp(vContact: ContactArg, bstrAppID: string): Promise<ConversationWindow> {
@@ -351,7 +365,8 @@ export class Messenger implements IMessenger3 {
   async get_Window(): Promise<MainWindow> {
     const member = 'IMessenger.Window';
     return this.rt.run(member, async () => {
-      if (!this.mainWindow || this.mainWindow.closed) this.mainWindow = new MainWindow(this.rt, await this.rt.port('shell', member).mainWindow());
+      // B493, B496: one main-window object, still the same after Close (Show brings it back).
+      if (!this.mainWindow) this.mainWindow = new MainWindow(this.rt, await this.rt.port('shell', member).mainWindow());
       return this.mainWindow;
     });
   }
@@ -372,11 +387,12 @@ export class Messenger implements IMessenger3 {
       const groups = this.rt.port('groups', member);
       const serviceId = typeof service === 'string' ? service : await (service as IMessengerService).get_ServiceID();
       await this.requireService(serviceId, member);
-      // The page: CreateGroup looks the name up first and only creates when it is not found.
+      // B286: CreateGroup looks the name up first and only creates when it is not found; the existing
+      // group comes back and OnGroupAdded reports MSGR_E_GROUP_ALREADY_EXISTS (B640, docs/decisions.md A04).
       const existing = (await groups.list()).find((g) => g.name.toLowerCase() === name.toLowerCase());
       if (existing) {
         const group = this.rt.group(existing);
-        this.rt.events.emit('OnGroupAdded', HR.MSGR_S_GROUP_ALREADY_EXISTS, group);
+        this.rt.events.emit('OnGroupAdded', HR.MSGR_E_GROUP_ALREADY_EXISTS, group);
         return group;
       }
       const group = this.rt.group(await groups.create(name, serviceId));
@@ -398,6 +414,7 @@ export class Messenger implements IMessenger3 {
     const member = 'IMessenger2.ContactsSortOrder';
     return this.rt.run(member, async () => {
       await this.rt.requireSignedIn(member);
+      this.requireMainWindowOpen(member);
       this.rt.port('groups', member);
       return this.rt.port('preferences', member).sortOrder();
     });
@@ -408,6 +425,7 @@ export class Messenger implements IMessenger3 {
     return this.rt.run(member, async () => {
       const order = checkEnum('MUASORT', Sort, member, 'Sort');
       await this.rt.requireSignedIn(member);
+      this.requireMainWindowOpen(member);
       this.rt.port('groups', member);
       await this.rt.port('preferences', member).setSortOrder(order);
     });
@@ -426,6 +444,11 @@ export class Messenger implements IMessenger3 {
   async put_Property(_ePropType: MMESSENGERPROPERTY, _vPropVal: Variant): Promise<void> {
     const member = 'IMessenger3.Property';
     return this.rt.run(member, async () => { throw messengerError('E_INVALIDARG', member, 'IMessenger3.Property is read-only (reserved).'); });
+  }
+
+  /** B268: ContactsSortOrder fails with E_FAIL while the Messenger application window is closed. */
+  private requireMainWindowOpen(member: string): void {
+    if (this.mainWindow?.closed) throw messengerError('E_FAIL', member, 'The Messenger application window is closed.');
   }
 
   private async requireService(serviceId: string, member: string): Promise<void> {

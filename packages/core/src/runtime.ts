@@ -4,11 +4,11 @@
  */
 import {
   type BackendInfo, type BackendPorts, CAPABILITY_HRESULTS, type Capability, type ContactRecord, type GroupRecord,
-  type HResultName, HR, isMessengerError, MessengerError, MISTATUS, messengerError, type RemoteChange,
+  type HResultName, HR, isMessengerError, MCONTACTPROPERTY, MessengerError, MISTATUS, messengerError, type RemoteChange,
   type ServiceRecord, type WindowRecord,
 } from '@imessenger/contract';
 import { MessengerEventEmitter } from './events';
-import { MessengerContact } from './objects/contact';
+import { MessengerContact, visibleStatus, withPhone } from './objects/contact';
 import { MessengerGroup } from './objects/group';
 import { MessengerService } from './objects/service';
 import { ConversationWindow } from './objects/window';
@@ -135,6 +135,9 @@ export class Runtime {
 
   forgetWindow(id: string): void { this.windows.delete(id); }
 
+  /** Signing out closes every conversation window (B076, B093, B196, B246, B307). */
+  closeAllWindows(): void { for (const window of [...this.windows.values()]) window.markClosed(); }
+
   // ---- the other side ------------------------------------------------------------------------
 
   private onRemoteChange(change: RemoteChange): void {
@@ -142,9 +145,11 @@ export class Runtime {
     switch (change.type) {
       case 'contactStatus':
         this.withContact(change.signinName, (c) => {
-          if (c.record.status === change.status) return;
-          c.record = { ...c.record, status: change.status };
-          this.events.emit('OnContactStatusChange', c, change.status);
+          // B374: a contact who goes invisible appears offline to subscribers.
+          const status = visibleStatus(change.status);
+          if (visibleStatus(c.record.status) === status) return;
+          c.record = { ...c.record, status };
+          this.events.emit('OnContactStatusChange', c, status);
         });
         return;
       case 'contactFriendlyName':
@@ -156,7 +161,24 @@ export class Runtime {
         });
         return;
       case 'contactPhone':
-        this.withContact(change.signinName, (c) => this.events.emit('OnContactPhoneChange', ok, c, change.phoneType, change.number));
+        this.withContact(change.signinName, (c) => {
+          c.record = { ...c.record, phones: withPhone(c.record.phones, change.phoneType, change.number) };
+          this.events.emit('OnContactPhoneChange', ok, c, change.phoneType, change.number);
+        });
+        return;
+      case 'contactPager':
+        this.withContact(change.signinName, (c) => {
+          if (c.record.canPage === change.canPage) return;
+          c.record = { ...c.record, canPage: change.canPage };
+          this.events.emit('OnContactPagerChange', ok, c, change.canPage);
+        });
+        return;
+      case 'contactEmail':
+        this.withContact(change.signinName, (c) => {
+          if (c.record.email === change.email) return;
+          c.record = { ...c.record, email: change.email };
+          this.events.emit('OnContactPropertyChange', ok, c, MCONTACTPROPERTY.MCONTACTPROP_EMAIL, change.email);
+        });
         return;
       case 'contactListAdd':
         this.withContact(change.signinName, (c) => this.events.emit('OnContactListAdd', ok, c));
@@ -165,19 +187,23 @@ export class Runtime {
         this.withContact(change.signinName, (c) => this.events.emit('OnContactListRemove', ok, c));
         return;
       case 'myStatus': this.events.emit('OnMyStatusChange', ok, change.status); return;
-      case 'myFriendlyName': this.events.emit('OnMyFriendlyNameChange', ok, change.friendlyName); return;
+      // B666: the event carries the previous name; MyFriendlyName already reads the new one.
+      case 'myFriendlyName': this.events.emit('OnMyFriendlyNameChange', ok, change.previous); return;
       case 'myPhone': this.events.emit('OnMyPhoneChange', change.phoneType, change.number); return;
       case 'unreadEmail': this.events.emit('OnUnreadEmailChange', change.folder, change.count, { value: true }); return;
       case 'windowContactAdded':
       case 'windowContactRemoved': {
         const window = this.windows.get(change.windowId);
         if (!window) return;
+        const key = keyOf(change.signinName);
+        const others = window.record.contacts.filter((s) => keyOf(s) !== key);
+        window.record = { ...window.record, contacts: change.type === 'windowContactAdded' ? [...others, change.signinName] : others };
         this.withContact(change.signinName, (c) => this.events.emit(
           change.type === 'windowContactAdded' ? 'OnIMWindowContactAdded' : 'OnIMWindowContactRemoved', c, window));
         return;
       }
       case 'windowClosed': this.windows.get(change.windowId)?.markClosed(); return;
-      case 'signedOut': this.events.emit('OnSignout'); return;
+      case 'signedOut': this.closeAllWindows(); this.events.emit('OnSignout'); return;
       case 'appShutdown': this.events.emit('OnAppShutdown'); return;
     }
   }

@@ -16,6 +16,8 @@ export const MAX_SERVICE_ID = 38;
 export const MAX_PHONE_NUMBER = 256;
 export const MAX_FILE_NAME = 260;
 export const MAX_GROUP_NAME = 61;
+/** FindContact's name, city, state and country fields (im-imessenger-findcontact.md). */
+export const MAX_FIND_FIELD = 63;
 export const MAX_PASSWORD = 256;
 
 const CR_LF = /[\r\n]/;

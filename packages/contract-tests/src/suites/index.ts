@@ -1,8 +1,9 @@
 import type { KitRun } from '../kit';
 import { contactSuites } from './contacts';
 import { conversationSuites } from './conversations';
+import { eventSuites } from './events';
 import { groupSuites } from './groups';
 import { sessionSuites } from './session';
 
 /** Every suite of the kit, one per area of the API. */
-export const SUITES: readonly ((run: KitRun) => void)[] = [sessionSuites, contactSuites, groupSuites, conversationSuites];
+export const SUITES: readonly ((run: KitRun) => void)[] = [sessionSuites, contactSuites, groupSuites, conversationSuites, eventSuites];

@@ -20,15 +20,29 @@ export function phoneOf(phones: Phones, type: number): string | undefined {
   return kind ? phones[kind] : undefined;
 }
 
+/** A remote contact's status as subscribers see it: MISTATUS_INVISIBLE appears as MISTATUS_OFFLINE (B374). */
+export function visibleStatus(status: MISTATUS): MISTATUS {
+  return status === MISTATUS.MISTATUS_INVISIBLE ? MISTATUS.MISTATUS_OFFLINE : status;
+}
+
+/** Phones with one number set (OnContactPhoneChange); MPHONE_TYPE_ALL names no single number. */
+export function withPhone(phones: Phones, type: number, number: string): Phones {
+  const kind = PHONE_KIND[type];
+  return kind ? { ...phones, [kind]: number } : phones;
+}
+
 /** A MessengerContact: one object per sign-in name (GetContact and every collection share it). */
 export class MessengerContact implements IMessengerContact {
   constructor(private readonly rt: Runtime, public record: ContactRecord) {}
 
   async get_SigninName(): Promise<string> { return this.record.signinName; }
   async get_FriendlyName(): Promise<string> { return this.record.friendlyName; }
-  async get_Status(): Promise<MISTATUS> { return this.record.status; }
-  async get_CanPage(): Promise<boolean> { return this.record.canPage; }
-  async get_Blocked(): Promise<boolean> { return this.record.blocked; }
+  /** B374: MISTATUS_INVISIBLE is never returned; an invisible contact appears offline. */
+  async get_Status(): Promise<MISTATUS> { return visibleStatus(this.record.status); }
+  /** B331: offline, CanPage is always FALSE (no error). */
+  async get_CanPage(): Promise<boolean> { return (await this.rt.signedIn()) && this.record.canPage; }
+  /** B323: offline, Blocked is always FALSE (no error). */
+  async get_Blocked(): Promise<boolean> { return (await this.rt.signedIn()) && this.record.blocked; }
 
   async put_Blocked(vBoolBlock: boolean): Promise<void> {
     const member = 'IMessengerContact.Blocked';
@@ -52,7 +66,10 @@ export class MessengerContact implements IMessengerContact {
     const member = 'IMessengerContact.PhoneNumber';
     return this.rt.run(member, async () => {
       checkEnum('MPHONE_TYPE', PhoneType, member, 'PhoneType', 'E_FAIL');
-      return phoneOf(this.record.phones, PhoneType) ?? '';
+      // The page (B346): E_FAIL for a contact who has no phone information of that type.
+      const number = phoneOf(this.record.phones, PhoneType);
+      if (!number) throw messengerError('E_FAIL', member, 'The contact has no phone number of that type.');
+      return number;
     });
   }
 

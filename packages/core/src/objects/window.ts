@@ -82,6 +82,15 @@ export class MainWindow extends WindowBase {
     });
   }
 
+  /** B496, B527: closing only sends the main window to the tray; Show redisplays it. */
+  override async Show(): Promise<void> {
+    const member = 'IMessengerWindow.Show';
+    return this.rt.run(member, async () => {
+      await this.rt.port('shell', member).show(await this.windowId());
+      this.closed = false;
+    });
+  }
+
   /** The page: E_NOTIMPL on the Phone window or the main application window. */
   async get_Property(ePropType: MWINDOWPROPERTY): Promise<Variant> { return this.notOnMainWindow(ePropType); }
   async put_Property(ePropType: MWINDOWPROPERTY, _vPropVal: Variant): Promise<void> { await this.notOnMainWindow(ePropType); }
@@ -97,7 +106,8 @@ export class MainWindow extends WindowBase {
 
 /** A conversation window (InstantMessage, StartVideo, StartVoice, Page, Phone, SendFile, InviteApp). */
 export class ConversationWindow extends WindowBase implements IMessengerConversationWnd {
-  protected readonly iface = 'IMessengerConversationWnd';
+  // The members it inherits are declared on IMessengerWindow (the typelib's Interface.Member names).
+  protected readonly iface = 'IMessengerWindow';
   private readonly view = new Map<number, boolean>([
     [MWINDOWPROPERTY.MWINDOWPROP_VIEW_SIDEBAR, true],
     [MWINDOWPROPERTY.MWINDOWPROP_VIEW_TOOLBAR, true],
@@ -111,7 +121,7 @@ export class ConversationWindow extends WindowBase implements IMessengerConversa
   get joinUrl(): string | undefined { return this.record.joinUrl; }
 
   async Close(): Promise<void> {
-    const member = 'IMessengerConversationWnd.Close';
+    const member = 'IMessengerWindow.Close';
     return this.rt.run(member, async () => {
       if (this.closed) return; // S_FALSE: already closed.
       await this.rt.port('conversations', member).close(this.record.id);
@@ -165,7 +175,7 @@ export class ConversationWindow extends WindowBase implements IMessengerConversa
   }
 
   async get_Property(ePropType: MWINDOWPROPERTY): Promise<Variant> {
-    const member = 'IMessengerConversationWnd.Property';
+    const member = 'IMessengerWindow.Property';
     return this.rt.run(member, async () => {
       const prop = this.checkProperty(ePropType, member);
       return this.view.get(prop) ?? false;
@@ -173,7 +183,7 @@ export class ConversationWindow extends WindowBase implements IMessengerConversa
   }
 
   async put_Property(ePropType: MWINDOWPROPERTY, vPropVal: Variant): Promise<void> {
-    const member = 'IMessengerConversationWnd.Property';
+    const member = 'IMessengerWindow.Property';
     return this.rt.run(member, async () => {
       const prop = this.checkProperty(ePropType, member);
       if (typeof vPropVal !== 'boolean') throw messengerError('E_INVALIDARG', member, 'vPropVal must be a boolean (show or hide).');

@@ -1,0 +1,73 @@
+/**
+ * DMessengerEvents raised by the other side (not by one of the caller's own calls): the events whose
+ * trigger is a remote change. Events raised by the caller's own calls are checked in the suites of
+ * those calls (CreateGroup -> OnGroupAdded, …).
+ */
+import { HR, MCONTACTPROPERTY, MPHONE_TYPE } from '@imessenger/contract';
+import { BOB, CAROL, KIT_SERVICE_ID } from '../fixture';
+import type { KitContext, KitRun } from '../kit';
+
+const trigger = (body: (k: KitContext) => Promise<void>) => body;
+
+export function eventSuites(run: KitRun): void {
+  run.member('DMessengerEvents.OnContactPagerChange', trigger((k) => k.otherSide.contactPager(BOB, false)), (t) => {
+    t.it('B614', 'a contact turning paging off raises OnContactPagerChange(S_OK, contact, false) and CanPage follows', async (k) => {
+      const bob = await k.msn.GetContact(BOB, KIT_SERVICE_ID);
+      expect(await bob.get_CanPage()).toBe(true);
+      await k.otherSide.contactPager(BOB, false);
+      await k.until(() => k.eventsNamed('OnContactPagerChange').length > 0, 'OnContactPagerChange');
+      expect(k.eventsNamed('OnContactPagerChange')).toEqual([[HR.S_OK, bob, false]]);
+      expect(await bob.get_CanPage()).toBe(false);
+    });
+  });
+
+  run.member('DMessengerEvents.OnContactPropertyChange', trigger((k) => k.otherSide.contactEmail(BOB, 'bob@new.example')), (t) => {
+    t.it('B622', 'a new e-mail address raises OnContactPropertyChange(S_OK, contact, MCONTACTPROP_EMAIL, address)', async (k) => {
+      const bob = await k.msn.GetContact(BOB, KIT_SERVICE_ID);
+      await k.otherSide.contactEmail(BOB, 'bob@new.example');
+      await k.until(() => k.eventsNamed('OnContactPropertyChange').length > 0, 'OnContactPropertyChange');
+      expect(k.eventsNamed('OnContactPropertyChange')).toEqual([[HR.S_OK, bob, MCONTACTPROPERTY.MCONTACTPROP_EMAIL, 'bob@new.example']]);
+      expect(await bob.get_Property(MCONTACTPROPERTY.MCONTACTPROP_EMAIL)).toBe('bob@new.example');
+    });
+  });
+
+  run.member('DMessengerEvents.OnIMWindowContactRemoved', trigger((k) => k.otherSide.contactLeavesConversations(BOB)), (t) => {
+    t.it('B659', 'a participant who leaves raises OnIMWindowContactRemoved(contact, window) and leaves the window\'s Contacts', async (k) => {
+      const window = await k.msn.InstantMessage(BOB);
+      await window.AddContact(CAROL);
+      await k.otherSide.contactLeavesConversations(CAROL);
+      await k.until(() => k.eventsNamed('OnIMWindowContactRemoved').length > 0, 'OnIMWindowContactRemoved');
+      const carol = await k.msn.GetContact(CAROL, KIT_SERVICE_ID);
+      expect(k.eventsNamed('OnIMWindowContactRemoved')).toEqual([[carol, window]]);
+      const left = await window.get_Contacts();
+      expect(await left.get_Count()).toBe(1);
+      expect(await left.Item(0)).toBe(await k.msn.GetContact(BOB, KIT_SERVICE_ID));
+    });
+  });
+
+  run.member('DMessengerEvents.OnMyFriendlyNameChange', trigger((k) => k.otherSide.myFriendlyName('Ann L.')), (t) => {
+    t.it('B666 B667', 'a name changed elsewhere raises OnMyFriendlyNameChange(S_OK, previous name); MyFriendlyName reads the new one', async (k) => {
+      await k.otherSide.myFriendlyName('Ann L.');
+      await k.until(() => k.eventsNamed('OnMyFriendlyNameChange').length > 0, 'OnMyFriendlyNameChange');
+      expect(k.eventsNamed('OnMyFriendlyNameChange')).toEqual([[HR.S_OK, 'Ann Lee']]);
+      expect(await k.msn.get_MyFriendlyName()).toBe('Ann L.');
+    });
+  });
+
+  run.member('DMessengerEvents.OnMyPhoneChange', trigger((k) => k.otherSide.myPhone(MPHONE_TYPE.MPHONE_TYPE_MOBILE, '+1 425 555 0177')), (t) => {
+    t.it('B670', 'a phone number changed elsewhere raises OnMyPhoneChange(type, number); MyPhoneNumber reads it', async (k) => {
+      await k.otherSide.myPhone(MPHONE_TYPE.MPHONE_TYPE_MOBILE, '+1 425 555 0177');
+      await k.until(() => k.eventsNamed('OnMyPhoneChange').length > 0, 'OnMyPhoneChange');
+      expect(k.eventsNamed('OnMyPhoneChange')).toEqual([[MPHONE_TYPE.MPHONE_TYPE_MOBILE, '+1 425 555 0177']]);
+      expect(await k.msn.get_MyPhoneNumber(MPHONE_TYPE.MPHONE_TYPE_MOBILE)).toBe('+1 425 555 0177');
+    });
+  });
+
+  run.member('DMessengerEvents.OnAppShutdown', trigger((k) => k.otherSide.appShutdown()), (t) => {
+    t.it('B566', 'the client shutting down raises OnAppShutdown() with no arguments', async (k) => {
+      await k.otherSide.appShutdown();
+      await k.until(() => k.eventsNamed('OnAppShutdown').length > 0, 'OnAppShutdown');
+      expect(k.eventsNamed('OnAppShutdown')).toEqual([[]]);
+    });
+  });
+}
