@@ -83,7 +83,7 @@ const totals = backends.map((b) => {
 // Some rules cannot apply to a JavaScript API and are counted apart, each with its reason.
 const NOT_APPLICABLE = [
   ['C++ NULL out-pointer checks', (r) => r.kind === 'pointer'],
-  ["scripting notes (the SDK is a trusted host, like WSH)", (r) => r.result.includes('scriptable:')],
+  ['scripting restrictions (the SDK is a trusted host, like WSH)', (r) => r.result.includes('scriptable:') || /^Called from script|cannot be accessed through scripting|Script caller|caller is a script/i.test(r.rule)],
   ['out-of-memory failures', (r) => r.result.includes('OUTOFMEMORY')],
   ["the client's own dialogs being open", (r) => r.result.includes('UI_ACTIVE') || /dialog/i.test(r.rule)],
   ['IDispatch::Invoke argument order (the COM layer)', (r) => r.rule.includes('vaArgs')],

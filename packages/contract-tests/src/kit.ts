@@ -71,6 +71,18 @@ export async function expectHr(promise: Promise<unknown>, hr: HResultName, membe
   if (member && error.member !== member) throw new Error(`Expected the error to name ${member}, got ${String(error.member)}.`);
 }
 
+/**
+ * Expect `object` to offer each of `members` (async face names: `Item`, `get_Count`, `put_Name`) as a
+ * function, and none of `absent` (read-only properties have no put_, a collection may have no Remove).
+ */
+export function expectMembers(object: object, members: readonly string[], absent: readonly string[] = []): void {
+  const face = object as Record<string, unknown>;
+  const missing = members.filter((m) => typeof face[m] !== 'function');
+  if (missing.length > 0) throw new Error(`Missing members: ${missing.join(', ')}.`);
+  const extra = absent.filter((m) => m in face);
+  if (extra.length > 0) throw new Error(`Members that should not exist: ${extra.join(', ')}.`);
+}
+
 type Body = (k: KitContext) => Promise<void>;
 
 export interface MemberSuite {

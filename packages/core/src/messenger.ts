@@ -7,7 +7,7 @@
 import {
   type BackendInfo, type BackendPorts, type ContactArg, type ConversationKind, type IMessenger3, type IMessengerService,
   type MCONTACTPROPERTY, MISTATUS, MMESSENGERPROPERTY, type MOPTIONPAGE, type MPHONE_TYPE, MUAFOLDER, type MUASORT,
-  type MessengerEventListener, type MessengerEventName, type ServiceArg, type Variant, HR, messengerError,
+  type MessengerEventListener, type MessengerEventName, type SelfRecord, type ServiceArg, type Variant, HR, messengerError,
 } from '@imessenger/contract';
 import { MessengerEventEmitter } from './events';
 import { keyOf, Runtime } from './runtime';
@@ -75,8 +75,9 @@ export class Messenger implements IMessenger3 {
 
   private async signin(member: string, request: { signinName: string; password: string }): Promise<void> {
     if (await this.rt.signedIn()) throw messengerError('MSGR_E_ALREADY_LOGGED_ON', member, 'The current user is already signed in.');
+    let self: SelfRecord;
     try {
-      await this.rt.ports.session.signin(request);
+      self = await this.rt.ports.session.signin(request);
     } catch (error) {
       // The result of a sign-in always reaches OnSignin, failed ones included.
       const hr = typeof (error as { hresult?: unknown }).hresult === 'number' ? (error as { hresult: number }).hresult : HR.E_FAIL;
@@ -89,6 +90,8 @@ export class Messenger implements IMessenger3 {
       throw error;
     }
     this.rt.events.emit('OnSignin', HR.S_OK);
+    // B680, B677: sign-in is complete when OnMyStatusChange reports the status the client is now in.
+    this.rt.events.emit('OnMyStatusChange', HR.S_OK, self.status);
   }
 
   async Signout(): Promise<void> {
@@ -182,7 +185,7 @@ export class Messenger implements IMessenger3 {
       // Signed out: S_OK and a true collection with zero members (the MyContacts page).
       if (!(await this.rt.signedIn()) || !this.rt.ports.directory) return new MessengerContacts(this.rt, [], remove);
       const records = await this.rt.ports.directory.listContacts();
-      return new MessengerContacts(this.rt, records.map((r) => this.rt.contact(r)), remove);
+      return new MessengerContacts(this.rt, records.map((r) => this.rt.contact(r, true)), remove);
     });
   }
 
@@ -213,7 +216,7 @@ export class Messenger implements IMessenger3 {
       if (listed.some((c) => keyOf(c.signinName) === keyOf(name))) throw messengerError('MSGR_E_ALREADY_IN_LIST', member, `"${name}" is already in the contact list.`);
       if (!(await directory.lookup(name))) throw messengerError('MSGR_E_USER_NOT_FOUND', member, `No user "${name}" on this service.`);
       const record = await directory.addContact(name);
-      this.rt.events.emit('OnContactListAdd', HR.S_OK, this.rt.contact(record));
+      this.rt.events.emit('OnContactListAdd', HR.S_OK, this.rt.contact(record, true));
     });
   }
 

@@ -15,6 +15,15 @@ import { ConversationWindow } from './objects/window';
 
 export const keyOf = (signinName: string): string => signinName.toLowerCase();
 
+/** Identity: the one object for `key`, created on first sight; a newer record refreshes it. */
+function intern<R, O extends { record: R }>(map: Map<string, O>, key: string, record: R, create: () => O): O {
+  const existing = map.get(key);
+  if (existing) { existing.record = record; return existing; }
+  const created = create();
+  map.set(key, created);
+  return created;
+}
+
 export class Runtime {
   readonly events: MessengerEventEmitter;
   private readonly contacts = new Map<string, MessengerContact>();
@@ -78,18 +87,16 @@ export class Runtime {
   }
 
   service(record: ServiceRecord): MessengerService {
-    let service = this.services.get(record.id);
-    if (!service) this.services.set(record.id, (service = new MessengerService(this, record)));
-    else service.record = record;
-    return service;
+    return intern(this.services, record.id, record, () => new MessengerService(this, record));
   }
 
-  /** The one contact object for a sign-in name; `record` refreshes what it knows. */
-  contact(record: ContactRecord): MessengerContact {
-    const key = keyOf(record.signinName);
-    let contact = this.contacts.get(key);
-    if (!contact) this.contacts.set(key, (contact = new MessengerContact(this, record)));
-    else contact.record = record;
+  /**
+   * The one contact object for a sign-in name; `record` refreshes what it knows; `listed`, when
+   * given, records whether the contact is in the contact list (B611, B635).
+   */
+  contact(record: ContactRecord, listed?: boolean): MessengerContact {
+    const contact = intern(this.contacts, keyOf(record.signinName), record, () => new MessengerContact(this, record));
+    if (listed !== undefined) contact.listed = listed;
     return contact;
   }
 
@@ -100,7 +107,7 @@ export class Runtime {
     const known = this.knownContact(signinName);
     if (known) return known;
     const listed = this.ports.directory ? (await this.ports.directory.listContacts()).find((c) => keyOf(c.signinName) === keyOf(signinName)) : undefined;
-    return this.contact(listed ?? await this.strangerRecord(signinName));
+    return listed ? this.contact(listed, true) : this.contact(await this.strangerRecord(signinName), false);
   }
 
   async strangerRecord(signinName: string): Promise<ContactRecord> {
@@ -111,17 +118,11 @@ export class Runtime {
   }
 
   group(record: GroupRecord): MessengerGroup {
-    let group = this.groups.get(record.id);
-    if (!group) this.groups.set(record.id, (group = new MessengerGroup(this, record)));
-    else group.record = record;
-    return group;
+    return intern(this.groups, record.id, record, () => new MessengerGroup(this, record));
   }
 
   window(record: WindowRecord): ConversationWindow {
-    let window = this.windows.get(record.id);
-    if (!window) this.windows.set(record.id, (window = new ConversationWindow(this, record)));
-    else window.record = record;
-    return window;
+    return intern(this.windows, record.id, record, () => new ConversationWindow(this, record));
   }
 
   /** The open conversation window with a contact, if any (StartVideo/InstantMessage identity). */
@@ -145,6 +146,8 @@ export class Runtime {
     switch (change.type) {
       case 'contactStatus':
         this.withContact(change.signinName, (c) => {
+          // B635: only contacts in the contact list get status updates; B611: a removed one no longer does.
+          if (!c.listed) return;
           // B374: a contact who goes invisible appears offline to subscribers.
           const status = visibleStatus(change.status);
           if (visibleStatus(c.record.status) === status) return;
@@ -181,10 +184,10 @@ export class Runtime {
         });
         return;
       case 'contactListAdd':
-        this.withContact(change.signinName, (c) => this.events.emit('OnContactListAdd', ok, c));
+        this.withContact(change.signinName, (c) => { c.listed = true; this.events.emit('OnContactListAdd', ok, c); });
         return;
       case 'contactListRemove':
-        this.withContact(change.signinName, (c) => this.events.emit('OnContactListRemove', ok, c));
+        this.withContact(change.signinName, (c) => { c.listed = false; this.events.emit('OnContactListRemove', ok, c); });
         return;
       case 'myStatus': this.events.emit('OnMyStatusChange', ok, change.status); return;
       // B666: the event carries the previous name; MyFriendlyName already reads the new one.

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { HR, MCONTACTPROPERTY, MISTATUS, MPHONE_TYPE } from '@imessenger/contract';
-import type { MessengerContact } from '@imessenger/core';
+import type { MessengerContact, MessengerContacts } from '@imessenger/core';
 import { BOB, CAROL, DAVE, ERIN, KIT_SELF, KIT_SERVICE_ID, NOBODY } from '../fixture';
 import { expectHr, type KitContext, type KitRun } from '../kit';
 
@@ -66,6 +66,11 @@ export function contactSuites(run: KitRun): void {
       expect(await contacts.get_Count()).toBe(0);
       await expectHr(contacts.Item(0), 'E_FAIL', 'IMessengerContacts.Item');
     }, { signedIn: false });
+    t.it('B105', 'the list cannot be built (otherSide.failNextCall E_FAIL) -> E_FAIL naming the member; the next call succeeds', async (k) => {
+      k.otherSide.failNextCall('E_FAIL');
+      await expectHr(k.msn.get_MyContacts(), 'E_FAIL', MC);
+      expect(await contactCount(k)).toBe(3);
+    });
   });
 
   // ---- IMessenger.GetContact -----------------------------------------------------------------
@@ -155,7 +160,7 @@ export function contactSuites(run: KitRun): void {
 
   const AC = 'IMessenger.AddContact';
   run.member(AC, (k) => k.msn.AddContact(0, ERIN), (t) => {
-    t.it('B016', 'adding ERIN raises OnContactListAdd(S_OK, contact) once, with the object GetContact gives', async (k) => {
+    t.it('B016 B590 B592', 'adding ERIN raises OnContactListAdd(S_OK, contact) once, with the object GetContact gives', async (k) => {
       await k.msn.AddContact(0, ERIN);
       expect(k.eventsNamed('OnContactListAdd')).toEqual([[HR.S_OK, await contactOf(k, ERIN)]]);
     });
@@ -193,6 +198,20 @@ export function contactSuites(run: KitRun): void {
       await expectHr(k.msn.AddContact(0, `${ERIN}\r\n`), 'E_INVALIDARG', AC);
       expect(k.eventsNamed('OnContactListAdd')).toHaveLength(0);
       expect(await contactCount(k)).toBe(3);
+    });
+    t.always('B002', 'hwndParent is reserved: a non-zero handle is accepted (no error is documented)', async (k) => {
+      await k.msn.AddContact(0x0001_0010, ERIN);
+      expect(k.eventsNamed('OnContactListAdd')).toEqual([[HR.S_OK, await contactOf(k, ERIN)]]);
+    });
+    t.it('B017', 'no format check by the API: a name that is no e-mail address goes to the service, which does not know it (MSGR_E_USER_NOT_FOUND, not E_INVALIDARG)', async (k) => {
+      await expectHr(k.msn.AddContact(0, 'erin-moss'), 'MSGR_E_USER_NOT_FOUND', AC);
+      expect(await contactCount(k)).toBe(3);
+    });
+    t.it('B010', 'an internal failure (otherSide.failNextCall E_FAIL) -> E_FAIL naming the member; no OnContactListAdd, the list unchanged', async (k) => {
+      k.otherSide.failNextCall('E_FAIL');
+      await expectHr(k.msn.AddContact(0, ERIN), 'E_FAIL', AC);
+      expect(k.eventsNamed('OnContactListAdd')).toHaveLength(0);
+      expect(await listedNames(k)).toEqual([BOB, CAROL, DAVE].sort());
     });
     t.always('B013', 'signed out -> MSGR_E_NOT_LOGGED_ON (B018 says offline raises no error: A11, core\'s choice)', async (k) => {
       await expectHr(k.msn.AddContact(0, ERIN), 'MSGR_E_NOT_LOGGED_ON', AC);
@@ -251,6 +270,14 @@ export function contactSuites(run: KitRun): void {
     t.always('B044', 'signed out -> MSGR_E_NOT_LOGGED_ON', async (k) => {
       await expectHr(k.msn.FindContact(0, 'Erin', 'Moss'), 'MSGR_E_NOT_LOGGED_ON', FC);
     }, { signedIn: false });
+    t.always('B030', 'hwndParent is reserved: a non-zero handle is accepted (no error is documented)', async (k) => {
+      await expect(k.msn.FindContact(0x0001_0010, 'Erin', 'Moss')).resolves.toBeUndefined();
+    });
+    t.it('B041', 'an unspecified error (otherSide.failNextCall E_FAIL) -> E_FAIL naming the member; the next call succeeds', async (k) => {
+      k.otherSide.failNextCall('E_FAIL');
+      await expectHr(k.msn.FindContact(0, 'Erin', 'Moss'), 'E_FAIL', FC);
+      await expect(k.msn.FindContact(0, 'Erin', 'Moss')).resolves.toBeUndefined();
+    });
   });
 
   // ---- IMessengerContacts --------------------------------------------------------------------
@@ -295,7 +322,7 @@ export function contactSuites(run: KitRun): void {
 
   const RM = 'IMessengerContacts.Remove';
   run.member(RM, async (k) => { const c = await k.msn.get_MyContacts(); await c.Remove(await c.Item(0)); }, (t) => {
-    t.it('B395', 'removes the contact from the list and raises OnContactListRemove(S_OK, contact) once', async (k) => {
+    t.it('B395 B603 B606', 'removes the contact from the list and raises OnContactListRemove(S_OK, contact) once', async (k) => {
       const contacts = await k.msn.get_MyContacts();
       const bob = await contactOf(k, BOB);
       await contacts.Remove(bob);
@@ -360,7 +387,7 @@ export function contactSuites(run: KitRun): void {
       expect(await (await contactOf(k, BOB)).get_Blocked()).toBe(false);
       expect(await (await contactOf(k, CAROL)).get_Blocked()).toBe(false);
     });
-    t.it('B578', 'put true on BOB blocks him and raises OnContactBlockChange(S_OK, contact, true); put false unblocks', async (k) => {
+    t.it('B578 B576', 'put true on BOB blocks him and raises OnContactBlockChange(S_OK, contact, true); put false unblocks', async (k) => {
       const bob = await contactOf(k, BOB);
       await bob.put_Blocked(true);
       expect(await bob.get_Blocked()).toBe(true);
@@ -375,6 +402,13 @@ export function contactSuites(run: KitRun): void {
       await dave.put_Blocked(true);
       await bob.put_Blocked(false);
       expect(await dave.get_Blocked()).toBe(true);
+      expect(await bob.get_Blocked()).toBe(false);
+      expect(k.eventsNamed('OnContactBlockChange')).toHaveLength(0);
+    });
+    t.it('B317', 'put: a general internal failure (otherSide.failNextCall E_FAIL) -> E_FAIL naming the member; BOB stays unblocked, no event', async (k) => {
+      const bob = await contactOf(k, BOB);
+      k.otherSide.failNextCall('E_FAIL');
+      await expectHr(bob.put_Blocked(true), 'E_FAIL', BL);
       expect(await bob.get_Blocked()).toBe(false);
       expect(k.eventsNamed('OnContactBlockChange')).toHaveLength(0);
     });
@@ -422,6 +456,18 @@ export function contactSuites(run: KitRun): void {
       expect(k.eventsNamed('OnContactFriendlyNameChange')).toEqual([[HR.S_OK, bob, 'Bob Kelly']]);
       expect(await bob.get_FriendlyName()).toBe('Robert Kelly');
     });
+    t.it('B336', 'friendly names are not unique: once CAROL takes BOB\'s name both read "Bob Kelly", and only SigninName tells them apart', async (k) => {
+      const bob = await contactOf(k, BOB);
+      const carol = await contactOf(k, CAROL);
+      await k.otherSide.contactFriendlyName(CAROL, 'Bob Kelly');
+      await k.until(() => k.eventsNamed('OnContactFriendlyNameChange').length > 0, 'OnContactFriendlyNameChange');
+      expect(await carol.get_FriendlyName()).toBe('Bob Kelly');
+      expect(await bob.get_FriendlyName()).toBe('Bob Kelly');
+      expect(carol).not.toBe(bob);
+      expect(await carol.get_SigninName()).toBe(CAROL);
+      expect(await bob.get_SigninName()).toBe(BOB);
+      expect(await listedNames(k)).toEqual([BOB, CAROL, DAVE].sort());
+    });
   });
 
   run.member('IMessengerContact.IsSelf', async (k) => (await contactOf(k, BOB)).get_IsSelf(), (t) => {
@@ -452,6 +498,11 @@ export function contactSuites(run: KitRun): void {
     t.always('B345', 'a PhoneType that is not an MPHONE_TYPE -> E_FAIL', async (k) => {
       const bob = await contactOf(k, BOB);
       for (const bad of [4, -2, 1.5, 99]) await expectHr(bob.get_PhoneNumber(bad as MPHONE_TYPE), 'E_FAIL', PN);
+    });
+    t.always('B350', 'MPHONE_TYPE_ALL and MPHONE_TYPE_CUSTOM (valid with Phone only) -> E_FAIL, even for a contact who has a number', async (k) => {
+      const bob = await contactOf(k, BOB);
+      await expectHr(bob.get_PhoneNumber(MPHONE_TYPE.MPHONE_TYPE_ALL), 'E_FAIL', PN);
+      await expectHr(bob.get_PhoneNumber(MPHONE_TYPE.MPHONE_TYPE_CUSTOM), 'E_FAIL', PN);
     });
     t.it('B618', 'the other side changes a number: OnContactPhoneChange(S_OK, contact, type, number) once, PhoneNumber gives it', async (k) => {
       const bob = await contactOf(k, BOB);
@@ -519,7 +570,7 @@ export function contactSuites(run: KitRun): void {
       expect(await (await contactOf(k, CAROL)).get_Status()).toBe(MISTATUS.MISTATUS_AWAY);
       expect(await (await contactOf(k, DAVE)).get_Status()).toBe(MISTATUS.MISTATUS_OFFLINE);
     });
-    t.it('B375', 'the other side goes away: OnContactStatusChange(contact, MISTATUS_AWAY) once and Status is MISTATUS_AWAY', async (k) => {
+    t.it('B375 B633', 'the other side goes away: OnContactStatusChange(contact, MISTATUS_AWAY) once and Status is MISTATUS_AWAY', async (k) => {
       const bob = await contactOf(k, BOB);
       await k.otherSide.contactStatus(BOB, MISTATUS.MISTATUS_AWAY);
       await k.until(() => k.eventsNamed('OnContactStatusChange').length > 0, 'OnContactStatusChange');
@@ -542,6 +593,24 @@ export function contactSuites(run: KitRun): void {
       await k.until(() => k.eventsNamed('OnContactStatusChange').length > 0, 'OnContactStatusChange');
       expect(await bob.get_Status()).toBe(MISTATUS.MISTATUS_OFFLINE);
       expect(k.eventsNamed('OnContactStatusChange')).toEqual([[bob, MISTATUS.MISTATUS_OFFLINE]]);
+    });
+  });
+
+  run.member('IMessengerContacts (interface)', (k) => k.msn.get_MyContacts(), (t) => {
+    t.it('B377', 'any MessengerContacts may have zero members: an empty group\'s Contacts and an emptied contact list are working, empty collections', async (k) => {
+      const empties: MessengerContacts[] = [];
+      for await (const group of await k.msn.get_MyGroups()) {
+        if ((await group.get_Name()) === 'Friends') empties.push(await group.get_Contacts());
+      }
+      const list = await k.msn.get_MyContacts();
+      for (const name of [BOB, CAROL, DAVE]) await list.Remove(await contactOf(k, name));
+      empties.push(list, await k.msn.get_MyContacts());
+      expect(empties).toHaveLength(3);
+      for (const empty of empties) {
+        expect(await empty.get_Count()).toBe(0);
+        expect((await (await empty.get__NewEnum()).next()).done).toBe(true);
+        await expectHr(empty.Item(0), 'E_FAIL', 'IMessengerContacts.Item');
+      }
     });
   });
 

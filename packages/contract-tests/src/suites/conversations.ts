@@ -7,8 +7,8 @@
  */
 import { isMessengerError, MPHONE_TYPE, MWINDOWPROPERTY } from '@imessenger/contract';
 import type { ConversationWindow, Messenger, MessengerContact } from '@imessenger/core';
-import { BOB, CAROL, DAVE, KIT_SELF, KIT_SERVICE_ID, NOBODY } from '../fixture';
-import { expectHr, type KitContext, type KitRun, type MemberSuite } from '../kit';
+import { BOB, CAROL, DAVE, ERIN, KIT_SELF, KIT_SERVICE_ID, NOBODY } from '../fixture';
+import { expectHr, expectMembers, type KitContext, type KitRun, type MemberSuite } from '../kit';
 
 /** Arguments that are not a usable vContact (NULL, empty, leading space, 130 characters, CR, LF). */
 const NULL_OR_BLANK: readonly unknown[] = [null, undefined, '', ' bob@contoso.com'];
@@ -94,6 +94,19 @@ const closedWindow = async (k: KitContext): Promise<ConversationWindow> => {
   return w;
 };
 
+/** After signing out (or being signed out), `w` is closed: IsClosed, HWND E_FAIL, OnIMWindowDestroyed(w) once. */
+const expectClosedBySignout = async (k: KitContext, w: ConversationWindow): Promise<void> => {
+  expect(await w.get_IsClosed()).toBe(true);
+  await expectHr(w.get_HWND(), 'E_FAIL', 'IMessengerWindow.HWND');
+  expect(k.eventsNamed('OnIMWindowDestroyed')).toEqual([[w]]);
+};
+
+/** The server signs the client out (going offline), and the client has noticed. */
+const goOffline = async (k: KitContext): Promise<void> => {
+  await k.otherSide.signOut();
+  await k.until(() => k.eventsNamed('OnSignout').length > 0, 'OnSignout');
+};
+
 export function conversationSuites(run: KitRun): void {
   // ---- opening a conversation ----------------------------------------------------------------
 
@@ -110,6 +123,11 @@ export function conversationSuites(run: KitRun): void {
       expect(await participants(carol)).toEqual([CAROL]);
       expect(await bob.get_IsClosed()).toBe(false);
       expect(k.eventsNamed('OnIMWindowCreated')).toEqual([[bob], [carol]]);
+    });
+    t.it('B315', 'a MessengerContact for someone not in the contact list (ERIN) is accepted: a window with her, the list unchanged', async (k) => {
+      const w = await k.msn.InstantMessage(await contact(k, ERIN));
+      expect(await participants(w)).toEqual([ERIN]);
+      expect(await (await k.msn.get_MyContacts()).get_Count()).toBe(3);
     });
     t.it('B077', 'a name that is no user still opens a conversation window', async (k) => {
       const w = await k.msn.InstantMessage(NOBODY);
@@ -137,6 +155,16 @@ export function conversationSuites(run: KitRun): void {
       const w = await k.msn.StartVideo(BOB);
       if (w.joinUrl !== undefined) expect(typeof w.joinUrl).toBe('string');
     });
+    t.it('B301', 'the session cannot be initiated (otherSide.failNextCall E_FAIL) -> E_FAIL naming the member, and no window', async (k) => {
+      k.otherSide.failNextCall('E_FAIL');
+      await expectHr(k.msn.StartVideo(BOB), 'E_FAIL', VIDEO);
+      expect(k.eventsNamed('OnIMWindowCreated')).toHaveLength(0);
+    });
+    t.it('B307', 'going offline (the server signs the client out) closes the window it returned', async (k) => {
+      const w = await k.msn.StartVideo(BOB);
+      await goOffline(k);
+      await expectClosedBySignout(k, w);
+    });
   });
 
   const VOICE = 'IMessenger.StartVoice';
@@ -148,6 +176,16 @@ export function conversationSuites(run: KitRun): void {
       const im = await imWithBob(k);
       expect(await k.msn.StartVoice(BOB)).toBe(im);
       expect(k.eventsNamed('OnIMWindowCreated')).toEqual([[im]]);
+    });
+    t.it('B241', 'the session cannot be initiated (otherSide.failNextCall E_FAIL) -> E_FAIL naming the member, and no window', async (k) => {
+      k.otherSide.failNextCall('E_FAIL');
+      await expectHr(k.msn.StartVoice(BOB), 'E_FAIL', VOICE);
+      expect(k.eventsNamed('OnIMWindowCreated')).toHaveLength(0);
+    });
+    t.it('B246', 'signing out closes the window it returned', async (k) => {
+      const w = await k.msn.StartVoice(BOB);
+      await k.msn.Signout();
+      await expectClosedBySignout(k, w);
     });
   });
 
@@ -213,6 +251,11 @@ export function conversationSuites(run: KitRun): void {
     t.it('B166', 'your own sign-in name -> E_FAIL', async (k) => {
       await expectHr(k.msn.Phone(KIT_SELF, MPHONE_TYPE_HOME, ''), 'E_FAIL', PHONE);
     });
+    t.it('B165', 'the Phone Call window cannot be created (otherSide.failNextCall E_FAIL) -> E_FAIL naming the member, and no window', async (k) => {
+      k.otherSide.failNextCall('E_FAIL');
+      await expectHr(k.msn.Phone(BOB, MPHONE_TYPE_MOBILE, ''), 'E_FAIL', PHONE);
+      expect(k.eventsNamed('OnIMWindowCreated')).toHaveLength(0);
+    });
     t.always('B172', 'a phone type out of range -> E_INVALIDARG', async (k) => {
       for (const bad of [4, -2, 0.5, '2']) await expectHr(k.msn.Phone(BOB, bad as MPHONE_TYPE, ''), 'E_INVALIDARG', PHONE);
     });
@@ -253,6 +296,16 @@ export function conversationSuites(run: KitRun): void {
     t.it('B192', 'your own sign-in name -> E_FAIL', async (k) => {
       await expectHr(k.msn.SendFile(KIT_SELF, 'C:\\report.txt'), 'E_FAIL', FILE);
     });
+    t.it('B195', 'asynchronous: resolves once the file is offered, even to an offline contact; no event reports acceptance (only OnIMWindowCreated)', async (k) => {
+      const w = await k.msn.SendFile(DAVE, 'C:\\report.txt');
+      expect(await participants(w)).toEqual([DAVE]);
+      expect(k.events.map((e) => e.name)).toEqual(['OnIMWindowCreated']);
+    });
+    t.it('B196', 'going offline (the server signs the client out) closes the window it returned', async (k) => {
+      const w = await k.msn.SendFile(BOB, 'C:\\report.txt');
+      await goOffline(k);
+      await expectClosedBySignout(k, w);
+    });
     t.always('B186', 'bstrFileName over 260 characters -> E_INVALIDARG', async (k) => {
       await expectHr(k.msn.SendFile(BOB, `C:\\${'f'.repeat(258)}`), 'E_INVALIDARG', FILE);
     });
@@ -273,7 +326,7 @@ export function conversationSuites(run: KitRun): void {
 
   const APP = 'IMessenger.InviteApp';
   run.member(APP, (k) => k.msn.InviteApp(BOB, APP_ID), (t) => {
-    t.it('B092', 'issues the invitation: returns a window with the contact', async (k) => {
+    t.it('B092 B090', 'issues the invitation (bstrAppID: the application GUID as a string, with braces): returns a window with the contact', async (k) => {
       expect(await participants(await k.msn.InviteApp(BOB, APP_ID))).toEqual([BOB]);
     });
     t.it('B091', 'an open window with the contact is returned, with no second OnIMWindowCreated', async (k) => {
@@ -283,6 +336,11 @@ export function conversationSuites(run: KitRun): void {
     });
     t.it('B087', 'your own sign-in name -> E_FAIL', async (k) => {
       await expectHr(k.msn.InviteApp(KIT_SELF, APP_ID), 'E_FAIL', APP);
+    });
+    t.it('B093', 'signing out closes the window it returned', async (k) => {
+      const w = await k.msn.InviteApp(BOB, APP_ID);
+      await k.msn.Signout();
+      await expectClosedBySignout(k, w);
     });
     t.always('B081', 'bstrAppID NULL or empty -> E_INVALIDARG', async (k) => {
       await expectHr(k.msn.InviteApp(BOB, asArg(null)), 'E_INVALIDARG', APP);
@@ -411,6 +469,13 @@ export function conversationSuites(run: KitRun): void {
       await expect(w.Close()).resolves.toBeUndefined();
       expect(k.eventsNamed('OnIMWindowDestroyed')).toHaveLength(1);
     });
+    t.it('B495', 'a backend failure while closing (otherSide.failNextCall E_FAIL) -> E_FAIL naming the member; the window stays open, no OnIMWindowDestroyed', async (k) => {
+      const w = await imWithBob(k);
+      k.otherSide.failNextCall('E_FAIL');
+      await expectHr(w.Close(), 'E_FAIL', CLOSE);
+      expect(await w.get_IsClosed()).toBe(false);
+      expect(k.eventsNamed('OnIMWindowDestroyed')).toHaveLength(0);
+    });
     t.it('B496', 'after Close, InstantMessage to the same contact gives a new window (and OnIMWindowCreated again)', async (k) => {
       const old = await closedWindow(k);
       const fresh = await imWithBob(k);
@@ -526,6 +591,14 @@ export function conversationSuites(run: KitRun): void {
         await expectHr(w.get_Property(bad as MWINDOWPROPERTY), 'E_INVALIDARG', PROP);
         await expectHr(w.put_Property(bad as MWINDOWPROPERTY, true), 'E_INVALIDARG', PROP);
       }
+    });
+  });
+
+  run.member('IMessengerConversationWnd (interface)', imWithBob, (t) => {
+    t.it('B541', 'inherits every IMessengerWindow member and adds AddContact, Contacts and History (get only)', async (k) => {
+      const window = ['Close', 'Show', 'get_HWND', 'get_IsClosed', 'get_Left', 'put_Left', 'get_Top', 'put_Top', 'get_Width', 'put_Width',
+        'get_Height', 'put_Height', 'get_Property', 'put_Property'];
+      expectMembers(await imWithBob(k), [...window, 'AddContact', 'get_Contacts', 'get_History'], ['put_Contacts', 'put_History', 'put_HWND', 'put_IsClosed']);
     });
   });
 }

@@ -3,11 +3,20 @@
  * trigger is a remote change. Events raised by the caller's own calls are checked in the suites of
  * those calls (CreateGroup -> OnGroupAdded, …).
  */
-import { HR, MCONTACTPROPERTY, MPHONE_TYPE } from '@imessenger/contract';
-import { BOB, CAROL, KIT_SERVICE_ID } from '../fixture';
+import { HR, MCONTACTPROPERTY, MESSENGER_EVENT_NAMES, MISTATUS, MPHONE_TYPE } from '@imessenger/contract';
+import { BOB, CAROL, ERIN, KIT_SERVICE_ID } from '../fixture';
 import type { KitContext, KitRun } from '../kit';
 
 const trigger = (body: (k: KitContext) => Promise<void>) => body;
+
+/** The 25 events of the DMessengerEvents page (B565). */
+const DOCUMENTED_EVENTS = [
+  'OnAppShutdown', 'OnContactAddedToGroup', 'OnContactBlockChange', 'OnContactFriendlyNameChange', 'OnContactListAdd',
+  'OnContactListRemove', 'OnContactPagerChange', 'OnContactPhoneChange', 'OnContactPropertyChange', 'OnContactRemovedFromGroup',
+  'OnContactStatusChange', 'OnGroupAdded', 'OnGroupNameChanged', 'OnGroupRemoved', 'OnIMWindowContactAdded',
+  'OnIMWindowContactRemoved', 'OnIMWindowCreated', 'OnIMWindowDestroyed', 'OnMyFriendlyNameChange', 'OnMyPhoneChange',
+  'OnMyPropertyChange', 'OnMyStatusChange', 'OnSignin', 'OnSignout', 'OnUnreadEmailChange',
+];
 
 export function eventSuites(run: KitRun): void {
   run.member('DMessengerEvents.OnContactPagerChange', trigger((k) => k.otherSide.contactPager(BOB, false)), (t) => {
@@ -68,6 +77,57 @@ export function eventSuites(run: KitRun): void {
       await k.otherSide.appShutdown();
       await k.until(() => k.eventsNamed('OnAppShutdown').length > 0, 'OnAppShutdown');
       expect(k.eventsNamed('OnAppShutdown')).toEqual([[]]);
+    });
+    t.it('B567', 'no upgrade, no event: closing the main window (to the tray) and signing out raise no OnAppShutdown', async (k) => {
+      await (await k.msn.get_Window()).Close();
+      await k.msn.Signout();
+      expect(k.eventsNamed('OnSignout')).toEqual([[]]);
+      expect(k.eventsNamed('OnAppShutdown')).toHaveLength(0);
+    });
+  });
+
+  run.member('DMessengerEvents.OnContactStatusChange', trigger((k) => k.otherSide.contactStatus(BOB, MISTATUS.MISTATUS_AWAY)), (t) => {
+    t.it('B635', 'fires only for contacts in the contact list: not for ERIN (known, not listed), and for her once she is added', async (k) => {
+      const erin = await k.msn.GetContact(ERIN, KIT_SERVICE_ID);
+      const bob = await k.msn.GetContact(BOB, KIT_SERVICE_ID);
+      await k.otherSide.contactStatus(ERIN, MISTATUS.MISTATUS_AWAY);
+      // A later change of a listed contact marks the point by which ERIN's would have been reported.
+      await k.otherSide.contactStatus(BOB, MISTATUS.MISTATUS_BUSY);
+      await k.until(() => k.eventsNamed('OnContactStatusChange').length > 0, 'OnContactStatusChange');
+      expect(k.eventsNamed('OnContactStatusChange')).toEqual([[bob, MISTATUS.MISTATUS_BUSY]]);
+      await k.msn.AddContact(0, ERIN);
+      k.clearEvents();
+      await k.otherSide.contactStatus(ERIN, MISTATUS.MISTATUS_BUSY);
+      await k.until(() => k.eventsNamed('OnContactStatusChange').length > 0, 'OnContactStatusChange for ERIN');
+      expect(k.eventsNamed('OnContactStatusChange')).toEqual([[erin, MISTATUS.MISTATUS_BUSY]]);
+    });
+  });
+
+  run.member('DMessengerEvents.OnContactListRemove', trigger(async (k) => { const c = await k.msn.get_MyContacts(); await c.Remove(await c.Item(0)); }), (t) => {
+    t.it('B611', 'a removed contact stays a valid object (InstantMessage takes it) but gets no further status updates', async (k) => {
+      const bob = await k.msn.GetContact(BOB, KIT_SERVICE_ID);
+      const carol = await k.msn.GetContact(CAROL, KIT_SERVICE_ID);
+      await (await k.msn.get_MyContacts()).Remove(bob);
+      const window = await k.msn.InstantMessage(bob);
+      expect(await (await window.get_Contacts()).Item(0)).toBe(bob);
+      expect(await bob.get_SigninName()).toBe(BOB);
+      await k.otherSide.contactStatus(BOB, MISTATUS.MISTATUS_AWAY);
+      // A later change of a listed contact marks the point by which BOB's would have been reported.
+      await k.otherSide.contactStatus(CAROL, MISTATUS.MISTATUS_BUSY);
+      await k.until(() => k.eventsNamed('OnContactStatusChange').length > 0, 'OnContactStatusChange');
+      expect(k.eventsNamed('OnContactStatusChange')).toEqual([[carol, MISTATUS.MISTATUS_BUSY]]);
+      expect(await bob.get_Status()).toBe(MISTATUS.MISTATUS_ONLINE);
+    });
+  });
+
+  run.member('DMessengerEvents (interface)', async (k) => k.msn.on('OnSignin', () => undefined), (t) => {
+    t.it('B565', 'exactly the 25 documented events, and a listener can be added and removed for each', async (k) => {
+      expect([...MESSENGER_EVENT_NAMES].sort()).toEqual([...DOCUMENTED_EVENTS].sort());
+      for (const name of MESSENGER_EVENT_NAMES) {
+        const off = k.msn.on(name, () => undefined);
+        expect(typeof off).toBe('function');
+        off();
+      }
     });
   });
 }

@@ -5,7 +5,7 @@
 import { HR, MISTATUS } from '@imessenger/contract';
 import type { MessengerGroup } from '@imessenger/core';
 import { BOB, CAROL, DAVE, ERIN, KIT_SERVICE_ID, NOBODY } from '../fixture';
-import { expectHr, type KitContext, type KitRun } from '../kit';
+import { expectHr, expectMembers, type KitContext, type KitRun } from '../kit';
 
 const groupNamed = async (k: KitContext, name: string): Promise<MessengerGroup> => {
   for await (const g of await k.msn.get_MyGroups()) if ((await g.get_Name()) === name) return g;
@@ -26,7 +26,7 @@ export function groupSuites(run: KitRun): void {
       expect(await (await g.get_Contacts()).get_Count()).toBe(0);
       expect(await groupNamed(k, 'Project Phoenix')).toBe(g);
     });
-    t.it('B287 B639', 'raises OnGroupAdded(S_OK, group) once, with the same object', async (k) => {
+    t.it('B287 B639 B638', 'raises OnGroupAdded(S_OK, group) once, with the same object', async (k) => {
       const g = await k.msn.CreateGroup('Project Phoenix', KIT_SERVICE_ID);
       const added = k.eventsNamed('OnGroupAdded');
       expect(added).toHaveLength(1);
@@ -102,7 +102,7 @@ export function groupSuites(run: KitRun): void {
 
   const GN = 'IMessengerGroup.Name';
   run.member(GN, async (k) => (await groupNamed(k, 'Friends')).put_Name('Pals'), (t) => {
-    t.it('B416', 'renames the group and raises OnGroupNameChanged(S_OK, group)', async (k) => {
+    t.it('B416 B645 B646', 'renames the group and raises OnGroupNameChanged(S_OK, group)', async (k) => {
       const g = await groupNamed(k, 'Friends');
       await g.put_Name('Pals');
       expect(await g.get_Name()).toBe('Pals');
@@ -120,6 +120,20 @@ export function groupSuites(run: KitRun): void {
       await expectHr(g.put_Name('a\nb'), 'E_INVALIDARG', GN);
       expect(await g.get_Name()).toBe('Friends');
     });
+    t.it('B414', 'renaming a group that has been removed -> MSGR_E_GROUP_DOES_NOT_EXIST, no OnGroupNameChanged', async (k) => {
+      const friends = await groupNamed(k, 'Friends');
+      await (await k.msn.get_MyGroups()).Remove(friends);
+      await expectHr(friends.put_Name('Pals'), 'MSGR_E_GROUP_DOES_NOT_EXIST', GN);
+      expect(k.eventsNamed('OnGroupNameChanged')).toHaveLength(0);
+    });
+    // B418: the page documents nothing for NULL or empty; A05: core applies CreateGroup's rules.
+    t.always('B418', 'put NULL -> E_POINTER, put "" -> E_INVALIDARG (A05: CreateGroup\'s rules); the name is unchanged', async (k) => {
+      const g = await groupNamed(k, 'Friends');
+      await expectHr(g.put_Name(null as unknown as string), 'E_POINTER', GN);
+      await expectHr(g.put_Name(''), 'E_INVALIDARG', GN);
+      expect(await g.get_Name()).toBe('Friends');
+      expect(k.eventsNamed('OnGroupNameChanged')).toHaveLength(0);
+    });
     t.always('B412', 'signed out -> MSGR_E_NOT_LOGGED_ON (get and put)', async (k) => {
       const g = await groupNamed(k, 'Friends');
       await k.msn.Signout();
@@ -130,7 +144,7 @@ export function groupSuites(run: KitRun): void {
 
   const GA = 'IMessengerGroup.AddContact';
   run.member(GA, async (k) => (await groupNamed(k, 'Friends')).AddContact(BOB), (t) => {
-    t.it('im-dmessengerevents-oncontactaddedtogroup.md', 'adds by sign-in name and raises OnContactAddedToGroup(S_OK, group, contact)', async (k) => {
+    t.it('B570 B571', 'adds by sign-in name and raises OnContactAddedToGroup(S_OK, group, contact)', async (k) => {
       const g = await groupNamed(k, 'Friends');
       await g.AddContact(DAVE);
       expect(await memberNames(g)).toEqual([DAVE]);
@@ -146,6 +160,13 @@ export function groupSuites(run: KitRun): void {
     });
     t.it('B403', 'a user that does not exist -> MSGR_E_USER_NOT_FOUND', async (k) => {
       await expectHr((await groupNamed(k, 'Friends')).AddContact(NOBODY), 'MSGR_E_USER_NOT_FOUND', GA);
+    });
+    t.it('B401', 'a general failure (otherSide.failNextCall E_FAIL) -> E_FAIL naming the member; no event, the group unchanged', async (k) => {
+      const g = await groupNamed(k, 'Friends');
+      k.otherSide.failNextCall('E_FAIL');
+      await expectHr(g.AddContact(BOB), 'E_FAIL', GA);
+      expect(k.eventsNamed('OnContactAddedToGroup')).toHaveLength(0);
+      expect(await memberNames(g)).toEqual([]);
     });
     t.always('B398 B399 B400', 'vContact NULL, empty, leading space, over 129 characters or CR/LF -> E_INVALIDARG', async (k) => {
       const g = await groupNamed(k, 'Friends');
@@ -163,7 +184,7 @@ export function groupSuites(run: KitRun): void {
 
   const GR = 'IMessengerGroup.RemoveContact';
   run.member(GR, async (k) => (await groupNamed(k, 'Coworkers')).RemoveContact(BOB), (t) => {
-    t.it('B426', 'removes and raises OnContactRemovedFromGroup(S_OK, group, contact)', async (k) => {
+    t.it('B426 B627', 'removes and raises OnContactRemovedFromGroup(S_OK, group, contact)', async (k) => {
       const g = await groupNamed(k, 'Coworkers');
       await g.RemoveContact(BOB);
       expect(await memberNames(g)).toEqual([CAROL]);
@@ -172,6 +193,13 @@ export function groupSuites(run: KitRun): void {
     });
     t.it('B425', 'someone who is not in the group -> MSGR_E_USER_NOT_FOUND', async (k) => {
       await expectHr((await groupNamed(k, 'Coworkers')).RemoveContact(DAVE), 'MSGR_E_USER_NOT_FOUND', GR);
+    });
+    t.it('B423', 'a general failure (otherSide.failNextCall E_FAIL) -> E_FAIL naming the member; no event, the group unchanged', async (k) => {
+      const g = await groupNamed(k, 'Coworkers');
+      k.otherSide.failNextCall('E_FAIL');
+      await expectHr(g.RemoveContact(BOB), 'E_FAIL', GR);
+      expect(k.eventsNamed('OnContactRemovedFromGroup')).toHaveLength(0);
+      expect(await memberNames(g)).toEqual([BOB, CAROL]);
     });
     t.always('B420 B421 B422', 'bad vContact -> E_INVALIDARG and nothing changes', async (k) => {
       const g = await groupNamed(k, 'Coworkers');
@@ -205,7 +233,7 @@ export function groupSuites(run: KitRun): void {
 
   const RM = 'IMessengerGroups.Remove';
   run.member(RM, async (k) => { const gs = await k.msn.get_MyGroups(); await gs.Remove(await gs.Item(1)); }, (t) => {
-    t.it('im-dmessengerevents-ongroupremoved.md', 'removes the group and raises OnGroupRemoved(S_OK, group)', async (k) => {
+    t.it('B449 B651 B652', 'removes the group and raises OnGroupRemoved(S_OK, group)', async (k) => {
       const groups = await k.msn.get_MyGroups();
       const friends = await groupNamed(k, 'Friends');
       await groups.Remove(friends);
@@ -250,6 +278,26 @@ export function groupSuites(run: KitRun): void {
         await expectHr(groups.Item(0.5), 'E_INVALIDARG', 'IMessengerGroups.Item');
         await expectHr(groups.Item(await groups.get_Count()), 'E_FAIL', 'IMessengerGroups.Item');
       });
+      if (member === 'IMessengerGroups._NewEnum') {
+        t.it('B435', 'offline: a working enumerator with zero members (and Count 0)', async (k) => {
+          const groups = await k.msn.get_MyGroups();
+          expect(await groups.get_Count()).toBe(0);
+          expect((await (await groups.get__NewEnum()).next()).done).toBe(true);
+        }, { signedIn: false });
+      }
     });
   }
+
+  run.member('IMessengerGroup (interface)', async (k) => groupNamed(k, 'Friends'), (t) => {
+    t.it('B397', 'AddContact and RemoveContact, Contacts and Service (get only), Name (get and put)', async (k) => {
+      expectMembers(await groupNamed(k, 'Friends'), ['AddContact', 'RemoveContact', 'get_Contacts', 'get_Service', 'get_Name', 'put_Name'],
+        ['put_Contacts', 'put_Service']);
+    });
+  });
+
+  run.member('IMessengerGroups (interface)', (k) => k.msn.get_MyGroups(), (t) => {
+    t.it('B431', 'Item and Remove, _NewEnum and Count (get only)', async (k) => {
+      expectMembers(await k.msn.get_MyGroups(), ['Item', 'Remove', 'get__NewEnum', 'get_Count'], ['put__NewEnum', 'put_Count']);
+    });
+  });
 }

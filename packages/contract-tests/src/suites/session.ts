@@ -11,7 +11,7 @@ import {
 } from '@imessenger/contract';
 import type { MainWindow, MessengerService } from '@imessenger/core';
 import { BOB, KIT_PASSWORD, KIT_SELF, KIT_SERVICE_ID, NOBODY } from '../fixture';
-import { expectHr, type KitContext, type KitRun } from '../kit';
+import { expectHr, expectMembers, type KitContext, type KitRun } from '../kit';
 
 const SERVICE_NAME = '.NET Messenger Service';
 const FRIENDLY_NAME = 'Ann Lee';
@@ -45,6 +45,7 @@ export function sessionSuites(run: KitRun): void {
   preferenceSuites(run);
   mailAndShellSuites(run);
   windowSuites(run);
+  interfaceSuites(run);
 }
 
 // ---- Signin, AutoSignin, Signout ---------------------------------------------------------------
@@ -98,6 +99,25 @@ function signinSuites(run: KitRun): void {
       expect(k.eventsNamed('OnSignin')).toHaveLength(0);
       await expectSignedOut(k);
     }, { signedIn: false });
+    t.always('B208', 'hwndParent is reserved: a non-zero handle is accepted (no error is documented)', async (k) => {
+      await expect(k.msn.Signin(0x0001_0010, KIT_SELF, KIT_PASSWORD)).resolves.toBeUndefined();
+      expect(await k.msn.get_MySigninName()).toBe(KIT_SELF);
+    }, { signedIn: false });
+    t.it('B680', 'sign-in completes with OnMyStatusChange(S_OK, MISTATUS_ONLINE), raised after OnSignin(S_OK)', async (k) => {
+      await k.msn.Signin(0, KIT_SELF, KIT_PASSWORD);
+      expect(k.events.map((e) => e.name)).toEqual(['OnSignin', 'OnMyStatusChange']);
+      expect(k.eventsNamed('OnMyStatusChange')).toEqual([[HR.S_OK, MISTATUS.MISTATUS_ONLINE]]);
+      expect(await k.msn.get_MyStatus()).toBe(MISTATUS.MISTATUS_ONLINE);
+    }, { signedIn: false });
+    t.it('B692 B693 B694 B696', 'a connection failure the backend reports (host name, connect, cancelled, server version) -> that HRESULT and OnSignin(hr); still signed out', async (k) => {
+      for (const hr of ['MSGR_E_INVALID_SERVER_NAME', 'MSGR_E_CONNECT', 'MSGR_E_CANCEL', 'MSGR_E_SERVER_VERSION'] as const) {
+        k.clearEvents();
+        k.otherSide.failNextCall(hr);
+        await expectHr(k.msn.Signin(0, KIT_SELF, KIT_PASSWORD), hr, SI);
+        expect(k.eventsNamed('OnSignin')).toEqual([[HR[hr]]]);
+        await expectSignedOut(k);
+      }
+    }, { signedIn: false });
   });
 
   const AS = 'IMessenger.AutoSignin';
@@ -118,6 +138,12 @@ function signinSuites(run: KitRun): void {
       k.otherSide.failNextCall('MSGR_E_SERVER_TOO_BUSY');
       await expectHr(k.msn.AutoSignin(), 'MSGR_E_SERVER_TOO_BUSY', AS);
       expect(k.eventsNamed('OnSignin')).toEqual([[HR.MSGR_E_SERVER_TOO_BUSY]]);
+      await expectSignedOut(k);
+    }, { signedIn: false });
+    t.it('B024', 'an internal failure (otherSide.failNextCall E_FAIL) -> E_FAIL naming the member and OnSignin(E_FAIL); still signed out', async (k) => {
+      k.otherSide.failNextCall('E_FAIL');
+      await expectHr(k.msn.AutoSignin(), 'E_FAIL', AS);
+      expect(k.eventsNamed('OnSignin')).toEqual([[HR.E_FAIL]]);
       await expectSignedOut(k);
     }, { signedIn: false });
   });
@@ -150,6 +176,21 @@ function signinSuites(run: KitRun): void {
       expect(k.eventsNamed('OnSignout')).toEqual([[]]);
       await expectSignedOut(k);
       await expectHr(k.msn.Signout(), 'MSGR_E_NOT_LOGGED_ON', SO);
+    });
+    t.it('B230', 'the sign-out cannot be sent (otherSide.failNextCall E_FAIL) -> E_FAIL naming the member; still signed in, no OnSignout', async (k) => {
+      k.otherSide.failNextCall('E_FAIL');
+      await expectHr(k.msn.Signout(), 'E_FAIL', SO);
+      expect(k.eventsNamed('OnSignout')).toHaveLength(0);
+      expect(await k.msn.get_MySigninName()).toBe(KIT_SELF);
+    });
+    t.it('B232', 'signs out of every service: each service in Services then reports MSGR_E_NOT_LOGGED_ON and MISTATUS_OFFLINE', async (k) => {
+      await k.msn.Signout();
+      const services = await k.msn.get_Services();
+      expect(await services.get_Count()).toBeGreaterThan(0);
+      for await (const service of services) {
+        await expectHr(service.get_MySigninName(), 'MSGR_E_NOT_LOGGED_ON', 'IMessengerService.MySigninName');
+        expect(await service.get_MyStatus()).toBe(MISTATUS.MISTATUS_OFFLINE);
+      }
     });
   });
 }
@@ -511,7 +552,7 @@ function mailAndShellSuites(run: KitRun): void {
     t.always('B252', 'signed out -> MSGR_E_NOT_LOGGED_ON', async (k) => {
       await expectHr(k.msn.get_UnreadEmailCount(MUAFOLDER.MUAFOLDER_INBOX), 'MSGR_E_NOT_LOGGED_ON', UC);
     }, { signedIn: false });
-    t.it('B253, B703', 'new mail (otherSide.unreadEmail): OnUnreadEmailChange(INBOX, 5, {value: true}) and the count is 5', async (k) => {
+    t.it('B253, B703, B704', 'new mail (otherSide.unreadEmail): OnUnreadEmailChange(INBOX, 5, {value: true}) and the count is 5', async (k) => {
       await k.otherSide.unreadEmail(MUAFOLDER.MUAFOLDER_INBOX, 5);
       await k.until(() => k.eventsNamed('OnUnreadEmailChange').length > 0, 'OnUnreadEmailChange');
       expect(k.eventsNamed('OnUnreadEmailChange')).toEqual([[MUAFOLDER.MUAFOLDER_INBOX, 5, { value: true }]]);
@@ -528,6 +569,11 @@ function mailAndShellSuites(run: KitRun): void {
     t.always('B141', 'signed out -> MSGR_E_NOT_LOGGED_ON', async (k) => {
       await expectHr(k.msn.OpenInbox(), 'MSGR_E_NOT_LOGGED_ON', OI);
     }, { signedIn: false });
+    t.it('B142', 'a general failure (otherSide.failNextCall E_FAIL) -> E_FAIL naming the member; the next call succeeds', async (k) => {
+      k.otherSide.failNextCall('E_FAIL');
+      await expectHr(k.msn.OpenInbox(), 'E_FAIL', OI);
+      await expect(k.msn.OpenInbox()).resolves.toBeUndefined();
+    });
   });
 
   const SM = 'IMessenger.SendMail';
@@ -574,6 +620,11 @@ function mailAndShellSuites(run: KitRun): void {
     t.always('B259', 'signed out -> MSGR_E_NOT_LOGGED_ON', async (k) => {
       await expectHr(k.msn.ViewProfile(BOB), 'MSGR_E_NOT_LOGGED_ON', VP);
     }, { signedIn: false });
+    t.it('B258', 'an unspecified failure (otherSide.failNextCall E_FAIL) -> E_FAIL naming the member; the next call succeeds', async (k) => {
+      k.otherSide.failNextCall('E_FAIL');
+      await expectHr(k.msn.ViewProfile(BOB), 'E_FAIL', VP);
+      await expect(k.msn.ViewProfile(BOB)).resolves.toBeUndefined();
+    });
   });
 
   const OP = 'IMessenger.OptionsPages';
@@ -588,6 +639,9 @@ function mailAndShellSuites(run: KitRun): void {
     t.always('B146', 'mOptionPage outside MOPTIONPAGE -> E_INVALIDARG (A18)', async (k) => {
       for (const bad of [8, -1, 1.5]) await expectHr(k.msn.OptionsPages(0, unchecked(bad)), 'E_INVALIDARG', OP);
     });
+    t.always('B145', 'hwndParent is reserved: a non-zero handle is accepted (no error is documented)', async (k) => {
+      await expect(k.msn.OptionsPages(0x0001_0010, MOPTIONPAGE.MOPT_GENERAL_PAGE)).resolves.toBeUndefined();
+    });
   });
 
   run.member('IMessenger.MediaWizard', (k) => k.msn.MediaWizard(0), (t) => {
@@ -598,6 +652,9 @@ function mailAndShellSuites(run: KitRun): void {
     t.it('B096', 'signed out: the wizard is still shown (S_OK)', async (k) => {
       await expect(k.msn.MediaWizard(0)).resolves.toBeUndefined();
     }, { signedIn: false });
+    t.always('B095', 'hwndParent is reserved: a non-zero handle is accepted (no error is documented)', async (k) => {
+      await expect(k.msn.MediaWizard(0x0001_0010)).resolves.toBeUndefined();
+    });
   });
 }
 
@@ -756,6 +813,63 @@ function windowSuites(run: KitRun): void {
       expect(await window.get_IsClosed()).toBe(true);
       await window.Show();
       expect(await window.get_IsClosed()).toBe(false);
+    });
+  });
+}
+
+// ---- the interfaces' member lists (IMessenger, IMessenger2, IMessenger3, IMessengerService(s)) -----
+
+/** The IMessenger members of im-imessenger.md, by their async names. */
+const IMESSENGER_METHODS = [
+  'AddContact', 'AutoSignin', 'FindContact', 'GetContact', 'InstantMessage', 'InviteApp', 'MediaWizard', 'OpenInbox',
+  'OptionsPages', 'Page', 'Phone', 'SendFile', 'SendMail', 'Signin', 'Signout', 'StartVoice', 'ViewProfile',
+];
+const IMESSENGER_PROPERTIES = [
+  'MyContacts', 'MyFriendlyName', 'MyPhoneNumber', 'MyProperty', 'MyServiceId', 'MyServiceName', 'MySigninName', 'MyStatus',
+  'ReceiveFileDirectory', 'Services', 'UnreadEmailCount', 'Window',
+];
+/** Read-only on the interface page and on their own pages (MyProperty and MyStatus have puts there: A25). */
+const IMESSENGER_READ_ONLY = IMESSENGER_PROPERTIES.filter((p) => p !== 'MyProperty' && p !== 'MyStatus');
+const IMESSENGER_MEMBERS = [...IMESSENGER_METHODS, ...IMESSENGER_PROPERTIES.map((p) => `get_${p}`), 'put_MyProperty', 'put_MyStatus'];
+const IMESSENGER2_MEMBERS = [...IMESSENGER_MEMBERS, 'CreateGroup', 'StartVideo', 'get_ContactsSortOrder', 'put_ContactsSortOrder', 'get_MyGroups'];
+
+function interfaceSuites(run: KitRun): void {
+  run.member('IMessenger (interface)', (k) => k.msn.get_MyStatus(), (t) => {
+    t.it('B001', 'the Messenger object has every IMessenger member (put_MyStatus and put_MyProperty as their pages declare, A25) and no put for the read-only properties', async (k) => {
+      expectMembers(k.msn, IMESSENGER_MEMBERS, IMESSENGER_READ_ONLY.map((p) => `put_${p}`));
+    });
+    t.it('B001', 'the deprecated My* members still work and agree with the primary service\'s IMessengerService equivalents', async (k) => {
+      const service = await primary(k);
+      expect(await k.msn.get_MyFriendlyName()).toBe(await service.get_MyFriendlyName());
+      expect(await k.msn.get_MySigninName()).toBe(await service.get_MySigninName());
+      expect(await k.msn.get_MyStatus()).toBe(await service.get_MyStatus());
+      expect(await k.msn.get_MyServiceId()).toBe(await service.get_ServiceID());
+      expect(await k.msn.get_MyServiceName()).toBe(await service.get_ServiceName());
+    });
+  });
+
+  run.member('IMessenger2 (interface)', (k) => k.msn.get_MyGroups(), (t) => {
+    t.it('B266', 'inherits every IMessenger member and adds CreateGroup, StartVideo, ContactsSortOrder (get and put) and MyGroups (get only)', async (k) => {
+      expectMembers(k.msn, IMESSENGER2_MEMBERS, ['put_MyGroups']);
+    });
+  });
+
+  run.member('IMessenger3 (interface)', (k) => k.msn.get_Property(MMESSENGERPROPERTY.MMESSENGERPROP_VERSION), (t) => {
+    t.it('B309', 'inherits every IMessenger2 member and adds Property (get and put)', async (k) => {
+      expectMembers(k.msn, [...IMESSENGER2_MEMBERS, 'get_Property', 'put_Property']);
+    });
+  });
+
+  run.member('IMessengerService (interface)', (k) => primary(k), (t) => {
+    t.it('B451', 'MyFriendlyName, MySigninName, MyStatus, ServiceID, ServiceName (get only) and Property (get and put)', async (k) => {
+      const read = ['MyFriendlyName', 'MySigninName', 'MyStatus', 'ServiceID', 'ServiceName'];
+      expectMembers(await primary(k), [...read.map((p) => `get_${p}`), 'get_Property', 'put_Property'], read.map((p) => `put_${p}`));
+    });
+  });
+
+  run.member('IMessengerServices (interface)', (k) => k.msn.get_Services(), (t) => {
+    t.it('B475', 'Item, _NewEnum, Count and PrimaryService (get only), and no Remove', async (k) => {
+      expectMembers(await k.msn.get_Services(), ['Item', 'get__NewEnum', 'get_Count', 'get_PrimaryService'], ['Remove', 'put_Count', 'put_PrimaryService']);
     });
   });
 }

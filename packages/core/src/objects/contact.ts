@@ -33,6 +33,8 @@ export function withPhone(phones: Phones, type: number, number: string): Phones 
 
 /** A MessengerContact: one object per sign-in name (GetContact and every collection share it). */
 export class MessengerContact implements IMessengerContact {
+  /** In the contact list: only listed contacts get status updates (B611, B635). Kept by Runtime. */
+  listed = false;
   constructor(private readonly rt: Runtime, public record: ContactRecord) {}
 
   async get_SigninName(): Promise<string> { return this.record.signinName; }
@@ -65,9 +67,13 @@ export class MessengerContact implements IMessengerContact {
   async get_PhoneNumber(PhoneType: MPHONE_TYPE): Promise<string> {
     const member = 'IMessengerContact.PhoneNumber';
     return this.rt.run(member, async () => {
-      checkEnum('MPHONE_TYPE', PhoneType, member, 'PhoneType', 'E_FAIL');
+      const type = checkEnum('MPHONE_TYPE', PhoneType, member, 'PhoneType', 'E_FAIL');
+      // B350: MPHONE_TYPE_ALL and MPHONE_TYPE_CUSTOM are valid with Phone only; here they are invalid types.
+      if (type === MPHONE_TYPE.MPHONE_TYPE_ALL || type === MPHONE_TYPE.MPHONE_TYPE_CUSTOM) {
+        throw messengerError('E_FAIL', member, 'MPHONE_TYPE_ALL and MPHONE_TYPE_CUSTOM are valid with IMessenger.Phone only.');
+      }
       // The page (B346): E_FAIL for a contact who has no phone information of that type.
-      const number = phoneOf(this.record.phones, PhoneType);
+      const number = phoneOf(this.record.phones, type);
       if (!number) throw messengerError('E_FAIL', member, 'The contact has no phone number of that type.');
       return number;
     });
