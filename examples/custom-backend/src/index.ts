@@ -1,98 +1,163 @@
 /**
- * A backend of your own: a company directory with presence. It implements three SPI ports —
- * session, directory, presence (+ events) — and nothing else; core answers every member that needs
- * groups, conversations, mail, preferences or a user interface with the documented HRESULT.
+ * A backend of your own: a company directory with presence. It implements four SPI ports —
+ * session, directory, presence and events — and nothing else; core answers every member that needs
+ * groups, conversations, mail, preferences or a user interface with the documented HRESULT, and the
+ * backend's test declares those members (test/company-directory.contract.test.ts).
  */
 import { ContainerModule } from 'inversify';
 import {
-  type BackendInfo, type ContactRecord, type DirectoryPort, type EventsPort, type FindQuery, MISTATUS, type OtherSide,
-  type PresencePort, type RemoteChange, type SelfRecord, type ServiceRecord, type SessionPort, TOKENS, messengerError,
+  type BackendInfo, type ContactRecord, type DirectoryPort, type EventsPort, type FindQuery, type HResultName, MISTATUS,
+  MPHONE_TYPE, type OtherSide, type PhoneKind, type Phones, type PresencePort, type RemoteChange, type SelfRecord,
+  type ServiceRecord, type SessionPort, type SigninRequest, TOKENS, messengerError,
 } from '@imessenger/contract';
 import type { BackendDefinition } from '@imessenger/core';
 
-export interface Person { signinName: string; friendlyName?: string; status?: number; blocked?: boolean }
-export interface DirectorySeed { self: Person & { password?: string }; contacts?: Person[]; directory?: Person[]; signedIn?: boolean }
+export interface Person {
+  signinName: string;
+  friendlyName?: string;
+  status?: number;
+  blocked?: boolean;
+  canPage?: boolean;
+  phones?: Phones;
+  email?: string;
+}
+export interface DirectorySeed {
+  self: Person & { password?: string };
+  contacts?: Person[];
+  directory?: Person[];
+  signedIn?: boolean;
+  services?: ServiceRecord[];
+}
 
-const SERVICE: ServiceRecord = { id: '{5f2c3a71-0000-4000-8000-00000000c0de}', name: 'Contoso Directory', primary: true };
+const DEFAULT_SERVICE: ServiceRecord = { id: '{5f2c3a71-0000-4000-8000-00000000c0de}', name: 'Contoso Directory', primary: true };
+const PHONE_KINDS: Record<number, PhoneKind> = { [MPHONE_TYPE.MPHONE_TYPE_HOME]: 'home', [MPHONE_TYPE.MPHONE_TYPE_WORK]: 'work', [MPHONE_TYPE.MPHONE_TYPE_MOBILE]: 'mobile', [MPHONE_TYPE.MPHONE_TYPE_CUSTOM]: 'custom' };
 
 export class CompanyDirectory implements SessionPort, DirectoryPort, PresencePort, EventsPort {
   private signedIn: boolean;
+  private readonly service: ServiceRecord;
   private readonly people = new Map<string, ContactRecord>();
   private readonly list: string[];
-  private readonly me: ContactRecord;
+  private me: ContactRecord;
   private readonly listeners = new Set<(change: RemoteChange) => void>();
+  private fault: HResultName | undefined;
 
   constructor(private readonly seed: DirectorySeed) {
+    this.service = seed.services?.find((s) => s.primary) ?? seed.services?.[0] ?? DEFAULT_SERVICE;
     const record = (p: Person, status: number): ContactRecord => ({
       signinName: p.signinName, friendlyName: p.friendlyName ?? p.signinName, status: (p.status ?? status) as MISTATUS,
-      blocked: p.blocked ?? false, canPage: false, phones: {}, serviceId: SERVICE.id,
+      blocked: p.blocked ?? false, canPage: p.canPage ?? false, phones: { ...p.phones }, serviceId: this.service.id,
+      ...(p.email ? { email: p.email } : {}),
     });
     this.me = record(seed.self, MISTATUS.MISTATUS_ONLINE);
-    for (const p of [...(seed.directory ?? []), ...(seed.contacts ?? [])]) this.people.set(p.signinName.toLowerCase(), record(p, MISTATUS.MISTATUS_OFFLINE));
-    this.list = (seed.contacts ?? []).map((p) => p.signinName.toLowerCase());
+    for (const p of [...(seed.directory ?? []), ...(seed.contacts ?? [])]) this.people.set(key(p.signinName), record(p, MISTATUS.MISTATUS_OFFLINE));
+    this.list = (seed.contacts ?? []).map((p) => key(p.signinName));
     this.signedIn = seed.signedIn ?? false;
   }
 
-  // SessionPort
+  /** Every call starts here: an injected fault fails exactly one call, as a real server might. */
+  private enter(): void {
+    const fault = this.fault;
+    this.fault = undefined;
+    if (fault) throw messengerError(fault);
+  }
+
+  private person(signinName: string): ContactRecord {
+    const p = this.people.get(key(signinName));
+    if (!p) throw messengerError('MSGR_E_USER_NOT_FOUND', undefined, `No one called ${signinName} works here.`);
+    return p;
+  }
+
+  private update(signinName: string, change: Partial<ContactRecord>): ContactRecord {
+    const updated = { ...this.person(signinName), ...change };
+    this.people.set(key(signinName), updated);
+    return updated;
+  }
+
+  // ---- SessionPort
   async isSignedIn() { return this.signedIn; }
-  async signin({ signinName, password }: { signinName: string; password: string }): Promise<SelfRecord> {
-    if (signinName && signinName.toLowerCase() !== this.me.signinName.toLowerCase()) throw messengerError('MSGR_E_USER_NOT_FOUND');
+  async signin({ signinName, password }: SigninRequest): Promise<SelfRecord> {
+    this.enter();
+    if (signinName && key(signinName) !== key(this.me.signinName)) throw messengerError('MSGR_E_USER_NOT_FOUND');
     if (signinName && this.seed.self.password !== undefined && password !== this.seed.self.password) throw messengerError('MSGR_E_INVALID_PASSWORD');
     this.signedIn = true;
     return this.self();
   }
-  async signout() { this.signedIn = false; }
-  async self(): Promise<SelfRecord> { return { ...this.me, phones: {}, serviceId: SERVICE.id }; }
-  async services() { return [SERVICE]; }
+  async signout() { this.enter(); this.signedIn = false; }
+  async self(): Promise<SelfRecord> {
+    this.enter();
+    const { signinName, friendlyName, status, phones } = this.me;
+    return { signinName, friendlyName, status, phones, serviceId: this.service.id };
+  }
+  async services() { return [this.service]; }
 
-  // DirectoryPort
-  async listContacts() { return this.list.map((k) => this.people.get(k)!); }
-  async lookup(signinName: string) { return this.people.get(signinName.toLowerCase()) ?? (signinName.toLowerCase() === this.me.signinName.toLowerCase() ? this.me : null); }
+  // ---- DirectoryPort
+  async listContacts() { this.enter(); return this.list.map((k) => this.people.get(k)!); }
+  async lookup(signinName: string) {
+    this.enter();
+    return key(signinName) === key(this.me.signinName) ? this.me : this.people.get(key(signinName)) ?? null;
+  }
   async addContact(signinName: string) {
-    const person = this.people.get(signinName.toLowerCase());
-    if (!person) throw messengerError('MSGR_E_USER_NOT_FOUND');
-    this.list.push(signinName.toLowerCase());
+    this.enter();
+    const person = this.person(signinName);
+    if (this.list.includes(key(signinName))) throw messengerError('MSGR_E_ALREADY_IN_LIST');
+    this.list.push(key(signinName));
     return person;
   }
-  async removeContact(signinName: string) { this.list.splice(this.list.indexOf(signinName.toLowerCase()), 1); }
-  async setBlocked(signinName: string, blocked: boolean) {
-    const person = this.people.get(signinName.toLowerCase());
-    if (person) this.people.set(signinName.toLowerCase(), { ...person, blocked });
+  async removeContact(signinName: string) {
+    this.enter();
+    const at = this.list.indexOf(key(signinName));
+    if (at < 0) throw messengerError('MSGR_E_USER_NOT_FOUND');
+    this.list.splice(at, 1);
   }
+  async setBlocked(signinName: string, blocked: boolean) { this.enter(); this.update(signinName, { blocked }); }
   async find(query: FindQuery) {
-    return [...this.people.values()].filter((p) => p.friendlyName.toLowerCase().includes(query.lastName.toLowerCase()));
+    this.enter();
+    const words = [query.firstName, query.lastName].filter(Boolean).map((w) => w.toLowerCase());
+    return [...this.people.values()].filter((p) => words.every((w) => p.friendlyName.toLowerCase().includes(w)));
   }
 
-  // PresencePort
-  async setMyStatus(status: MISTATUS) { Object.assign(this.me, { status }); }
-  async statuses(names: readonly string[]) { return new Map(names.map((n) => [n, this.people.get(n.toLowerCase())?.status ?? MISTATUS.MISTATUS_UNKNOWN])); }
+  // ---- PresencePort
+  async setMyStatus(status: MISTATUS) { this.enter(); this.me = { ...this.me, status }; }
+  async statuses(names: readonly string[]) {
+    this.enter();
+    return new Map(names.map((n) => [n, this.people.get(key(n))?.status ?? MISTATUS.MISTATUS_UNKNOWN]));
+  }
 
-  // EventsPort
+  // ---- EventsPort
   watch(listener: (change: RemoteChange) => void) { this.listeners.add(listener); return () => { this.listeners.delete(listener); }; }
+  private emit(change: RemoteChange): void { for (const l of [...this.listeners]) l(change); }
 
-  /** Test hooks the conformance kit drives. */
+  /** Test hooks the conformance kit drives; what this backend has no notion of rejects with E_NOTIMPL. */
   otherSide(): OtherSide {
-    const person = (name: string) => { const p = this.people.get(name.toLowerCase()); if (!p) throw new Error(`No ${name}`); return p; };
-    const emit = (change: RemoteChange) => { for (const l of this.listeners) l(change); };
+    const none = (what: string) => async () => { throw messengerError('E_NOTIMPL', undefined, `The directory has no ${what}.`); };
     return {
-      contactStatus: async (name, status) => { this.people.set(name.toLowerCase(), { ...person(name), status }); emit({ type: 'contactStatus', signinName: name, status }); },
-      contactFriendlyName: async (name, friendlyName) => { this.people.set(name.toLowerCase(), { ...person(name), friendlyName }); emit({ type: 'contactFriendlyName', signinName: name, friendlyName }); },
-      contactPhone: async () => { throw new Error('The directory has no phone numbers.'); },
-      contactPager: async () => { throw new Error('The directory has no paging.'); },
-      contactEmail: async () => { throw new Error('The directory has no e-mail addresses.'); },
-      contactLeavesConversations: async () => { throw new Error('The directory has no conversations.'); },
-      myFriendlyName: async (friendlyName) => { const previous = this.me.friendlyName; Object.assign(this.me, { friendlyName }); emit({ type: 'myFriendlyName', friendlyName, previous }); },
-      myPhone: async () => { throw new Error('The directory has no phone numbers.'); },
-      appShutdown: async () => { emit({ type: 'appShutdown' }); },
-      unreadEmail: async () => { throw new Error('The directory has no mail.'); },
-      signOut: async () => { this.signedIn = false; emit({ type: 'signedOut' }); },
-      failNextCall: () => { throw new Error('The directory cannot inject faults.'); },
+      contactStatus: async (name, status) => { this.update(name, { status }); this.emit({ type: 'contactStatus', signinName: name, status }); },
+      contactFriendlyName: async (name, friendlyName) => { this.update(name, { friendlyName }); this.emit({ type: 'contactFriendlyName', signinName: name, friendlyName }); },
+      contactPhone: async (name, phoneType, number) => {
+        this.update(name, { phones: { ...this.person(name).phones, [PHONE_KINDS[phoneType]!]: number } });
+        this.emit({ type: 'contactPhone', signinName: name, phoneType, number });
+      },
+      contactPager: async (name, canPage) => { this.update(name, { canPage }); this.emit({ type: 'contactPager', signinName: name, canPage }); },
+      contactEmail: async (name, email) => { this.update(name, { email }); this.emit({ type: 'contactEmail', signinName: name, email }); },
+      contactLeavesConversations: none('conversations'),
+      myFriendlyName: async (friendlyName) => {
+        const previous = this.me.friendlyName;
+        this.me = { ...this.me, friendlyName };
+        this.emit({ type: 'myFriendlyName', friendlyName, previous });
+      },
+      myPhone: async (phoneType, number) => {
+        this.me = { ...this.me, phones: { ...this.me.phones, [PHONE_KINDS[phoneType]!]: number } };
+        this.emit({ type: 'myPhone', phoneType, number });
+      },
+      appShutdown: async () => { this.emit({ type: 'appShutdown' }); },
+      unreadEmail: none('mail'),
+      signOut: async () => { this.signedIn = false; this.emit({ type: 'signedOut' }); },
+      failNextCall: (hr) => { this.fault = hr; },
     };
   }
 }
 
-/** Members this backend cannot do, with the HRESULT core returns for them. */
-export const UNSUPPORTED_HRESULT = { groups: 'MSGR_E_GROUPS_NOT_ENABLED', other: 'E_NOTIMPL' } as const;
+const key = (signinName: string): string => signinName.toLowerCase();
 
 export function companyDirectoryBackend(seed: DirectorySeed): BackendDefinition & { directory: CompanyDirectory } {
   const directory = new CompanyDirectory(seed);

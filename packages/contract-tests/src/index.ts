@@ -15,5 +15,5 @@ export function runMessengerContract(backendName: string, factory: ContractFacto
   });
 }
 
-export { expectHr, expectMembers, KitContext, type ContractBackend, type ContractFactory, type ContractOptions, type KitRun, type MemberSuite } from './kit';
+export { expectHr, expectMembers, KitContext, type ContractBackend, type ContractFactory, type ContractOptions, type KitRun, type MemberSuite, type TestOptions } from './kit';
 export * from './fixture';

@@ -5,7 +5,7 @@
  */
 import { HR, MCONTACTPROPERTY, MESSENGER_EVENT_NAMES, MISTATUS, MPHONE_TYPE } from '@imessenger/contract';
 import { BOB, CAROL, ERIN, KIT_SERVICE_ID } from '../fixture';
-import type { KitContext, KitRun } from '../kit';
+import { expectHr, type KitContext, type KitRun } from '../kit';
 
 const trigger = (body: (k: KitContext) => Promise<void>) => body;
 
@@ -72,6 +72,13 @@ export function eventSuites(run: KitRun): void {
     });
   });
 
+  run.member('DMessengerEvents.OnMyPropertyChange', (k) => k.msn.put_MyProperty(MCONTACTPROPERTY.MCONTACTPROP_EMAIL, 'ann@new.example'), (t) => {
+    t.always('B673 A33', 'MyProperty is reserved: its put fails with E_INVALIDARG and OnMyPropertyChange is never raised', async (k) => {
+      await expectHr(k.msn.put_MyProperty(MCONTACTPROPERTY.MCONTACTPROP_EMAIL, 'ann@new.example'), 'E_INVALIDARG', 'IMessenger.MyProperty');
+      expect(k.eventsNamed('OnMyPropertyChange')).toEqual([]);
+    });
+  });
+
   run.member('DMessengerEvents.OnAppShutdown', trigger((k) => k.otherSide.appShutdown()), (t) => {
     t.it('B566', 'the client shutting down raises OnAppShutdown() with no arguments', async (k) => {
       await k.otherSide.appShutdown();
@@ -83,7 +90,7 @@ export function eventSuites(run: KitRun): void {
       await k.msn.Signout();
       expect(k.eventsNamed('OnSignout')).toEqual([[]]);
       expect(k.eventsNamed('OnAppShutdown')).toHaveLength(0);
-    });
+    }, { needs: ['IMessenger.Window'] });
   });
 
   run.member('DMessengerEvents.OnContactStatusChange', trigger((k) => k.otherSide.contactStatus(BOB, MISTATUS.MISTATUS_AWAY)), (t) => {
@@ -117,7 +124,7 @@ export function eventSuites(run: KitRun): void {
       await k.until(() => k.eventsNamed('OnContactStatusChange').length > 0, 'OnContactStatusChange');
       expect(k.eventsNamed('OnContactStatusChange')).toEqual([[carol, MISTATUS.MISTATUS_BUSY]]);
       expect(await bob.get_Status()).toBe(MISTATUS.MISTATUS_ONLINE);
-    });
+    }, { needs: ['IMessenger.InstantMessage'] });
   });
 
   run.member('DMessengerEvents (interface)', async (k) => k.msn.on('OnSignin', () => undefined), (t) => {

@@ -86,9 +86,8 @@ export class MessengerContact implements IMessengerContact {
       if (prop === MCONTACTPROPERTY.MCONTACTPROP_INVALID_PROPERTY) throw messengerError('E_INVALIDARG', member, 'ePropType is MCONTACTPROP_INVALID_PROPERTY.');
       if (prop === MCONTACTPROPERTY.MCONTACTPROP_EMAIL) return this.record.email ?? this.record.signinName;
       // MCONTACTPROP_GROUPS_PROPERTY: the names of the groups the contact is in.
-      if (!this.rt.ports.groups) return [];
       const key = keyOf(this.record.signinName);
-      return (await this.rt.ports.groups.list()).filter((g) => g.members.some((m) => keyOf(m) === key)).map((g) => g.name);
+      return (await this.rt.port('groups', member).list()).filter((g) => g.members.some((m) => keyOf(m) === key)).map((g) => g.name);
     });
   }
 
