@@ -29,7 +29,8 @@ const cited = new Set();
 for (const file of results.testResults) {
   for (const t of file.assertionResults) {
     const [suite, memberTitle] = t.ancestorTitles;
-    const backend = /contract on (.+)$/.exec(suite ?? '')?.[1];
+    const name = /contract on (.+)$/.exec(suite ?? '')?.[1];
+    const backend = name && file.name.includes(`${path.sep}examples${path.sep}`) ? `${name} (example)` : name;
     if (!backend || !memberTitle) continue;
     const member = memberTitle.replace(/\s*\(.*\)$/, '');
     const members = byBackend.get(backend) ?? new Map();
