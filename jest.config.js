@@ -8,7 +8,7 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(inversify|@inversifyjs)/)'],
   moduleNameMapper: {
     '^@imessenger/(contract|core|contract-tests)$': '<rootDir>/packages/$1/src',
-    '^@imessenger/adapter-(memory)$': '<rootDir>/adapters/$1/src',
+    '^@imessenger/adapter-(memory|graph)$': '<rootDir>/adapters/$1/src',
   },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
 };

@@ -32,7 +32,7 @@ for (const file of results.testResults) {
     const name = /contract on (.+)$/.exec(suite ?? '')?.[1];
     const backend = name && file.name.includes(`${path.sep}examples${path.sep}`) ? `${name} (example)` : name;
     if (!backend || !memberTitle) continue;
-    const member = memberTitle.replace(/\s*\(.*\)$/, '');
+    const member = memberTitle;
     const members = byBackend.get(backend) ?? new Map();
     byBackend.set(backend, members);
     const cell = members.get(member) ?? { passed: 0, failed: 0, unsupported: undefined, events: new Set() };
@@ -46,18 +46,21 @@ for (const file of results.testResults) {
 }
 
 const backends = [...byBackend.keys()].sort((a, b) => (a === 'memory' ? -1 : b === 'memory' ? 1 : a.localeCompare(b)));
+const describeCell = (cell) => (cell.failed > 0 ? `**fail** (${cell.failed})` : cell.unsupported ? `unsupported (${cell.unsupported})` : 'pass');
 const cellFor = (backend, row) => {
   const members = byBackend.get(backend);
-  if (row.kind === 'event' && !members.has(`${row.iface}.${row.member}`)) {
+  const name = `${row.iface}.${row.member}`;
+  // 'X.Y (main)' and 'X.Y (conversation)' are X.Y tested on two kinds of object.
+  const variants = [...members.entries()].filter(([m]) => m === name || m.startsWith(`${name} (`));
+  if (row.kind === 'event' && variants.length === 0) {
     const seen = [...members.values()].flatMap((c) => [...c.events]).filter((e) => e.startsWith(`${row.member}:`));
     if (seen.length === 0) return 'untested';
     return seen.every((e) => e.endsWith(':passed')) ? 'pass' : 'fail';
   }
-  const cell = members.get(`${row.iface}.${row.member}`);
-  if (!cell) return 'untested';
-  if (cell.failed > 0) return `**fail** (${cell.failed})`;
-  if (cell.unsupported) return `unsupported (${cell.unsupported})`;
-  return 'pass';
+  if (variants.length === 0) return 'untested';
+  const described = variants.map(([m, cell]) => [/\((.*)\)$/.exec(m)?.[1], describeCell(cell)]);
+  if (new Set(described.map(([, d]) => d)).size === 1) return described[0][1];
+  return described.map(([variant, d]) => (variant ? `${d} (${variant})` : d)).join('; ');
 };
 
 const rows = TYPELIB.filter((r) => r.kind !== 'propput' || !TYPELIB.some((g) => g.iface === r.iface && g.member === r.member && g.kind === 'propget'));
@@ -78,7 +81,8 @@ const lines = [
 ];
 const totals = backends.map((b) => {
   const cells = rows.map((r) => cellFor(b, r));
-  return `${b}: ${cells.filter((c) => c === 'pass').length} pass, ${cells.filter((c) => c.startsWith('unsupported')).length} unsupported, ${cells.filter((c) => c.includes('fail')).length} fail, ${cells.filter((c) => c === 'untested').length} untested (of ${rows.length})`;
+  const count = (test) => cells.filter(test).length;
+  return `${b}: ${count((c) => c === 'pass')} pass, ${count((c) => c.startsWith('unsupported'))} unsupported, ${count((c) => c.includes('; '))} partly unsupported, ${count((c) => c.includes('fail'))} fail, ${count((c) => c === 'untested')} untested (of ${rows.length})`;
 });
 // Which documented rules the kit checks: docs/BEHAVIOUR.md ids cited by passing tests, by kind.
 // Some rules cannot apply to a JavaScript API and are counted apart, each with its reason.

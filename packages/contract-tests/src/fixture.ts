@@ -31,7 +31,7 @@ export interface KitSeed {
 export function kitSeed(): KitSeed {
   return {
     signedIn: false,
-    self: { signinName: KIT_SELF, friendlyName: 'Ann Lee', password: KIT_PASSWORD, status: 2, phones: { work: '+1 425 555 0100', home: '+1 425 555 0199' } },
+    self: { signinName: KIT_SELF, friendlyName: 'Ann Lee', password: KIT_PASSWORD, status: 2, phones: { work: '+1 425 555 0100', mobile: '+1 425 555 0199' } },
     services: [{ id: KIT_SERVICE_ID, name: '.NET Messenger Service', primary: true }],
     contacts: [
       { signinName: BOB, friendlyName: 'Bob Kelly', status: 2, canPage: true, phones: { mobile: '+1 425 555 0101' }, email: 'bob.kelly@contoso.com' },

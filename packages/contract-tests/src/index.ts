@@ -17,3 +17,4 @@ export function runMessengerContract(backendName: string, factory: ContractFacto
 
 export { expectHr, expectMembers, KitContext, type ContractBackend, type ContractFactory, type ContractOptions, type KitRun, type MemberSuite, type TestOptions } from './kit';
 export * from './fixture';
+export { withPortFaults } from './faults';

@@ -584,7 +584,7 @@ export function conversationSuites(run: KitRun): void {
       const phone = await k.msn.Phone(BOB, MPHONE_TYPE_MOBILE, '');
       await expectHr(phone.get_Property(SIDEBAR), 'E_NOTIMPL', PROP);
       await expectHr(phone.put_Property(TOOLBAR, true), 'E_NOTIMPL', PROP);
-    });
+    }, { needs: ['IMessenger.Phone'] });
     t.always('B521', 'ePropType out of range or MWINDOWPROP_INVALID_PROPERTY -> E_INVALIDARG (get and put)', async (k) => {
       const w = await imWithBob(k);
       for (const bad of [INVALID, 2, -2, 0.5]) {

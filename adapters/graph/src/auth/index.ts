@@ -1,0 +1,9 @@
+export { GraphAuthError, type GraphAuth } from './auth';
+export {
+  DeviceCodeAuth, GRAPH_DELEGATED_SCOPES, DEFAULT_DELEGATED_AUTHORITY,
+  type DeviceCodeAuthOptions, type DeviceCodeInfo,
+} from './device-code';
+export { ClientCredentialsAuth, GRAPH_APPLICATION_SCOPE, type ClientCredentialsAuthOptions } from './client-credentials';
+export { StaticTokenAuth, type StaticTokenAuthOptions } from './static-token';
+export { TokenCacheFile, TOKEN_CACHE_FILE_MODE } from './token-cache-file';
+export type { GraphAuthLogLevel, GraphAuthLogger, MsalOverrides } from './msal-support';

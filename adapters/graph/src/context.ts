@@ -1,0 +1,236 @@
+/**
+ * The state of one Graph session, shared by the ports: who is signed in, the contact list and the
+ * presence the watcher keeps current, the profile extension, users already resolved. Ports read
+ * from here and make a request only for what it does not know yet.
+ */
+import {
+  type ContactRecord, MISTATUS, type Phones, type RemoteChange, type SelfRecord, messengerError,
+} from '@imessenger/contract';
+import type { GraphAuth } from './auth/auth';
+import type { GraphHttp } from './http';
+import { segment, userPath } from './http';
+import type { Launcher } from './launcher';
+import { emptyProfile, PROFILE_EXTENSION, type Profile, type ProfileDocument, profileFromDocument, profileToDocument } from './profile';
+import { type GraphPresence, statusFromGraph } from './presence-map';
+
+export const USER_SELECT = 'id,displayName,userPrincipalName,mail,businessPhones,mobilePhone';
+export const CONTACT_EXTENSION = 'com.imessenger.contact';
+/** getPresencesByUserId takes at most 650 ids (FACTS #1). */
+export const PRESENCE_ID_LIMIT = 650;
+
+export interface GraphUser {
+  readonly id: string;
+  readonly displayName: string;
+  readonly userPrincipalName: string;
+  readonly mail?: string | null;
+  readonly businessPhones?: readonly string[];
+  readonly mobilePhone?: string | null;
+}
+
+/** A Messenger contact: an Outlook contact tagged with our extension, and the directory user behind it. */
+export interface ListedContact {
+  readonly contactId: string;
+  readonly userId: string;
+  signinName: string;
+  friendlyName: string;
+  phones: Phones;
+  email?: string;
+}
+
+export interface GraphContextOptions {
+  readonly http: GraphHttp;
+  readonly auth: GraphAuth;
+  readonly tenantId: string;
+  readonly serviceName: string;
+  readonly launcher: Launcher;
+  readonly receiveFileDirectory: string;
+}
+
+const key = (upn: string): string => upn.toLowerCase();
+
+export const phonesOf = (u: Pick<GraphUser, 'businessPhones' | 'mobilePhone'>): Phones => ({
+  ...(u.businessPhones?.[0] ? { work: u.businessPhones[0] } : {}),
+  ...(u.mobilePhone ? { mobile: u.mobilePhone } : {}),
+});
+
+export class GraphContext {
+  readonly http: GraphHttp;
+  signedIn = false;
+  me: GraphUser | undefined;
+  myStatus: MISTATUS = MISTATUS.MISTATUS_OFFLINE;
+  /** The contact list by lower-case sign-in name; undefined until loaded. */
+  contacts: Map<string, ListedContact> | undefined;
+  /** Presence by user object id, as last read. */
+  readonly presence = new Map<string, MISTATUS>();
+  private readonly usersByName = new Map<string, GraphUser | null>();
+  private readonly usersById = new Map<string, GraphUser>();
+  private profile: Profile | undefined;
+  private profileStored = false;
+  private readonly listeners = new Set<(change: RemoteChange) => void>();
+
+  constructor(readonly options: GraphContextOptions) { this.http = options.http; }
+
+  /** /me for delegated tokens; /users/{id} for an application token acting as a user. */
+  get mePath(): string {
+    const { auth } = this.options;
+    return auth.mode === 'application' ? userPath(auth.actAs ?? '') : '/me';
+  }
+
+  get serviceId(): string { return `{${this.options.tenantId}}`; }
+
+  requireMe(): GraphUser {
+    if (!this.signedIn || !this.me) throw messengerError('MSGR_E_NOT_LOGGED_ON', undefined, 'Not signed in to Microsoft Graph.');
+    return this.me;
+  }
+
+  self(): SelfRecord {
+    const me = this.requireMe();
+    return { signinName: me.userPrincipalName, friendlyName: me.displayName, status: this.myStatus, phones: phonesOf(me), serviceId: this.serviceId };
+  }
+
+  // ---- remote changes ------------------------------------------------------------------------
+
+  watch(listener: (change: RemoteChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => { this.listeners.delete(listener); };
+  }
+
+  notify(change: RemoteChange): void { for (const listener of [...this.listeners]) listener(change); }
+
+  // ---- users -----------------------------------------------------------------------------------
+
+  remember(user: GraphUser): GraphUser {
+    this.usersByName.set(key(user.userPrincipalName), user);
+    this.usersById.set(user.id, user);
+    return user;
+  }
+
+  userById(id: string): GraphUser | undefined { return this.usersById.get(id); }
+
+  /** Directory users by sign-in name: from what is known, the rest in $batch requests of 20. */
+  async resolveUsers(names: readonly string[]): Promise<Map<string, GraphUser | null>> {
+    const unknown = [...new Set(names.map(key))].filter((n) => !this.usersByName.has(n));
+    if (unknown.length === 1) {
+      const name = unknown[0]!;
+      const user = await this.http.find<GraphUser>(userPath(name), { resource: 'user', query: { $select: USER_SELECT } });
+      if (user) this.remember(user);
+      else this.usersByName.set(name, null);
+    } else if (unknown.length > 1) {
+      const responses = await this.http.batch<GraphUser>(unknown.map((n) => ({ method: 'GET', url: `${userPath(n)}?$select=${USER_SELECT}` })));
+      responses.forEach((r, i) => {
+        if (r.status === 200 && r.body) this.remember(r.body);
+        else if (r.status === 404) this.usersByName.set(unknown[i]!, null);
+        else throw messengerError('E_FAIL', undefined, `GET ${userPath(unknown[i]!)}: HTTP ${r.status}`);
+      });
+    }
+    return new Map(names.map((n) => [key(n), this.usersByName.get(key(n)) ?? null]));
+  }
+
+  async resolveUser(name: string): Promise<GraphUser> {
+    const user = (await this.resolveUsers([name])).get(key(name));
+    if (!user) throw messengerError('MSGR_E_USER_NOT_FOUND', undefined, `No user "${name}" in this tenant.`);
+    return user;
+  }
+
+  // ---- the contact list ------------------------------------------------------------------------
+
+  static contactListQuery(top = 1000): Record<string, string | number> {
+    const filter = `id eq '${CONTACT_EXTENSION}'`;
+    return {
+      $filter: `Extensions/any(f:f/${filter})`,
+      $expand: `Extensions($filter=${filter})`,
+      $select: 'id,displayName,emailAddresses,businessPhones,mobilePhone',
+      $top: top,
+    };
+  }
+
+  listedFromOutlook(contact: OutlookContact): ListedContact | undefined {
+    const ext = contact.extensions?.find((e) => e.id?.toLowerCase().endsWith(CONTACT_EXTENSION));
+    const signinName = ext?.signinName ?? contact.emailAddresses?.[0]?.address;
+    if (!ext?.userId || !signinName) return undefined;
+    return {
+      contactId: contact.id, userId: ext.userId, signinName, friendlyName: contact.displayName || signinName,
+      phones: phonesOf(contact), ...(contact.emailAddresses?.[0]?.address ? { email: contact.emailAddresses[0].address } : {}),
+    };
+  }
+
+  setContacts(contacts: readonly OutlookContact[]): void {
+    this.contacts = new Map();
+    for (const c of contacts) {
+      const listed = this.listedFromOutlook(c);
+      if (listed) this.contacts.set(key(listed.signinName), listed);
+    }
+  }
+
+  listed(name: string): ListedContact | undefined { return this.contacts?.get(key(name)); }
+
+  contactRecord(listed: Pick<ListedContact, 'signinName' | 'friendlyName' | 'phones' | 'email' | 'userId'>): ContactRecord {
+    return {
+      signinName: listed.signinName, friendlyName: listed.friendlyName,
+      status: this.presence.get(listed.userId) ?? MISTATUS.MISTATUS_UNKNOWN,
+      blocked: false, canPage: false, phones: listed.phones, serviceId: this.serviceId,
+      ...(listed.email ? { email: listed.email } : {}),
+    };
+  }
+
+  // ---- presence --------------------------------------------------------------------------------
+
+  /** getPresencesByUserId, one call per 650 ids, never one per contact. */
+  async fetchPresence(userIds: readonly string[]): Promise<Map<string, MISTATUS>> {
+    const result = new Map<string, MISTATUS>();
+    const ids = [...new Set(userIds)];
+    for (let i = 0; i < ids.length; i += PRESENCE_ID_LIMIT) {
+      const chunk = ids.slice(i, i + PRESENCE_ID_LIMIT);
+      const body = await this.http.post<{ value: (GraphPresence & { id: string })[] }>(
+        '/communications/getPresencesByUserId', { ids: chunk }, { resource: 'presence' });
+      for (const p of body.value) result.set(p.id, statusFromGraph(p, { self: p.id === this.me?.id }));
+    }
+    return result;
+  }
+
+  // ---- the profile extension -------------------------------------------------------------------
+
+  adoptProfile(doc: ProfileDocument | undefined): void {
+    this.profile = profileFromDocument(doc);
+    this.profileStored = doc !== undefined;
+  }
+
+  async loadProfile(): Promise<Profile> {
+    if (this.profile) return this.profile;
+    this.adoptProfile(await this.http.find<ProfileDocument>(`${this.mePath}/extensions/${segment(PROFILE_EXTENSION)}`, { resource: 'extension' }));
+    return this.profile ?? emptyProfile();
+  }
+
+  /** Change the profile and store it whole (a PATCH deletes the properties it leaves out). */
+  async saveProfile(change: (profile: Profile) => void): Promise<Profile> {
+    const current = await this.loadProfile();
+    const next: Profile = structuredClone(current);
+    change(next);
+    const doc = profileToDocument(next);
+    if (this.profileStored) await this.http.patch(`${this.mePath}/extensions/${segment(PROFILE_EXTENSION)}`, doc, { resource: 'extension' });
+    else await this.http.post(`${this.mePath}/extensions`, doc, { resource: 'extension', retry: false });
+    this.profile = next;
+    this.profileStored = true;
+    return next;
+  }
+
+  reset(): void {
+    this.signedIn = false;
+    this.me = undefined;
+    this.contacts = undefined;
+    this.profile = undefined;
+    this.profileStored = false;
+    this.presence.clear();
+    this.myStatus = MISTATUS.MISTATUS_OFFLINE;
+  }
+}
+
+/** An Outlook contact as the contact list query returns it. */
+export interface OutlookContact {
+  readonly id: string;
+  readonly displayName?: string;
+  readonly emailAddresses?: readonly { readonly address?: string; readonly name?: string }[];
+  readonly businessPhones?: readonly string[];
+  readonly mobilePhone?: string | null;
+  readonly extensions?: readonly { readonly id?: string; readonly userId?: string; readonly signinName?: string }[];
+}

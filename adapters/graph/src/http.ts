@@ -1,0 +1,246 @@
+/**
+ * The adapter's one door to Graph: the Graph client with a middleware chain of our own —
+ * tokens from GraphAuth (with one silent refresh on 401), the client's RetryHandler (429/503/504,
+ * honouring Retry-After, bounded; switched off per request for non-idempotent POSTs), a timeout,
+ * and a request counter. Every failure leaves as a MessengerError through errors.ts.
+ */
+import {
+  Client, type Context, GraphError, HTTPMessageHandler, type Middleware, ResponseType, RetryHandler, RetryHandlerOptions,
+} from '@microsoft/microsoft-graph-client';
+import type { GraphAuth } from './auth/auth';
+import { type GraphResource, graphError } from './errors';
+
+export const GRAPH_BASE_URL = 'https://graph.microsoft.com/v1.0';
+/** Graph's $batch limit (FACTS #3). */
+export const BATCH_LIMIT = 20;
+
+export interface GraphHttpOptions {
+  readonly auth: GraphAuth;
+  /** Graph root including the version; the fake tenant's for tests. Default https://graph.microsoft.com/v1.0. */
+  readonly baseUrl?: string;
+  /** Per-request timeout (default 30 s). */
+  readonly timeoutMs?: number;
+  /** Retries of 429/503/504 for requests that may be repeated (default 3, delay 3 s when no Retry-After). */
+  readonly retry?: { readonly maxRetries?: number; readonly delaySeconds?: number };
+}
+
+export interface RequestOptions {
+  /** What the request is about, for the meaning of 404/409 (errors.ts). */
+  readonly resource?: GraphResource;
+  /** false: a side effect Graph does not deduplicate — never repeated automatically. */
+  readonly retry?: boolean;
+  /** Query options; values are encoded here (the client sends them as given). */
+  readonly query?: Readonly<Record<string, string | number>>;
+  /** A 404 is an answer (the thing does not exist), not a failure: raw() returns status 404. */
+  readonly absentOk?: boolean;
+}
+
+export interface RawResponse<T> { readonly status: number; readonly headers: Headers; readonly body: T | undefined }
+
+export interface BatchRequest { readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE'; readonly url: string; readonly body?: unknown }
+export interface BatchResponse<T = unknown> { readonly status: number; readonly body: T | undefined; readonly headers: Readonly<Record<string, string>> }
+
+/** Encode one path segment (an id or a UPN): quotes, slashes, '#', '%', unicode all survive. */
+export const segment = (value: string): string => encodeURIComponent(value).replace(/'/g, '%27');
+
+/** An OData string literal: single quotes doubled (FACTS query parameters). */
+export const odataString = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+
+/** The path of a user by id or UPN; a UPN starting with '$' must use the users('…') form (PITFALLS F). */
+export const userPath = (idOrUpn: string): string =>
+  idOrUpn.startsWith('$') ? `/users(${encodeURIComponent(odataString(idOrUpn))})` : `/users/${segment(idOrUpn)}`;
+
+export class GraphHttp {
+  private readonly client: Client;
+  private readonly base: URL;
+  /** HTTP requests sent (retries and each $batch count once each): for tests and the benchmark. */
+  requestCount = 0;
+
+  constructor(private readonly options: GraphHttpOptions) {
+    this.base = new URL(options.baseUrl ?? GRAPH_BASE_URL);
+    const chain: Middleware[] = [
+      new TokenMiddleware(options.auth, this.base),
+      new RetryHandler(new RetryHandlerOptions(options.retry?.delaySeconds ?? 3, options.retry?.maxRetries ?? 3)),
+      new TimeoutMiddleware(options.timeoutMs ?? 30_000, () => { this.requestCount++; }),
+      new HTTPMessageHandler(),
+    ];
+    chain.reduce((previous, next) => { previous.setNext?.(next); return next; });
+    const version = this.base.pathname.replace(/^\/|\/$/g, '');
+    this.client = Client.initWithMiddleware({ middleware: chain[0], baseUrl: `${this.base.origin}/`, defaultVersion: version || 'v1.0' });
+  }
+
+  /** A relative path under the Graph root, or the absolute URL of a nextLink on the same origin. */
+  private url(path: string): string {
+    if (/^https?:\/\//.test(path)) {
+      if (new URL(path).origin !== this.base.origin) throw graphError({ transport: 'malformed' }, `a link outside ${this.base.origin}`);
+      return path;
+    }
+    return path;
+  }
+
+  private request(method: string, path: string, body: unknown, options: RequestOptions) {
+    let request = this.client.api(this.url(path));
+    if (options.query) {
+      request = request.query(Object.fromEntries(Object.entries(options.query).map(([k, v]) => [k, encodeURIComponent(String(v))])));
+    }
+    if (options.retry === false) request = request.middlewareOptions([new RetryHandlerOptions(0, 0, () => false)]);
+    const what = `${method} ${path.split('?')[0]}`;
+    const send = async <T>(): Promise<RawResponse<T>> => {
+      const response = await request.responseType(ResponseType.RAW)[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](body);
+      const raw = response as Response;
+      const text = raw.status === 204 ? '' : await raw.text();
+      if (raw.status === 404 && options.absentOk) return { status: 404, headers: raw.headers, body: undefined };
+      if (!raw.ok) throw failureOf(raw.status, text, what, options.resource);
+      let parsed: T | undefined;
+      if (text) {
+        try { parsed = JSON.parse(text) as T; } catch { throw graphError({ transport: 'malformed' }, what, options.resource); }
+      }
+      return { status: raw.status, headers: raw.headers, body: parsed };
+    };
+    return { send, what };
+  }
+
+  /** Any request, with status and headers (e.g. the Location of a new chat member). */
+  async raw<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown, options: RequestOptions = {}): Promise<RawResponse<T>> {
+    const { send, what } = this.request(method, path, body, options);
+    try {
+      return await send<T>();
+    } catch (error) {
+      throw translate(error, what, options.resource);
+    }
+  }
+
+  /** GET, or undefined when Graph answers 404. */
+  async find<T>(path: string, options: RequestOptions = {}): Promise<T | undefined> {
+    return (await this.raw<T>('GET', path, undefined, { ...options, absentOk: true })).body;
+  }
+
+  async get<T>(path: string, options: RequestOptions = {}): Promise<T> {
+    return (await this.raw<T>('GET', path, undefined, options)).body as T;
+  }
+
+  async post<T>(path: string, body: unknown, options: RequestOptions = {}): Promise<T> {
+    return (await this.raw<T>('POST', path, body, options)).body as T;
+  }
+
+  async patch<T>(path: string, body: unknown, options: RequestOptions = {}): Promise<T> {
+    return (await this.raw<T>('PATCH', path, body, options)).body as T;
+  }
+
+  async delete(path: string, options: RequestOptions = {}): Promise<void> {
+    await this.raw('DELETE', path, undefined, options);
+  }
+
+  /** Every item of a collection: the first page, then each @odata.nextLink to the end (FACTS paging). */
+  async all<T>(path: string, options: RequestOptions = {}): Promise<T[]> {
+    const items: T[] = [];
+    let page = await this.get<{ value: T[]; '@odata.nextLink'?: string }>(path, options);
+    items.push(...page.value);
+    while (page['@odata.nextLink']) {
+      page = await this.get(page['@odata.nextLink'], { resource: options.resource, retry: options.retry });
+      items.push(...page.value);
+    }
+    return items;
+  }
+
+  /**
+   * Independent requests in as few round trips as Graph allows: $batch of ≤ 20, items throttled
+   * inside a 200 batch re-sent after the largest Retry-After (bounded; PITFALLS D2). Results in
+   * request order.
+   */
+  async batch<T = unknown>(requests: readonly BatchRequest[], options: { maxRounds?: number } = {}): Promise<BatchResponse<T>[]> {
+    const results: (BatchResponse<T> | undefined)[] = new Array(requests.length);
+    let pending = requests.map((_, i) => i);
+    for (let round = 0; pending.length > 0; round++) {
+      if (round > 0) await sleep(Math.min(retryAfterOf(pending.map((i) => results[i])), 60) * 1000);
+      const retry: number[] = [];
+      for (let start = 0; start < pending.length; start += BATCH_LIMIT) {
+        const chunk = pending.slice(start, start + BATCH_LIMIT);
+        const body = {
+          requests: chunk.map((i) => {
+            const r = requests[i]!;
+            return { id: String(i), method: r.method, url: r.url, ...(r.body === undefined ? {} : { body: r.body, headers: { 'Content-Type': 'application/json' } }) };
+          }),
+        };
+        const response = await this.post<{ responses: { id: string; status: number; headers?: Record<string, string>; body?: T }[] }>('/$batch', body);
+        for (const item of response.responses) {
+          const i = Number(item.id);
+          results[i] = { status: item.status, body: item.body, headers: item.headers ?? {} };
+          if (item.status === 429 && round + 1 < (options.maxRounds ?? 4)) retry.push(i);
+        }
+      }
+      pending = retry;
+    }
+    return results.map((r) => r ?? { status: 0, body: undefined, headers: {} });
+  }
+}
+
+/** Seconds to wait before re-sending throttled batch items: the largest Retry-After, else 1. */
+function retryAfterOf(items: readonly (BatchResponse | undefined)[]): number {
+  const values = items.map((r) => Number(Object.entries(r?.headers ?? {}).find(([k]) => k.toLowerCase() === 'retry-after')?.[1]))
+    .filter((n) => Number.isFinite(n));
+  return values.length ? Math.max(...values) : 1;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function failureOf(status: number, text: string, what: string, resource?: GraphResource) {
+  let code: string | undefined;
+  let message: string | undefined;
+  try {
+    const body = JSON.parse(text) as { error?: { code?: string; message?: string } };
+    code = body.error?.code;
+    message = body.error?.message;
+  } catch { /* a non-JSON error body: the status says enough */ }
+  return graphError({ status, code }, what, resource, message);
+}
+
+/** Failures the Graph client throws (no response): the connection, our timeout. */
+function translate(error: unknown, what: string, resource?: GraphResource): unknown {
+  if (typeof error === 'object' && error !== null && (error as { name?: string }).name === 'MessengerError') return error;
+  const name = error instanceof GraphError ? error.code : (error as { name?: string } | null)?.name;
+  if (name === 'TimeoutError' || name === 'AbortError') return graphError({ transport: 'timeout' }, what, resource);
+  // No token to be had (signed out elsewhere, refresh refused): the session is over.
+  if (name === 'GraphAuthError') return graphError({ status: 401 }, what, resource);
+  if (error instanceof GraphError && error.statusCode > 0) return graphError({ status: error.statusCode, code: error.code ?? undefined }, what, resource);
+  return graphError({ transport: 'network' }, what, resource);
+}
+
+/** Sets the bearer token (our own origin only) and refreshes it once after a 401 (PITFALLS C1, E2). */
+class TokenMiddleware implements Middleware {
+  private next!: Middleware;
+  constructor(private readonly auth: GraphAuth, private readonly base: URL) {}
+  setNext(next: Middleware): void { this.next = next; }
+
+  async execute(context: Context): Promise<void> {
+    await this.attempt(context, false);
+    if (context.response?.status === 401) {
+      context.response = undefined;
+      await this.attempt(context, true);
+    }
+  }
+
+  private async attempt(context: Context, forceRefresh: boolean): Promise<void> {
+    const url = typeof context.request === 'string' ? context.request : context.request.url;
+    if (new URL(url).origin !== this.base.origin) throw new Error(`Refusing to send a Graph token to ${new URL(url).origin}.`);
+    const token = await this.auth.getToken({ forceRefresh });
+    const headers = new Headers(context.options?.headers as HeadersInit | undefined);
+    headers.set('Authorization', `Bearer ${token}`);
+    context.options = { ...context.options, headers: Object.fromEntries(headers.entries()) };
+    await this.next.execute(context);
+  }
+}
+
+/** Aborts a request that takes longer than `ms`, and counts every request that goes out. */
+class TimeoutMiddleware implements Middleware {
+  private next!: Middleware;
+  constructor(private readonly ms: number, private readonly count: () => void) {}
+  setNext(next: Middleware): void { this.next = next; }
+
+  async execute(context: Context): Promise<void> {
+    this.count();
+    const signal = AbortSignal.timeout(this.ms);
+    context.options = { ...context.options, signal };
+    await this.next.execute(context);
+  }
+}

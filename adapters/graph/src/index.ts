@@ -1,0 +1,11 @@
+export { graphBackend, GRAPH_UNSUPPORTED, type GraphBackend, type GraphBackendOptions } from './backend';
+export type { GraphAuth } from './auth/auth';
+export { GraphAuthError } from './auth/auth';
+export * from './auth';
+export { hresultFor, graphError, redact, type GraphFailure, type GraphResource } from './errors';
+export { statusFromGraph, statusToGraph, SETTABLE_ON_TEAMS, type GraphPresence } from './presence-map';
+export { RecordingLauncher, linkFor, type Launcher, type LaunchIntent } from './launcher';
+export { GraphHttp, GRAPH_BASE_URL, segment, odataString, userPath } from './http';
+export { meetingExternalId } from './ports/conversations';
+export type { WatcherOptions } from './ports/events';
+export * as testing from './testing';

@@ -1,0 +1,85 @@
+/**
+ * Sign-in and self: MSAL through GraphAuth, then one $batch for who I am, my profile extension and
+ * the first page of my contact list, then one presence call per 650 ids for me and my contacts.
+ */
+import { type HResultName, type SelfRecord, type ServiceRecord, type SessionPort, type SigninRequest, messengerError } from '@imessenger/contract';
+import { GraphAuthError } from '../auth/auth';
+import { CONTACT_EXTENSION, GraphContext, type GraphUser, type OutlookContact, USER_SELECT } from '../context';
+import { hresultFor } from '../errors';
+import { segment } from '../http';
+import { PROFILE_EXTENSION, type ProfileDocument } from '../profile';
+import type { PresenceWatcher } from './events';
+
+const query = (q: Record<string, string | number>): string =>
+  Object.entries(q).map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`).join('&');
+
+/** Sign-in failures (GraphAuthError reasons) as the Signin page's HRESULTs. */
+const AUTH_FAILURE = {
+  network: 'MSGR_E_CONNECT',
+  cancelled: 'MSGR_E_USER_CANCELLED',
+  'no-account': 'MSGR_E_INVALID_PASSWORD',
+  'invalid-grant': 'MSGR_E_INVALID_PASSWORD',
+  failed: 'E_FAIL',
+} as const satisfies Record<GraphAuthError['reason'], HResultName>;
+
+export function graphSession(ctx: GraphContext, watcher: PresenceWatcher): SessionPort {
+  return {
+    async isSignedIn() { return ctx.signedIn; },
+
+    async signin({ signinName }: SigninRequest): Promise<SelfRecord> {
+      try {
+        await ctx.options.auth.signin(signinName);
+      } catch (error) {
+        if (error instanceof GraphAuthError) {
+          throw messengerError(AUTH_FAILURE[error.reason], undefined, error.message);
+        }
+        throw error;
+      }
+      const me = ctx.mePath;
+      const [meResponse, profileResponse, contactsResponse, inboxResponse] = await ctx.http.batch<unknown>([
+        { method: 'GET', url: `${me}?$select=${USER_SELECT}` },
+        { method: 'GET', url: `${me}/extensions/${segment(PROFILE_EXTENSION)}` },
+        { method: 'GET', url: `${me}/contacts?${query(GraphContext.contactListQuery())}` },
+        // The watcher reports changes of the unread count from this baseline.
+        { method: 'GET', url: `${me}/mailFolders/inbox?$select=unreadItemCount` },
+      ]);
+      if (meResponse?.status !== 200) throw messengerError(hresultFor({ status: meResponse?.status }, 'user'), undefined, `GET ${me}: HTTP ${meResponse?.status}`);
+      const user = ctx.remember(meResponse.body as GraphUser);
+      if (signinName && signinName.toLowerCase() !== user.userPrincipalName.toLowerCase()) {
+        await ctx.options.auth.signout();
+        throw messengerError('MSGR_E_USER_NOT_FOUND', undefined, `Signed in to Microsoft as someone other than ${signinName}.`);
+      }
+      if (profileResponse?.status === 200) ctx.adoptProfile(profileResponse.body as ProfileDocument);
+      else if (profileResponse?.status === 404) ctx.adoptProfile(undefined);
+      const contacts: OutlookContact[] = [];
+      if (contactsResponse?.status === 200) {
+        const page = contactsResponse.body as { value: OutlookContact[]; '@odata.nextLink'?: string };
+        contacts.push(...page.value);
+        if (page['@odata.nextLink']) contacts.push(...await ctx.http.all<OutlookContact>(page['@odata.nextLink'], { resource: 'contact' }));
+      }
+      ctx.me = user;
+      ctx.signedIn = true;
+      ctx.setContacts(contacts);
+      const statuses = await ctx.fetchPresence([user.id, ...[...ctx.contacts!.values()].map((c) => c.userId)]);
+      for (const [id, status] of statuses) ctx.presence.set(id, status);
+      ctx.myStatus = ctx.presence.get(user.id) ?? ctx.myStatus;
+      if (inboxResponse?.status === 200) watcher.unread = (inboxResponse.body as { unreadItemCount: number }).unreadItemCount;
+      watcher.start();
+      return ctx.self();
+    },
+
+    async signout() {
+      watcher.stop();
+      await ctx.options.auth.signout();
+      ctx.reset();
+    },
+
+    async self() { return ctx.self(); },
+
+    async services(): Promise<readonly ServiceRecord[]> {
+      return [{ id: ctx.serviceId, name: ctx.options.serviceName, primary: true }];
+    },
+  };
+}
+
+export { CONTACT_EXTENSION };
