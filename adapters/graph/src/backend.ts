@@ -19,6 +19,7 @@ import { graphPreferences } from './ports/preferences';
 import { graphPresence } from './ports/presence';
 import { graphSession } from './ports/session';
 import { graphShell } from './ports/shell';
+import { SubscriptionManager, type WebhookOptions } from './webhook';
 
 export interface GraphBackendOptions {
   /** How tokens are obtained: DeviceCodeAuth, ClientCredentialsAuth or StaticTokenAuth. */
@@ -37,6 +38,8 @@ export interface GraphBackendOptions {
   readonly serviceName?: string;
   /** IMessenger.ReceiveFileDirectory (default ~/Downloads). */
   readonly receiveFileDirectory?: string;
+  /** Presence change notifications through a public HTTPS webhook (webhook.ts); polling stays on as the fallback. */
+  readonly webhook?: WebhookOptions;
 }
 
 /**
@@ -78,6 +81,8 @@ export interface GraphBackend {
   readonly launcher: Launcher;
   readonly http: GraphHttp;
   readonly ports: Required<BackendPorts>;
+  /** The presence subscriptions, when `webhook` was given: pass it to createWebhookHandler. */
+  readonly webhook?: SubscriptionManager;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -94,7 +99,8 @@ export function graphBackend(options: GraphBackendOptions): GraphBackend {
   });
   const watcher = new PresenceWatcher(ctx, options.presence);
   const conversations = graphConversations(ctx);
-  const ports: Required<BackendPorts> = {
+  const webhook = options.webhook ? new SubscriptionManager(ctx, watcher, options.webhook) : undefined;
+  const unwired: Required<BackendPorts> = {
     session: graphSession(ctx, watcher),
     directory: graphDirectory(ctx),
     presence: graphPresence(ctx, watcher),
@@ -105,10 +111,12 @@ export function graphBackend(options: GraphBackendOptions): GraphBackend {
     shell: graphShell(ctx, conversations.chatUrl),
     events: graphEvents(ctx),
   };
+  // With a webhook, subscriptions follow sign-in, sign-out and contact list changes.
+  const ports = webhook ? webhook.wire(unwired) : unwired;
   const info: BackendInfo = { name: 'graph', unsupported: GRAPH_UNSUPPORTED };
   const module = new ContainerModule(({ bind }) => {
     bind<BackendInfo>(TOKENS.BackendInfo).toConstantValue(info);
     for (const [capability, token] of Object.entries(PORT_TOKENS)) bind(token).toConstantValue(ports[capability as keyof typeof ports]);
   });
-  return { name: 'graph', module, watcher, launcher, http, ports };
+  return { name: 'graph', module, watcher, launcher, http, ports, ...(webhook ? { webhook } : {}) };
 }

@@ -7,7 +7,7 @@ import {
   type ContactRecord, MISTATUS, type Phones, type RemoteChange, type SelfRecord, messengerError,
 } from '@imessenger/contract';
 import type { GraphAuth } from './auth/auth';
-import type { GraphHttp } from './http';
+import type { BatchRequest, GraphHttp } from './http';
 import { segment, userPath } from './http';
 import type { Launcher } from './launcher';
 import { emptyProfile, PROFILE_EXTENSION, type Profile, type ProfileDocument, profileFromDocument, profileToDocument } from './profile';
@@ -109,6 +109,13 @@ export class GraphContext {
 
   /** Directory users by sign-in name: from what is known, the rest in $batch requests of 20. */
   async resolveUsers(names: readonly string[]): Promise<Map<string, GraphUser | null>> {
+    // Listed contacts carry their user id: no lookup for them.
+    for (const name of names) {
+      const listed = this.listed(name);
+      if (listed && !this.usersByName.has(key(name))) {
+        this.usersByName.set(key(name), { id: listed.userId, userPrincipalName: listed.signinName, displayName: listed.friendlyName });
+      }
+    }
     const unknown = [...new Set(names.map(key))].filter((n) => !this.usersByName.has(n));
     if (unknown.length === 1) {
       const name = unknown[0]!;
@@ -139,7 +146,7 @@ export class GraphContext {
     return {
       $filter: `Extensions/any(f:f/${filter})`,
       $expand: `Extensions($filter=${filter})`,
-      $select: 'id,displayName,emailAddresses,businessPhones,mobilePhone',
+      $select: 'id,displayName,emailAddresses,businessPhones,mobilePhone,homePhones',
       $top: top,
     };
   }
@@ -150,7 +157,8 @@ export class GraphContext {
     if (!ext?.userId || !signinName) return undefined;
     return {
       contactId: contact.id, userId: ext.userId, signinName, friendlyName: contact.displayName || signinName,
-      phones: phonesOf(contact), ...(contact.emailAddresses?.[0]?.address ? { email: contact.emailAddresses[0].address } : {}),
+      phones: { ...(contact.homePhones?.[0] ? { home: contact.homePhones[0] } : {}), ...phonesOf(contact) },
+      ...(contact.emailAddresses?.[0]?.address ? { email: contact.emailAddresses[0].address } : {}),
     };
   }
 
@@ -203,15 +211,23 @@ export class GraphContext {
 
   /** Change the profile and store it whole (a PATCH deletes the properties it leaves out). */
   async saveProfile(change: (profile: Profile) => void): Promise<Profile> {
-    const current = await this.loadProfile();
-    const next: Profile = structuredClone(current);
+    const write = await this.profileWrite(change);
+    await this.http.raw(write.request.method, write.request.url, write.request.body, { resource: 'extension', retry: write.request.method !== 'POST' });
+    return write.commit();
+  }
+
+  /**
+   * The request that stores a changed profile, to send alone or in a $batch with another request;
+   * `commit` adopts the change once Graph has accepted it.
+   */
+  async profileWrite(change: (profile: Profile) => void): Promise<{ request: BatchRequest; commit(): Profile }> {
+    const next: Profile = structuredClone(await this.loadProfile());
     change(next);
-    const doc = profileToDocument(next);
-    if (this.profileStored) await this.http.patch(`${this.mePath}/extensions/${segment(PROFILE_EXTENSION)}`, doc, { resource: 'extension' });
-    else await this.http.post(`${this.mePath}/extensions`, doc, { resource: 'extension', retry: false });
-    this.profile = next;
-    this.profileStored = true;
-    return next;
+    const body = profileToDocument(next);
+    const request: BatchRequest = this.profileStored
+      ? { method: 'PATCH', url: `${this.mePath}/extensions/${segment(PROFILE_EXTENSION)}`, body }
+      : { method: 'POST', url: `${this.mePath}/extensions`, body };
+    return { request, commit: () => { this.profile = next; this.profileStored = true; return next; } };
   }
 
   reset(): void {
@@ -232,5 +248,6 @@ export interface OutlookContact {
   readonly emailAddresses?: readonly { readonly address?: string; readonly name?: string }[];
   readonly businessPhones?: readonly string[];
   readonly mobilePhone?: string | null;
+  readonly homePhones?: readonly string[];
   readonly extensions?: readonly { readonly id?: string; readonly userId?: string; readonly signinName?: string }[];
 }

@@ -19,6 +19,7 @@ export interface GraphFailure {
 
 const NOT_FOUND: Readonly<Record<GraphResource, HResultName>> = {
   user: 'MSGR_E_USER_NOT_FOUND',
+  // A membership path that is gone; a missing chat behind /chats/{id}/members is told apart by Graph's code.
   member: 'MSGR_E_USER_NOT_GROUP_MEMBER',
   chat: 'MSGR_E_GROUP_DOES_NOT_EXIST',
   contact: 'MSGR_E_USER_NOT_FOUND',
@@ -27,6 +28,13 @@ const NOT_FOUND: Readonly<Record<GraphResource, HResultName>> = {
   mail: 'E_FAIL',
   presence: 'MSGR_E_USER_NOT_FOUND',
   other: 'E_FAIL',
+};
+
+const CONFLICT: Readonly<Record<GraphResource, HResultName>> = {
+  chat: 'MSGR_E_GROUP_ALREADY_EXISTS',
+  contact: 'MSGR_E_ALREADY_IN_LIST',
+  member: 'E_FAIL',
+  user: 'E_FAIL', meeting: 'E_FAIL', extension: 'E_FAIL', mail: 'E_FAIL', presence: 'E_FAIL', other: 'E_FAIL',
 };
 
 /** The HRESULT for a Graph failure (after the retries the request allowed). */
@@ -42,7 +50,7 @@ export function hresultFor(failure: GraphFailure, resource: GraphResource = 'oth
   // An application access policy missing for meetings, conditional access, licences: policy says no.
   if (status === 403) return 'MSGR_E_POLICY_RESTRICTED';
   if (status === 404) return NOT_FOUND[resource];
-  if (status === 409) return resource === 'chat' ? 'MSGR_E_GROUP_ALREADY_EXISTS' : resource === 'contact' ? 'MSGR_E_ALREADY_IN_LIST' : 'E_FAIL';
+  if (status === 409) return CONFLICT[resource];
   if (status === 429 || status === 503 || status === 504) return 'MSGR_E_SERVER_TOO_BUSY';
   if (status === 400 || status === 422) return 'E_INVALIDARG';
   if (status === 501) return 'E_NOTIMPL';

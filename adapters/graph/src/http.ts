@@ -31,13 +31,24 @@ export interface RequestOptions {
   readonly retry?: boolean;
   /** Query options; values are encoded here (the client sends them as given). */
   readonly query?: Readonly<Record<string, string | number>>;
-  /** A 404 is an answer (the thing does not exist), not a failure: raw() returns status 404. */
-  readonly absentOk?: boolean;
+  /** Statuses that are answers here, not failures (404: it does not exist; 409: it is there already). */
+  readonly accept?: readonly number[];
 }
 
 export interface RawResponse<T> { readonly status: number; readonly headers: Headers; readonly body: T | undefined }
 
-export interface BatchRequest { readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE'; readonly url: string; readonly body?: unknown }
+export interface BatchRequest {
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  readonly url: string;
+  readonly body?: unknown;
+  /** Indexes of earlier requests of the same call that must succeed first (Graph answers 424 otherwise). */
+  readonly dependsOn?: readonly number[];
+  /**
+   * false: a side effect Graph does not deduplicate. Never repeated automatically: neither the item
+   * after a 503/504 nor the $batch that carries it (a lost answer would make it twice).
+   */
+  readonly retry?: boolean;
+}
 export interface BatchResponse<T = unknown> { readonly status: number; readonly body: T | undefined; readonly headers: Readonly<Record<string, string>> }
 
 /** Encode one path segment (an id or a UPN): quotes, slashes, '#', '%', unicode all survive. */
@@ -69,13 +80,18 @@ export class GraphHttp {
     this.client = Client.initWithMiddleware({ middleware: chain[0], baseUrl: `${this.base.origin}/`, defaultVersion: version || 'v1.0' });
   }
 
-  /** A relative path under the Graph root, or the absolute URL of a nextLink on the same origin. */
+  /**
+   * A path under the Graph root. An absolute link Graph handed out (@odata.nextLink) must point at
+   * our own root (a token never goes elsewhere) and is sent relative to it.
+   */
   private url(path: string): string {
-    if (/^https?:\/\//.test(path)) {
-      if (new URL(path).origin !== this.base.origin) throw graphError({ transport: 'malformed' }, `a link outside ${this.base.origin}`);
-      return path;
+    if (!/^https?:\/\//i.test(path)) return path;
+    const link = new URL(path);
+    const root = this.base.pathname.replace(/\/$/, '');
+    if (link.origin !== this.base.origin || !link.pathname.startsWith(`${root}/`)) {
+      throw graphError({ transport: 'malformed' }, `a link outside ${this.base.origin}${root}`);
     }
-    return path;
+    return link.pathname.slice(root.length) + link.search;
   }
 
   private request(method: string, path: string, body: unknown, options: RequestOptions) {
@@ -89,7 +105,7 @@ export class GraphHttp {
       const response = await request.responseType(ResponseType.RAW)[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](body);
       const raw = response as Response;
       const text = raw.status === 204 ? '' : await raw.text();
-      if (raw.status === 404 && options.absentOk) return { status: 404, headers: raw.headers, body: undefined };
+      if (options.accept?.includes(raw.status)) return { status: raw.status, headers: raw.headers, body: undefined };
       if (!raw.ok) throw failureOf(raw.status, text, what, options.resource);
       let parsed: T | undefined;
       if (text) {
@@ -112,7 +128,7 @@ export class GraphHttp {
 
   /** GET, or undefined when Graph answers 404. */
   async find<T>(path: string, options: RequestOptions = {}): Promise<T | undefined> {
-    return (await this.raw<T>('GET', path, undefined, { ...options, absentOk: true })).body;
+    return (await this.raw<T>('GET', path, undefined, { ...options, accept: [404] })).body;
   }
 
   async get<T>(path: string, options: RequestOptions = {}): Promise<T> {
@@ -145,8 +161,8 @@ export class GraphHttp {
 
   /**
    * Independent requests in as few round trips as Graph allows: $batch of ≤ 20, items throttled
-   * inside a 200 batch re-sent after the largest Retry-After (bounded; PITFALLS D2). Results in
-   * request order.
+   * (or 503/504, unless `retry: false`) inside a 200 batch re-sent after the largest Retry-After
+   * (bounded; PITFALLS D2). Results in request order.
    */
   async batch<T = unknown>(requests: readonly BatchRequest[], options: { maxRounds?: number } = {}): Promise<BatchResponse<T>[]> {
     const results: (BatchResponse<T> | undefined)[] = new Array(requests.length);
@@ -159,14 +175,23 @@ export class GraphHttp {
         const body = {
           requests: chunk.map((i) => {
             const r = requests[i]!;
-            return { id: String(i), method: r.method, url: r.url, ...(r.body === undefined ? {} : { body: r.body, headers: { 'Content-Type': 'application/json' } }) };
+            return {
+              id: String(i), method: r.method, url: r.url,
+              ...(r.body === undefined ? {} : { body: r.body, headers: { 'Content-Type': 'application/json' } }),
+              // A dependency re-sent in a later round has already succeeded: only same-round ones are named.
+              ...(r.dependsOn?.some((d) => chunk.includes(d)) ? { dependsOn: r.dependsOn.filter((d) => chunk.includes(d)).map(String) } : {}),
+            };
           }),
         };
-        const response = await this.post<{ responses: { id: string; status: number; headers?: Record<string, string>; body?: T }[] }>('/$batch', body);
+        const once = chunk.some((i) => requests[i]!.retry === false);
+        const response = await this.post<{ responses: { id: string; status: number; headers?: Record<string, string>; body?: T }[] }>(
+          '/$batch', body, once ? { retry: false } : {});
         for (const item of response.responses) {
           const i = Number(item.id);
           results[i] = { status: item.status, body: item.body, headers: item.headers ?? {} };
-          if (item.status === 429 && round + 1 < (options.maxRounds ?? 4)) retry.push(i);
+          // 429: not done, safe to re-send. 503/504: maybe done, re-sent only when repeating is harmless.
+          const again = item.status === 429 || ((item.status === 503 || item.status === 504) && requests[i]!.retry !== false);
+          if (again && round + 1 < (options.maxRounds ?? 4)) retry.push(i);
         }
       }
       pending = retry;
@@ -241,6 +266,13 @@ class TimeoutMiddleware implements Middleware {
     this.count();
     const signal = AbortSignal.timeout(this.ms);
     context.options = { ...context.options, signal };
-    await this.next.execute(context);
+    try {
+      await this.next.execute(context);
+    } catch (error) {
+      // fetch rejects with a DOMException from another realm (Jest, vm, workers), which the Graph
+      // client does not recognise as an Error and reports without its name: say it is a timeout.
+      if (signal.aborted) throw Object.assign(new Error(`No answer within ${this.ms} ms.`), { name: 'TimeoutError' });
+      throw error;
+    }
   }
 }

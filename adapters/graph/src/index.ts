@@ -8,4 +8,9 @@ export { RecordingLauncher, linkFor, type Launcher, type LaunchIntent } from './
 export { GraphHttp, GRAPH_BASE_URL, segment, odataString, userPath } from './http';
 export { meetingExternalId } from './ports/conversations';
 export type { WatcherOptions } from './ports/events';
+export {
+  SubscriptionManager, createWebhookHandler, presenceResource, PRESENCE_SUBSCRIPTION_MAX_MS,
+  type WebhookOptions, type WebhookHandler, type WebhookHandlerOptions, type PresenceSubscription,
+  type RejectedNotification, type RejectReason, type ReceiveResult, type ReceiveOptions,
+} from './webhook';
 export * as testing from './testing';

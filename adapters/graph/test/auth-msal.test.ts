@@ -55,7 +55,8 @@ beforeAll(() => {
     unmatched.push(`${req.method ?? ''} ${req.href ?? req.path ?? ''}`);
   });
 });
-afterAll(() => { nock.enableNetConnect(); nock.emitter.removeAllListeners('no match'); });
+// Remove nock's interceptors: they patch Node's http for the whole worker, past this file's module registry.
+afterAll(() => { nock.enableNetConnect(); nock.emitter.removeAllListeners('no match'); nock.restore(); });
 beforeEach(async () => {
   posted = [];
   unmatched = [];

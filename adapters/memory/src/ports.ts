@@ -131,6 +131,7 @@ export function memoryPorts(store: MemoryStore, shellLog: ShellLog): Required<Ba
       const group = store.group(groupId);
       const u = store.user(signinName);
       if (!u) throw messengerError('MSGR_E_USER_NOT_FOUND', undefined, `No user "${signinName}".`);
+      if (group.members.some((m) => m.toLowerCase() === u.signinName.toLowerCase())) return;
       store.write(() => { group.members.push(u.signinName); });
     },
     async removeMember(groupId, signinName) {

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { type ConversationKind, type ConversationsPort, type WindowRecord, messengerError } from '@imessenger/contract';
 import type { GraphContext, GraphUser } from '../context';
+import { hresultFor } from '../errors';
 import { segment, userPath } from '../http';
 
 interface ChatRef { readonly id: string; readonly webUrl?: string; readonly chatType?: string }
@@ -89,11 +90,11 @@ export function graphConversations(ctx: GraphContext): ConversationsPort & { cha
       };
       const [meetingResponse, chatResponse] = await ctx.http.batch<unknown>(reused?.chat ? [meetingRequest] : [meetingRequest, oneOnOne(me, them)]);
       if (meetingResponse?.status !== 200 && meetingResponse?.status !== 201) {
-        throw messengerError(meetingResponse?.status === 403 ? 'MSGR_E_POLICY_RESTRICTED' : 'E_FAIL', undefined, `createOrGet: HTTP ${meetingResponse?.status}`);
+        throw messengerError(hresultFor({ status: meetingResponse?.status }, 'meeting'), undefined, `createOrGet: HTTP ${meetingResponse?.status}`);
       }
       const meeting = meetingResponse.body as Meeting;
       const chat = reused?.chat ?? (chatResponse?.status === 201 || chatResponse?.status === 200 ? chatResponse.body as ChatRef : undefined);
-      if (!chat) throw messengerError('E_FAIL', undefined, `POST /chats: HTTP ${chatResponse?.status}`);
+      if (!chat) throw messengerError(hresultFor({ status: chatResponse?.status }), undefined, `POST /chats: HTTP ${chatResponse?.status}`);
       const window = remember(reused, kind, chat, [them.userPrincipalName], meeting.joinWebUrl);
       const w = windows.get(window.id)!;
       if (!w.invited.has(meeting.id)) {

@@ -4,10 +4,13 @@
  * Teams, listed in one request per 1,000 with the extension expanded, so presence needs no user
  * lookups (README "Where the contact list lives").
  */
-import { type ContactRecord, type DirectoryPort, type FindQuery, messengerError } from '@imessenger/contract';
+import { type ContactRecord, type DirectoryPort, type FindQuery, isMessengerError, messengerError } from '@imessenger/contract';
 import { CONTACT_EXTENSION, GraphContext, type GraphUser, type OutlookContact, USER_SELECT, phonesOf } from '../context';
 import { type GraphPresence, statusFromGraph } from '../presence-map';
-import { odataString, segment } from '../http';
+import { type BatchResponse, odataString, segment } from '../http';
+
+/** Failures after which a request may or may not have reached Graph. */
+const LOST = ['MSGR_E_SESSION_TIMEOUT', 'MSGR_E_CONNECT', 'MSGR_E_SERVER_TOO_BUSY', 'MSGR_E_SERVER_ERROR', 'MSGR_E_SERVER_PROTOCOL'] as const;
 
 export function graphDirectory(ctx: GraphContext): DirectoryPort {
   const ensureList = async () => {
@@ -33,12 +36,28 @@ export function graphDirectory(ctx: GraphContext): DirectoryPort {
       const list = await ensureList();
       if (list.has(signinName.toLowerCase())) throw messengerError('MSGR_E_ALREADY_IN_LIST', undefined, `${signinName} is in the list.`);
       const user = await ctx.resolveUser(signinName);
-      // The contact and its presence are independent: one round trip.
-      const [created, presence] = await ctx.http.batch<unknown>([
-        { method: 'POST', url: `${ctx.mePath}/contacts`, body: outlookContact(user) },
-        { method: 'POST', url: '/communications/getPresencesByUserId', body: { ids: [user.id] } },
-      ]);
-      if (created?.status !== 201) throw messengerError(created?.status === 409 ? 'MSGR_E_ALREADY_IN_LIST' : 'MSGR_E_SERVER_ERROR', undefined, `POST ${ctx.mePath}/contacts: HTTP ${created?.status}`);
+      // The contact and its presence are independent: one round trip. Outlook does not deduplicate
+      // contacts: the POST is never repeated, and when its answer is lost we look before failing.
+      let responses: BatchResponse[] | undefined;
+      let lost: unknown;
+      try {
+        responses = await ctx.http.batch<unknown>([
+          { method: 'POST', url: `${ctx.mePath}/contacts`, body: outlookContact(user), retry: false },
+          { method: 'POST', url: '/communications/getPresencesByUserId', body: { ids: [user.id] } },
+        ]);
+      } catch (error) {
+        if (!LOST.some((hr) => isMessengerError(error, hr))) throw error;
+        lost = error;
+      }
+      const [created, presence] = responses ?? [];
+      if (created?.status !== 201) {
+        if (lost !== undefined || (created?.status ?? 0) >= 500) {
+          ctx.contacts = undefined;
+          const found = (await ensureList()).get(signinName.toLowerCase());
+          if (found) return ctx.contactRecord(found);
+        }
+        throw lost ?? messengerError(created?.status === 409 ? 'MSGR_E_ALREADY_IN_LIST' : 'MSGR_E_SERVER_ERROR', undefined, `POST ${ctx.mePath}/contacts: HTTP ${created?.status}`);
+      }
       const listed = ctx.listedFromOutlook(created.body as OutlookContact) ?? { ...fromUser(user), contactId: (created.body as OutlookContact).id };
       list.set(signinName.toLowerCase(), listed);
       if (presence?.status === 200) {

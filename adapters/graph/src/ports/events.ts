@@ -128,7 +128,8 @@ export class PresenceWatcher {
       this.ctx.notify({ type: 'contactFriendlyName', signinName, friendlyName: now.displayName });
     }
     const [was, is] = [listed.phones, phonesOf(now)];
-    listed.phones = is;
+    // The directory has no home phone: the Outlook contact's stays.
+    listed.phones = { ...(was.home ? { home: was.home } : {}), ...is };
     if (is.work !== was.work) this.ctx.notify({ type: 'contactPhone', signinName, phoneType: MPHONE_TYPE.MPHONE_TYPE_WORK, number: is.work ?? '' });
     if (is.mobile !== was.mobile) this.ctx.notify({ type: 'contactPhone', signinName, phoneType: MPHONE_TYPE.MPHONE_TYPE_MOBILE, number: is.mobile ?? '' });
   }

@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { type GroupRecord, type GroupsPort, isMessengerError, messengerError } from '@imessenger/contract';
 import type { GraphContext, GraphUser } from '../context';
+import { hresultFor } from '../errors';
 import { segment, userPath } from '../http';
 import type { CreateIntent, PendingGroup, Profile } from '../profile';
 
@@ -145,6 +146,8 @@ export function graphGroups(ctx: GraphContext): GroupsPort {
           p.aliases[intent.groupId] = chat.id;
         }
       });
+      // The creation never reached Teams: the group still has its members, so create its chat now.
+      if (!chat && group && group.members.length >= MIN_OTHERS) await materialise(group);
     }
   }
 
@@ -189,8 +192,16 @@ export function graphGroups(ctx: GraphContext): GroupsPort {
         return;
       }
       const chatId = chatIdOf(profile, groupId);
-      await ctx.http.post(`/chats/${segment(chatId)}/hideForUser`, { user: { id: me.id, tenantId: ctx.options.tenantId } }, { resource: 'chat' });
-      await ctx.saveProfile((p) => { if (!p.hiddenChats.includes(chatId)) p.hiddenChats.push(chatId); });
+      // Hiding and remembering it hidden are independent: one round trip.
+      const remembered = await ctx.profileWrite((p) => { if (!p.hiddenChats.includes(chatId)) p.hiddenChats.push(chatId); });
+      const [hidden, stored] = await ctx.http.batch([
+        { method: 'POST', url: `/chats/${segment(chatId)}/hideForUser`, body: { user: { id: me.id, tenantId: ctx.options.tenantId } } },
+        { ...remembered.request, dependsOn: [0] },
+      ]);
+      if (hidden?.status === 404) throw messengerError('MSGR_E_GROUP_DOES_NOT_EXIST', undefined, 'The chat no longer exists.');
+      if (hidden?.status !== 204 && hidden?.status !== 200) throw messengerError(hresultFor({ status: hidden?.status }, 'chat'), undefined, `hideForUser: HTTP ${hidden?.status}`);
+      if (stored && stored.status < 300) remembered.commit();
+      else throw messengerError(hresultFor({ status: stored?.status }, 'extension'), undefined, `The hidden chat could not be recorded: HTTP ${stored?.status}`);
     },
 
     async addMember(groupId, signinName): Promise<void> {
@@ -198,6 +209,7 @@ export function graphGroups(ctx: GraphContext): GroupsPort {
       const profile = await ctx.loadProfile();
       const pending = pendingOf(profile, groupId);
       if (pending) {
+        if (pending.members.some((m) => m.toLowerCase() === user.userPrincipalName.toLowerCase())) return;
         const grown: PendingGroup = { ...pending, members: [...pending.members, user.userPrincipalName] };
         await ctx.saveProfile((p) => { p.pendingGroups = p.pendingGroups.map((g) => (g.id === groupId ? grown : g)); });
         if (grown.members.length >= MIN_OTHERS) await materialise(grown);
@@ -205,7 +217,8 @@ export function graphGroups(ctx: GraphContext): GroupsPort {
       }
       const chatId = chatIdOf(profile, groupId);
       try {
-        await ctx.http.post(`/chats/${segment(chatId)}/members`, memberBody(user), { resource: 'chat', retry: false });
+        // 409: already a member (added elsewhere since we last looked), which is what the caller wanted.
+        await ctx.http.raw('POST', `/chats/${segment(chatId)}/members`, memberBody(user), { resource: 'chat', retry: false, accept: [409] });
       } catch (error) {
         if (!isTransient(error)) throw error;
         known.delete(chatId);

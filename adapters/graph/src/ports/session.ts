@@ -56,6 +56,9 @@ export function graphSession(ctx: GraphContext, watcher: PresenceWatcher): Sessi
         const page = contactsResponse.body as { value: OutlookContact[]; '@odata.nextLink'?: string };
         contacts.push(...page.value);
         if (page['@odata.nextLink']) contacts.push(...await ctx.http.all<OutlookContact>(page['@odata.nextLink'], { resource: 'contact' }));
+      } else if (contactsResponse?.status !== 404) {
+        // 404: no mailbox, so no contacts. Anything else is read again alone, and fails loudly if it must.
+        contacts.push(...await ctx.http.all<OutlookContact>(`${me}/contacts`, { resource: 'contact', query: GraphContext.contactListQuery() }));
       }
       ctx.me = user;
       ctx.signedIn = true;

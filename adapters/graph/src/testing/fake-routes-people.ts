@@ -297,6 +297,14 @@ export const PEOPLE_ROUTES: readonly Route[] = [
     method: 'GET', path: '/me/presence',
     handle: (ctx) => ok({ '@odata.context': `${ctx.baseUrl}/$metadata#users('${ctx.caller.id}')/presence/$entity`, ...presenceEntity(ctx.caller) }),
   },
+  // presence-get.md: one user's presence (what naive code calls once per contact).
+  {
+    method: 'GET', path: '/users/:userId/presence',
+    handle: (ctx) => {
+      const user = resolveUser(ctx, ctx.params['userId']!);
+      return ok({ '@odata.context': `${ctx.baseUrl}/$metadata#users('${user.id}')/presence/$entity`, ...presenceEntity(user) });
+    },
+  },
   { method: 'POST', path: '/communications/getPresencesByUserId', handle: getPresencesByUserId },
   { method: 'POST', path: '/users/:userId/presence/setUserPreferredPresence', handle: setUserPreferredPresence },
   { method: 'GET', path: '/me/mailFolders/:folderId', query: ['$select'], handle: getMailFolder },

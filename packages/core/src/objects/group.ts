@@ -48,7 +48,7 @@ export class MessengerGroup implements IMessengerGroup {
       const directory = this.rt.port('directory', member);
       const user = await directory.lookup(name);
       if (!user) throw messengerError('MSGR_E_USER_NOT_FOUND', member, `No user "${name}" on this service.`);
-      await this.requireExists(member);
+      this.requireExists(member);
       if (this.record.members.some((m) => keyOf(m) === keyOf(name))) return;
       await groups.addMember(this.record.id, user.signinName);
       this.record = { ...this.record, members: [...this.record.members, user.signinName] };
@@ -63,7 +63,7 @@ export class MessengerGroup implements IMessengerGroup {
       await this.rt.requireSignedIn(member);
       const groups = this.rt.port('groups', member);
       const name = await resolveContactName(arg);
-      await this.requireExists(member);
+      this.requireExists(member);
       const present = this.record.members.find((m) => keyOf(m) === keyOf(name));
       if (!present) throw messengerError('MSGR_E_USER_NOT_FOUND', member, `"${name}" is not a member of this group.`);
       await groups.removeMember(this.record.id, present);
@@ -87,9 +87,11 @@ export class MessengerGroup implements IMessengerGroup {
     return this.rt.service(record);
   }
 
-  private async requireExists(member: string): Promise<void> {
-    const current = (await this.rt.port('groups', member).list()).find((g) => g.id === this.record.id);
-    if (!current) throw messengerError('MSGR_E_GROUP_DOES_NOT_EXIST', member, `The group "${this.record.name}" no longer exists.`);
-    this.record = current;
+  /**
+   * A group removed through this client is known to be gone. Otherwise the backend is the judge: it
+   * answers MSGR_E_GROUP_DOES_NOT_EXIST for a group removed elsewhere, so no extra request is made.
+   */
+  private requireExists(member: string): void {
+    if (this.removed) throw messengerError('MSGR_E_GROUP_DOES_NOT_EXIST', member, `The group "${this.record.name}" no longer exists.`);
   }
 }
