@@ -48,6 +48,13 @@ export interface GraphContextOptions {
 
 const key = (upn: string): string => upn.toLowerCase();
 
+/** A chat member as POST /chats and POST /chats/{id}/members take it (chat-post.md). */
+export const chatMember = (user: Pick<GraphUser, 'id'>) => ({
+  '@odata.type': '#microsoft.graph.aadUserConversationMember',
+  roles: ['owner'],
+  'user@odata.bind': `https://graph.microsoft.com/v1.0/users('${user.id}')`,
+});
+
 export const phonesOf = (u: Pick<GraphUser, 'businessPhones' | 'mobilePhone'>): Phones => ({
   ...(u.businessPhones?.[0] ? { work: u.businessPhones[0] } : {}),
   ...(u.mobilePhone ? { mobile: u.mobilePhone } : {}),

@@ -8,9 +8,9 @@
  */
 import { createHash } from 'node:crypto';
 import { type ConversationKind, type ConversationsPort, type WindowRecord, messengerError } from '@imessenger/contract';
-import type { GraphContext, GraphUser } from '../context';
+import { type GraphContext, type GraphUser, chatMember } from '../context';
 import { hresultFor } from '../errors';
-import { segment, userPath } from '../http';
+import { segment } from '../http';
 
 interface ChatRef { readonly id: string; readonly webUrl?: string; readonly chatType?: string }
 interface Meeting { readonly id: string; readonly joinWebUrl: string }
@@ -30,12 +30,6 @@ const UNSUPPORTED: Partial<Record<ConversationKind, [Parameters<typeof messenger
   app: ['E_NOTIMPL', 'Application invitations have no Teams equivalent.'],
 };
 
-const member = (user: GraphUser) => ({
-  '@odata.type': '#microsoft.graph.aadUserConversationMember',
-  roles: ['owner'],
-  'user@odata.bind': `https://graph.microsoft.com/v1.0${userPath(user.id)}`,
-});
-
 /** The same organizer, contact and kind always give the same meeting (createOrGet identity). */
 export const meetingExternalId = (organizerId: string, contactId: string, kind: string): string =>
   createHash('sha256').update(`imessenger:${organizerId}:${contactId}:${kind}`).digest('hex').slice(0, 32);
@@ -53,7 +47,7 @@ export function graphConversations(ctx: GraphContext): ConversationsPort & { cha
   };
 
   const oneOnOne = (me: GraphUser, them: GraphUser) =>
-    ({ method: 'POST' as const, url: '/chats', body: { chatType: 'oneOnOne', members: [member(me), member(them)] } });
+    ({ method: 'POST' as const, url: '/chats', body: { chatType: 'oneOnOne', members: [chatMember(me), chatMember(them)] } });
 
   /** The window's chat, made now if it has none yet (Graph returns the existing 1:1 chat of a pair). */
   async function chatOf(w: WindowState): Promise<ChatRef> {
@@ -110,11 +104,11 @@ export function graphConversations(ctx: GraphContext): ConversationsPort & { cha
       const me = ctx.requireMe();
       const user = await ctx.resolveUser(signinName);
       if (w.chat?.chatType === 'group') {
-        await ctx.http.post(`/chats/${segment(w.chat.id)}/members`, member(user), { resource: 'chat', retry: false });
+        await ctx.http.post(`/chats/${segment(w.chat.id)}/members`, chatMember(user), { resource: 'chat', retry: false });
       } else {
         // A 1:1 roster is fixed (chat.md): Teams moves the conversation to a new group chat.
         const others = await Promise.all(w.record.contacts.map((c) => ctx.resolveUser(c)));
-        w.chat = await ctx.http.post<ChatRef>('/chats', { chatType: 'group', members: [me, ...others, user].map(member) }, { resource: 'chat', retry: false });
+        w.chat = await ctx.http.post<ChatRef>('/chats', { chatType: 'group', members: [me, ...others, user].map(chatMember) }, { resource: 'chat', retry: false });
       }
       w.record = { ...w.record, contacts: [...w.record.contacts, user.userPrincipalName] };
     },

@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type GroupRecord, type GroupsPort, isMessengerError, messengerError } from '@imessenger/contract';
-import type { GraphContext, GraphUser } from '../context';
+import { type GraphContext, type GraphUser, chatMember } from '../context';
 import { hresultFor } from '../errors';
 import { segment, userPath } from '../http';
 import type { CreateIntent, PendingGroup, Profile } from '../profile';
@@ -33,12 +33,6 @@ const MIN_OTHERS = 2;
 const CLOCK_SKEW_MS = 5 * 60_000;
 const TRANSIENT = ['MSGR_E_SESSION_TIMEOUT', 'MSGR_E_CONNECT', 'MSGR_E_SERVER_TOO_BUSY', 'MSGR_E_SERVER_ERROR', 'MSGR_E_SERVER_PROTOCOL'] as const;
 const isTransient = (error: unknown): boolean => TRANSIENT.some((hr) => isMessengerError(error, hr));
-
-const memberBody = (user: GraphUser) => ({
-  '@odata.type': '#microsoft.graph.aadUserConversationMember',
-  roles: ['owner'],
-  'user@odata.bind': `https://graph.microsoft.com/v1.0${userPath(user.id)}`,
-});
 
 /**
  * Topics have at most 250 characters and no ':' (chat-patch.md; PITFALLS A8). Messenger names allow
@@ -113,7 +107,7 @@ export function graphGroups(ctx: GraphContext): GroupsPort {
     const users = await Promise.all(group.members.map((m) => ctx.resolveUser(m)));
     const intent: CreateIntent = { groupId: group.id, topic: group.name, at: new Date().toISOString() };
     await ctx.saveProfile((p) => { p.intents.push(intent); });
-    const body = { chatType: 'group', topic: toTopic(group.name), members: [me, ...users].map(memberBody) };
+    const body = { chatType: 'group', topic: toTopic(group.name), members: [me, ...users].map(chatMember) };
     const create = () => ctx.http.post<Chat>('/chats', body, { resource: 'chat', retry: false });
     let chat: Chat | undefined;
     try {
@@ -218,7 +212,7 @@ export function graphGroups(ctx: GraphContext): GroupsPort {
       const chatId = chatIdOf(profile, groupId);
       try {
         // 409: already a member (added elsewhere since we last looked), which is what the caller wanted.
-        await ctx.http.raw('POST', `/chats/${segment(chatId)}/members`, memberBody(user), { resource: 'chat', retry: false, accept: [409] });
+        await ctx.http.raw('POST', `/chats/${segment(chatId)}/members`, chatMember(user), { resource: 'chat', retry: false, accept: [409] });
       } catch (error) {
         if (!isTransient(error)) throw error;
         known.delete(chatId);
