@@ -7,8 +7,8 @@ module.exports = {
   // inversify 8 ships ESM only: let ts-jest turn it into CommonJS.
   transformIgnorePatterns: ['/node_modules/(?!(inversify|@inversifyjs)/)'],
   moduleNameMapper: {
-    '^@imessenger/(contract|core|contract-tests)$': '<rootDir>/packages/$1/src',
-    '^@imessenger/adapter-(memory|graph)$': '<rootDir>/adapters/$1/src',
+    '^@imessenger/(contract|core|contract-tests|shim|cli|migration)$': '<rootDir>/packages/$1/src',
+    '^@imessenger/adapter-(memory|graph|com)$': '<rootDir>/adapters/$1/src',
   },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
 };

@@ -1,0 +1,127 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { BUNDLED_SEED_PATH, parseArgs, USAGE, UsageError } from '../src/args';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imessenger-args-'));
+const script = path.join(dir, 'hello.js');
+const seed = path.join(dir, 'seed.json');
+const badSeed = path.join(dir, 'bad.json');
+const graphFile = path.join(dir, 'graph.json');
+fs.writeFileSync(script, 'WScript.Echo("hi");\n');
+fs.writeFileSync(seed, JSON.stringify({ self: { signinName: 'zed@example.com' } }));
+fs.writeFileSync(badSeed, '{ "self": ');
+fs.writeFileSync(graphFile, JSON.stringify({ tenantId: 't-1', accessToken: 'tok', username: 'ann@contoso.com', baseUrl: 'http://127.0.0.1:1/v1.0', presencePollMs: 500 }));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const parse = (argv: string[], env: Record<string, string> = {}): ReturnType<typeof parseArgs> => parseArgs(argv, env, dir);
+const usageError = (argv: string[], env: Record<string, string> = {}): string => {
+  try {
+    parse(argv, env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(UsageError);
+    return (e as UsageError).message;
+  }
+  throw new Error(`no UsageError for ${argv.join(' ')}`);
+};
+
+describe('parseArgs', () => {
+  it('runs a script on the memory backend with the bundled seed by default', () => {
+    const command = parse(['run', 'hello.js']);
+    expect(command).toEqual({
+      command: 'run', file: script, args: [],
+      backend: { kind: 'memory', seed: JSON.parse(fs.readFileSync(BUNDLED_SEED_PATH, 'utf8')) },
+    });
+  });
+
+  it('passes everything after -- to the script, options included', () => {
+    const command = parse(['run', 'hello.js', '--', '/online', '--backend', 'x']);
+    expect(command.command === 'run' && command.args).toEqual(['/online', '--backend', 'x']);
+  });
+
+  it('takes --seed and --state for memory, in both option spellings', () => {
+    const command = parse(['run', '--seed', 'seed.json', 'hello.js', '--state=state.json']);
+    expect(command.command === 'run' && command.backend).toEqual({
+      kind: 'memory', seed: { self: { signinName: 'zed@example.com' } }, stateFile: path.join(dir, 'state.json'),
+    });
+  });
+
+  it('emulates COM away from Windows', () => {
+    const command = parse(['run', 'hello.js', '--backend', 'com', '--seed', seed]);
+    expect(command.command === 'run' && command.backend).toEqual({
+      kind: 'com', emulate: process.platform !== 'win32', seed: { self: { signinName: 'zed@example.com' } },
+    });
+  });
+
+  it('reads the graph settings from --graph-config, over the environment', () => {
+    const command = parse(['run', 'hello.js', '--backend=graph', '--graph-config', 'graph.json'], {
+      IMESSENGER_GRAPH_TENANT_ID: 'from-env', IMESSENGER_GRAPH_CLIENT_ID: 'client-env',
+    });
+    expect(command.command === 'run' && command.backend).toEqual({
+      kind: 'graph', tenantId: 't-1', clientId: 'client-env', accessToken: 'tok', username: 'ann@contoso.com',
+      baseUrl: 'http://127.0.0.1:1/v1.0', presencePollMs: 500,
+    });
+  });
+
+  it('reads the graph settings from IMESSENGER_GRAPH_* alone', () => {
+    const command = parse(['run', 'hello.js', '--backend', 'graph'], {
+      IMESSENGER_GRAPH_TENANT_ID: 'tenant', IMESSENGER_GRAPH_CLIENT_ID: 'client', IMESSENGER_GRAPH_CACHE_FILE: '/tmp/cache.json',
+      IMESSENGER_GRAPH_PRESENCE_POLL_MS: '30000',
+    });
+    expect(command.command === 'run' && command.backend).toEqual({
+      kind: 'graph', tenantId: 'tenant', clientId: 'client', cacheFile: '/tmp/cache.json', presencePollMs: 30000,
+    });
+  });
+
+  it('answers --help, -h and help with the usage', () => {
+    expect(parse(['--help'])).toEqual({ command: 'help' });
+    expect(parse(['run', 'hello.js', '-h'])).toEqual({ command: 'help' });
+    expect(parse(['help'])).toEqual({ command: 'help' });
+    expect(USAGE).toContain('imessenger run <script.js>');
+    expect(USAGE).toContain('IMESSENGER_GRAPH_TENANT_ID');
+  });
+
+  it.each<[string, string[], RegExp]>([
+    ['no command', [], /missing command/],
+    ['an unknown command', ['exec', 'hello.js'], /unknown command "exec"/],
+    ['an unknown option', ['run', 'hello.js', '--verbose'], /unknown option "--verbose"/],
+    ['an unknown option before the command', ['--verbose'], /unknown option "--verbose"/],
+    ['no script', ['run'], /missing script/],
+    ['no script, only options', ['run', '--backend', 'memory'], /missing script/],
+    ['a script that does not exist', ['run', 'nope.js'], /cannot read script .*nope\.js/],
+    ['a second positional argument', ['run', 'hello.js', 'extra'], /unexpected argument "extra": script arguments go after "--"/],
+    ['a bad --backend', ['run', 'hello.js', '--backend', 'msnp'], /bad --backend value "msnp": expected one of memory, com, graph/],
+    ['an option without its value', ['run', 'hello.js', '--backend'], /option --backend needs a value/],
+    ['an option followed by another option', ['run', 'hello.js', '--seed', '--state', 'x'], /option --seed needs a value/],
+    ['an option twice', ['run', 'hello.js', '--seed', 'seed.json', '--seed=seed.json'], /given twice/],
+    ['--seed on graph', ['run', 'hello.js', '--backend', 'graph', '--seed', 'seed.json'], /--seed applies to --backend memory or com, not graph/],
+    ['--state on com', ['run', 'hello.js', '--backend', 'com', '--state', 's.json'], /--state applies to --backend memory, not com/],
+    ['--graph-config on memory', ['run', 'hello.js', '--graph-config', 'graph.json'], /--graph-config applies to --backend graph/],
+  ])('refuses %s', (_, argv, message) => {
+    expect(usageError(argv)).toMatch(message);
+  });
+
+  it('names the seed file it cannot read', () => {
+    expect(usageError(['run', 'hello.js', '--seed', 'missing.json'])).toBe(`--seed: cannot read ${path.join(dir, 'missing.json')}: ENOENT`);
+  });
+
+  it('names the seed file that is not JSON', () => {
+    expect(usageError(['run', 'hello.js', '--seed', 'bad.json'])).toMatch(new RegExp(`^--seed: ${badSeed.replace(/[.\\]/g, '\\$&')} is not valid JSON: `));
+  });
+
+  it('says what the graph backend is missing', () => {
+    expect(usageError(['run', 'hello.js', '--backend', 'graph'])).toMatch(/needs a tenant id: "tenantId" in --graph-config or IMESSENGER_GRAPH_TENANT_ID/);
+    expect(usageError(['run', 'hello.js', '--backend', 'graph'], { IMESSENGER_GRAPH_TENANT_ID: 't' })).toMatch(/needs "clientId" .* or "accessToken" with "username"/);
+    expect(usageError(['run', 'hello.js', '--backend', 'graph'], { IMESSENGER_GRAPH_TENANT_ID: 't', IMESSENGER_GRAPH_ACCESS_TOKEN: 'x' })).toMatch(/"accessToken" needs "username"/);
+    expect(usageError(['run', 'hello.js', '--backend', 'graph'], { IMESSENGER_GRAPH_TENANT_ID: 't', IMESSENGER_GRAPH_CLIENT_ID: 'c', IMESSENGER_GRAPH_PRESENCE_POLL_MS: 'soon' }))
+      .toBe('IMESSENGER_GRAPH_PRESENCE_POLL_MS must be a positive whole number of milliseconds');
+  });
+
+  it('refuses unknown keys and wrong types in --graph-config', () => {
+    const file = path.join(dir, 'graph-bad.json');
+    fs.writeFileSync(file, JSON.stringify({ tenantId: 't', clientSecret: 's' }));
+    expect(usageError(['run', 'hello.js', '--backend', 'graph', '--graph-config', file])).toMatch(/unknown key "clientSecret" \(allowed: tenantId, clientId/);
+    fs.writeFileSync(file, JSON.stringify({ tenantId: 7 }));
+    expect(usageError(['run', 'hello.js', '--backend', 'graph', '--graph-config', file])).toBe(`${file}: "tenantId" must be a string`);
+  });
+});

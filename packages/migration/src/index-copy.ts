@@ -1,0 +1,24 @@
+/** The data-copy half of @imessenger/migration (the lead merges this into index.ts). */
+export {
+  copyUsers, planCopy, failureOf, DEFAULT_CONCURRENCY, SORT_ORDER, FRIENDLY_NAME,
+  type CopyOptions, type CopySession, type PlanOptions, type PlannedStep, type PlanAction, type StepKind, type UserPlan,
+} from './copy';
+export {
+  copyCommand, parseCopyArgs, providerFor, readGraphConfig, COPY_USAGE, DEFAULT_JOURNAL, DEFAULT_REPORT, EXIT, SpecError, UsageError,
+  type CopyArgs, type CopyCommandIo, type GraphConfig, type GraphAuthConfig,
+} from './copy-command';
+export { Journal, JournalError, readJournal, stepKey, type JournalFs, type JournalOptions, type JournalOutcome, type JournalRecord, type ReadJournal, type StepState } from './journal';
+export {
+  createProgress, formatBar, formatLine, formatRate,
+  type ProgressOptions, type ProgressReporter, type ProgressSnapshot, type ProgressStream,
+} from './progress';
+export { memoryProvider, userFileBase, type MemoryProvider, type MemoryProviderOptions, type MemorySession } from './providers-memory';
+export { graphProvider, tokenAuth, type GraphProvider, type GraphProviderOptions, type GraphSession } from './providers-graph';
+export {
+  countItems, emptyCounts, hasFailures, mdEscape, renderMarkdown, renderPlan, renderSummary, totalsOf, writeReport,
+  type CopyReport, type Counts, type ItemKind, type ItemReport, type Outcome, type UserReport, type UserStatus,
+} from './report';
+export {
+  backoffDelay, isThrottled, isTransient, sleep, withBackoff, ThrottleGate, DEFAULT_BACKOFF, THROTTLED, TRANSIENT,
+  type BackoffOptions, type RetryCounters, type Sleep,
+} from './throttle';

@@ -1,0 +1,31 @@
+/** The routing half of @imessenger/migration: route, shadow, dual-write, reconcile (the lead merges this into index.ts). */
+export { COHORT_BUCKETS, cohortBucket, explainCohort, inCohort, joinsAtPercent, listedInCohort, type Cohort } from './cohort';
+export {
+  CONTACT_FIELDS, MigrationConfigError, activeConfig, answeringBackends, backendsUsed, cohortFor, loadMigrationConfig,
+  parseMigrationConfig, routeFor, routesFor, validateMigrationConfig, withStage,
+  type CapabilityRoute, type CapabilityRoutes, type ContactField, type DualWriteSettings, type MigrationConfig, type MigrationStage,
+  type Route, type Routes, type ShadowSettings, type Side,
+} from './config';
+export {
+  MODES, PORT_METHODS, ROUTABLE_CAPABILITIES, methodKind, methodsOf, modesFor,
+  type DelegatedCapability, type MethodKind, type Mode, type RoutableCapability,
+} from './routing-methods';
+export {
+  CHANGE_CAPABILITY, portsOf, routingBackend, type ResolvedBackend, type RoutingBackend, type RoutingBackendOptions,
+} from './routing';
+export {
+  STATUS_CLASSES, differences, normalizeContact, normalizeContacts, normalizeError, normalizeGroups, normalizeResult, normalizeStatus,
+  normalizeStatuses, statusClass, toJson,
+  type Difference, type FailedResult, type Json, type NormalizeOptions, type StatusClass,
+} from './normalize';
+export { Shadow, type ShadowContext, type ShadowOptions, type ShadowStats } from './shadow';
+export {
+  fileMismatchStore, formatSummary, memoryMismatchStore, readMismatches, summarise,
+  type MemberSummary, type MismatchRecord, type MismatchStore, type MismatchSummary,
+} from './mismatch-store';
+export {
+  DualWriter, applyWrite, describeWrite, retryQueue, type DualWriteFailure, type DualWriterOptions, type RetryReport,
+} from './dual-write';
+export { fileWriteQueue, memoryWriteQueue, readQueue, type QueuedWrite, type SecondaryWrite, type WriteQueue } from './dual-write-queue';
+export { RECONCILABLE, formatReconcileReport, reconcile, type ReconcilableCapability, type ReconcileOptions, type ReconcileReport } from './reconcile';
+export { MIGRATE_USAGE, routesCommand, type CommandIo } from './routes-command';

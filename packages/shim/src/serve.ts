@@ -1,0 +1,439 @@
+/**
+ * The worker's work: hosts core's Messenger (the async face) on the configured backend and serves
+ * the synchronous callers' requests over the shared channel (protocol.ts), one at a time.
+ *
+ * Objects stay here, in a handle table; the caller gets handles. Collections are snapshots: the
+ * caller gets the item handles in the same reply and keeps them; the collection object itself is
+ * kept in a bounded LRU for the members that need it (Remove, PrimaryService), and an older
+ * snapshot is re-read from its source. Events are recorded in order as core raises them and ride
+ * back on the next reply.
+ */
+import * as fs from 'node:fs';
+import {
+  HR, type InterfaceName, isMessengerError, MESSENGER_EVENT_NAMES, type MessengerEventName, MessengerError, type OtherSide,
+  TYPELIB, toSigned, vtableName,
+} from '@imessenger/contract';
+import type { BackendConfig } from './api';
+import { COLLECTION_ITEM, ifaceIndex, IFACE_NAMES } from './ifaces';
+import { JSCRIPT } from './jscript';
+import {
+  CRASH_EXIT, CRASH_HANG, CRASH_THROW, EVENTS_PENDING, OP_CALL, OP_COLL_CALL, OP_CRASH, OP_INDEX_ERROR, OP_OTHER_SIDE, OP_PING,
+  OP_SHUTDOWN, OP_SLEEP, REQ_SEQ, RESP_ERROR, RESP_LEN, RESP_OK, RESP_SEQ, STATE, STATE_READY, T_ARRAY, T_BOOLREF, T_COLLECTION,
+  T_FALSE, T_INT, T_DOUBLE, T_JSON, T_NULL, T_OBJECT, T_OPAQUE, T_STRING, T_TRUE, T_UNDEFINED, SpinBudget, Wire, type WorkerInit,
+} from './protocol';
+
+type Core = typeof import('@imessenger/core');
+type Messenger = import('@imessenger/core').Messenger;
+type BackendDefinition = import('@imessenger/core').BackendDefinition;
+
+interface Collection { toArray(): object[] }
+interface StartedBackend { readonly definition: BackendDefinition; readonly otherSide?: OtherSide; dispose?(): void }
+type Member = (...args: unknown[]) => unknown;
+interface AtomicsWithWaitAsync {
+  waitAsync(array: Int32Array, index: number, value: number): { async: false; value: string } | { async: true; value: Promise<string> };
+}
+
+let ctrl: Int32Array;
+let spin: SpinBudget;
+let wire: Wire;
+const describe = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+
+// ---- the backend ------------------------------------------------------------------------------
+
+async function startBackend(config: BackendConfig): Promise<StartedBackend> {
+  switch (config.kind) {
+    case 'memory': {
+      const memory = require('@imessenger/adapter-memory') as typeof import('@imessenger/adapter-memory');
+      const backend = memory.memoryBackend({ seed: config.seed, stateFile: config.stateFile });
+      return { definition: backend, otherSide: backend.otherSide };
+    }
+    case 'com': {
+      const com = require('@imessenger/adapter-com') as typeof import('@imessenger/adapter-com');
+      const progId = (config.progId ?? 'Messenger.UIAutomation.1') as import('@imessenger/adapter-com').MessengerProgId;
+      const backend = com.comBackend({ progId, emulate: config.emulate ? { seed: config.seed } : false });
+      return { definition: backend, otherSide: backend.otherSide, dispose: () => backend.dispose() };
+    }
+    case 'graph': {
+      const graph = require('@imessenger/adapter-graph') as typeof import('@imessenger/adapter-graph');
+      let auth: import('@imessenger/adapter-graph').GraphAuth;
+      if (config.accessToken !== undefined) {
+        if (!config.username) throw new TypeError('graph backend: `accessToken` needs `username`, the user the token belongs to.');
+        const token = config.accessToken;
+        auth = new graph.StaticTokenAuth({ username: config.username, token: () => token });
+      } else if (config.clientId) {
+        auth = new graph.DeviceCodeAuth({
+          clientId: config.clientId, tenantId: config.tenantId,
+          ...(config.authority ? { authority: config.authority } : {}),
+          ...(config.cacheFile ? { cacheFile: config.cacheFile } : {}),
+          onDeviceCode: (info) => { fs.writeSync(2, `${info.message}\n`); },
+        });
+      } else {
+        throw new TypeError('graph backend: give `clientId` (device code sign-in) or `accessToken` + `username`.');
+      }
+      const backend = graph.graphBackend({
+        auth, tenantId: config.tenantId,
+        ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
+        ...(config.presencePollMs !== undefined ? { presence: { intervalMs: config.presencePollMs } } : {}),
+      });
+      return { definition: backend, dispose: () => backend.watcher.stop?.() };
+    }
+    default:
+      throw new TypeError(`Unknown backend kind ${JSON.stringify((config as { kind?: unknown }).kind)}: memory, com or graph.`);
+  }
+}
+
+// ---- the handle table -------------------------------------------------------------------------
+
+/** Collections kept for their own members; older snapshots are re-read from their source. */
+const COLLECTIONS_KEPT = 256;
+
+let core: Core;
+let messenger: Messenger;
+let backend: StartedBackend;
+const objects: object[] = [];
+const objectIfaces: number[] = [];
+const handles = new Map<object, number>();
+const collections = new Map<number, object>();
+let nextCollection = 1;
+let classes: readonly (readonly [abstract new (...args: never[]) => object, InterfaceName])[] = [];
+const VTABLE: readonly string[] = TYPELIB.map((row) => vtableName(row));
+
+function ifaceOf(o: object): number {
+  for (const [cls, iface] of classes) if (o instanceof cls) return ifaceIndex(iface);
+  throw new MessengerError(HR.E_FAIL, { detail: `The shim cannot hand out a ${o.constructor?.name ?? 'plain'} object.` });
+}
+
+function handleOf(o: object): number {
+  let h = handles.get(o);
+  if (h === undefined) {
+    const iface = ifaceOf(o);
+    h = objects.length;
+    objects.push(o);
+    objectIfaces.push(iface);
+    handles.set(o, h);
+  }
+  return h;
+}
+
+function isCollection(o: object): o is Collection {
+  return o instanceof core.MessengerContacts || o instanceof core.MessengerGroups || o instanceof core.MessengerServices;
+}
+
+function keepCollection(o: object): number {
+  const id = -nextCollection++;
+  collections.set(id, o);
+  if (collections.size > COLLECTIONS_KEPT) {
+    const oldest = collections.keys().next();
+    if (!oldest.done) collections.delete(oldest.value);
+  }
+  return id;
+}
+
+function objectAt(h: number): object {
+  const o = h < 0 ? collections.get(h) : objects[h];
+  if (o === undefined) throw new MessengerError(JSCRIPT.OBJECT_REQUIRED.number, { detail: JSCRIPT.OBJECT_REQUIRED.description });
+  return o;
+}
+
+// ---- values -----------------------------------------------------------------------------------
+
+function writeValue(v: unknown): void {
+  switch (typeof v) {
+    case 'undefined': wire.u8(T_UNDEFINED); return;
+    case 'boolean': wire.u8(v ? T_TRUE : T_FALSE); return;
+    case 'number': wire.num(v); return;
+    case 'string': wire.u8(T_STRING); wire.str(v); return;
+    case 'bigint': wire.num(Number(v)); return;
+    case 'object': {
+      if (v === null) { wire.u8(T_NULL); return; }
+      if (Array.isArray(v)) { wire.u8(T_ARRAY); wire.u32(v.length); for (const item of v) writeValue(item); return; }
+      if (isCollection(v)) { writeCollection(v); return; }
+      if (handles.has(v) || classes.some(([cls]) => v instanceof cls)) {
+        const h = handleOf(v);
+        wire.u8(T_OBJECT); wire.i32(h); wire.u8(objectIfaces[h] as number);
+        return;
+      }
+      if (isBoolRef(v)) { wire.u8(T_BOOLREF); wire.u8(v.value ? 1 : 0); return; }
+      let json: string | undefined;
+      try { json = JSON.stringify(v); } catch { json = undefined; }
+      if (json === undefined) { wire.u8(T_OPAQUE); return; }
+      wire.u8(T_JSON); wire.str(json);
+      return;
+    }
+    default: wire.u8(T_OPAQUE);
+  }
+}
+
+function isBoolRef(v: object): v is { value: boolean } {
+  const keys = Object.keys(v);
+  return keys.length === 1 && keys[0] === 'value' && typeof (v as { value?: unknown }).value === 'boolean';
+}
+
+function writeCollection(c: Collection & object): void {
+  const items = c.toArray();
+  const iface = ifaceOf(c);
+  const itemIface = COLLECTION_ITEM[IFACE_NAMES[iface] as InterfaceName];
+  wire.u8(T_COLLECTION);
+  wire.i32(keepCollection(c));
+  wire.u8(iface);
+  wire.u8(itemIface ? ifaceIndex(itemIface) : 255);
+  wire.u32(items.length);
+  for (const item of items) wire.i32(handleOf(item));
+}
+
+function readValue(): unknown {
+  const tag = wire.rU8();
+  switch (tag) {
+    case T_UNDEFINED: return undefined;
+    case T_NULL: return null;
+    case T_FALSE: return false;
+    case T_TRUE: return true;
+    case T_INT: return wire.rI32();
+    case T_DOUBLE: return wire.rF64();
+    case T_STRING: return wire.rStr();
+    case T_ARRAY: {
+      const n = wire.rU32();
+      const out: unknown[] = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) out[i] = readValue();
+      return out;
+    }
+    case T_OBJECT: {
+      const h = wire.rI32();
+      wire.rU8();
+      // A snapshot older than the kept ones can no longer be passed; it arrives as a foreign object.
+      return (h < 0 ? collections.get(h) : objects[h]) ?? {};
+    }
+    case T_BOOLREF: return { value: wire.rU8() === 1 };
+    case T_JSON: return JSON.parse(wire.rStr()) as unknown;
+    case T_OPAQUE: return {};
+    default: throw new Error(`Unknown value tag ${tag} in a request.`);
+  }
+}
+
+function readArgs(): unknown[] {
+  const argc = wire.rU8();
+  const args: unknown[] = new Array<unknown>(argc);
+  for (let i = 0; i < argc; i++) args[i] = readValue();
+  return args;
+}
+
+// ---- events -----------------------------------------------------------------------------------
+
+const EVENT_INDEX = new Map<MessengerEventName, number>(MESSENGER_EVENT_NAMES.map((n, i) => [n, i]));
+/** Per event, which arguments are LONGs: JScript saw them signed (an `hr` of 0x8100034B is negative). */
+const EVENT_LONGS = new Map<string, readonly boolean[]>(
+  TYPELIB.filter((r) => r.kind === 'event').map((r) => [r.member, r.params.map((p) => p.type === 'LONG')]),
+);
+const pending: [MessengerEventName, readonly unknown[]][] = [];
+let wakeSleeper: (() => void) | undefined;
+
+function recordEvent(name: MessengerEventName, args: readonly unknown[]): void {
+  pending.push([name, args]);
+  Atomics.store(ctrl, EVENTS_PENDING, pending.length);
+  wakeSleeper?.();
+}
+
+function writeEvents(): void {
+  wire.u32(pending.length);
+  for (const [name, args] of pending) {
+    const longs = EVENT_LONGS.get(name);
+    wire.u8(EVENT_INDEX.get(name) as number);
+    wire.u8(args.length);
+    args.forEach((arg, i) => writeValue(typeof arg === 'number' && longs?.[i] ? toSigned(arg) : arg));
+  }
+  pending.length = 0;
+}
+
+// ---- requests ---------------------------------------------------------------------------------
+
+async function invoke(target: object, row: number, args: unknown[]): Promise<unknown> {
+  const fn = (target as Record<string, unknown>)[VTABLE[row] as string];
+  if (typeof fn !== 'function') {
+    const r = TYPELIB[row];
+    throw new MessengerError(JSCRIPT.NOT_SUPPORTED.number, { member: r ? `${r.iface}.${r.member}` : undefined, detail: JSCRIPT.NOT_SUPPORTED.description });
+  }
+  return (fn as Member).apply(target, args);
+}
+
+function writeError(e: unknown, member: string | undefined): void {
+  wire.u8(RESP_ERROR);
+  if (isMessengerError(e)) {
+    const cause = (e as { cause?: unknown }).cause;
+    wire.u32(e.hresult);
+    wire.str(e.member ?? '');
+    wire.str(e.description);
+    wire.str(cause === undefined ? '' : describe(cause));
+  } else {
+    // Not an HRESULT (a bug, or a backend that threw past core): E_FAIL, as core maps backend failures.
+    wire.u32(HR.E_FAIL);
+    wire.str(member ?? '');
+    wire.str(`The backend failed: ${e instanceof Error ? e.message : String(e)}`);
+    wire.str(describe(e));
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  if (pending.length > 0 || !(ms > 0)) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const done = (): void => { clearTimeout(timer); wakeSleeper = undefined; resolve(); };
+    const timer = setTimeout(done, Math.min(ms, 2 ** 31 - 1));
+    wakeSleeper = done;
+  });
+}
+
+async function crash(how: number): Promise<never> {
+  if (how === CRASH_EXIT) process.exit(70);
+  if (how === CRASH_THROW) setImmediate(() => { throw new Error('crash requested by a test'); });
+  if (how === CRASH_HANG) for (;;) { /* a thread that never answers again */ }
+  return new Promise<never>(() => undefined);
+}
+
+let shuttingDown = false;
+
+async function handle(): Promise<void> {
+  wire.reset();
+  const op = wire.rU8();
+  let member: string | undefined;
+  let value: unknown;
+  let failed = false;
+  let error: unknown;
+  try {
+    switch (op) {
+      case OP_CALL: {
+        const h = wire.rI32();
+        const row = wire.rU16();
+        const args = readArgs();
+        member = rowName(row);
+        value = await invoke(objectAt(h), row, args);
+        break;
+      }
+      case OP_COLL_CALL: {
+        const id = wire.rI32();
+        const source = wire.rI32();
+        const sourceRow = wire.rU16();
+        const row = wire.rU16();
+        const args = readArgs();
+        member = rowName(row);
+        let coll = collections.get(id);
+        if (coll) { collections.delete(id); collections.set(id, coll); } else coll = (await invoke(objectAt(source), sourceRow, [])) as object;
+        value = await invoke(coll, row, args);
+        break;
+      }
+      case OP_INDEX_ERROR: {
+        const iface = IFACE_NAMES[wire.rU8()] as string;
+        const index = readValue();
+        const count = wire.rU32();
+        member = `${iface}.Item`;
+        value = core.rules.checkIndex(index, count, member);
+        break;
+      }
+      case OP_SLEEP: await sleep(wire.rF64()); break;
+      case OP_PING: break;
+      case OP_OTHER_SIDE: {
+        const method = wire.rStr();
+        const delay = wire.rF64();
+        const args = readArgs();
+        const side = backend.otherSide as unknown as Record<string, unknown> | undefined;
+        const fn = side?.[method];
+        if (typeof fn !== 'function') throw new MessengerError(HR.E_NOTIMPL, { detail: `The ${messenger.backend} backend has no otherSide.${method} test hook.` });
+        if (delay > 0) {
+          setTimeout(() => {
+            Promise.resolve((fn as Member).apply(side, args)).catch((e: unknown) => { fs.writeSync(2, `[imessenger shim] otherSide.${method} failed: ${describe(e)}\n`); });
+          }, delay);
+        } else {
+          value = await (fn as Member).apply(side, args);
+        }
+        break;
+      }
+      case OP_CRASH: await crash(wire.rU8()); break;
+      case OP_SHUTDOWN:
+        shuttingDown = true;
+        messenger.dispose();
+        backend.dispose?.();
+        break;
+      default: throw new Error(`Unknown request op ${op}.`);
+    }
+  } catch (e) {
+    failed = true;
+    error = e;
+  }
+  wire.reset();
+  if (!failed) {
+    try {
+      wire.u8(RESP_OK);
+      writeValue(value);
+    } catch (e) {
+      wire.reset();
+      failed = true;
+      error = e instanceof RangeError ? new MessengerError(HR.E_OUTOFMEMORY, { member, detail: e.message }) : e;
+    }
+  }
+  if (failed) writeError(error, member);
+  writeEvents();
+  Atomics.store(ctrl, RESP_LEN, wire.pos);
+}
+
+function rowName(row: number): string | undefined {
+  const r = TYPELIB[row];
+  return r ? `${r.iface}.${r.member}` : undefined;
+}
+
+// ---- the loop ---------------------------------------------------------------------------------
+
+const waitAsync = (Atomics as unknown as AtomicsWithWaitAsync).waitAsync.bind(Atomics);
+
+async function serve(): Promise<void> {
+  // Requests are numbered from 1: one may already be waiting when this loop starts.
+  let seen = 0;
+  let burst = performance.now();
+  for (;;) {
+    if (Atomics.load(ctrl, REQ_SEQ) === seen) {
+      if (!spin.spinWhile(ctrl, REQ_SEQ, seen)) {
+        const w = waitAsync(ctrl, REQ_SEQ, seen);
+        if (w.async) await w.value;
+        burst = performance.now();
+      }
+    }
+    // Requests served back to back never leave this microtask chain: let timers and I/O run now and then.
+    if (performance.now() - burst > 8) { await new Promise<void>((resolve) => setImmediate(resolve)); burst = performance.now(); }
+    seen = Atomics.load(ctrl, REQ_SEQ);
+    await handle();
+    Atomics.store(ctrl, EVENTS_PENDING, pending.length);
+    Atomics.store(ctrl, RESP_SEQ, seen);
+    Atomics.notify(ctrl, RESP_SEQ);
+    if (shuttingDown) return;
+  }
+}
+
+/**
+ * Start the backend and serve requests until shutdown. `failed` records a start failure (the caller
+ * then reports it on activation); `quiet` marks a deliberate exit so it is not reported as a death.
+ */
+export async function start(init: WorkerInit, failed: (reason: string) => void, quiet: () => void): Promise<void> {
+  ctrl = new Int32Array(init.buffers.ctrl);
+  wire = new Wire(init.buffers.data);
+  spin = new SpinBudget(init.spinMicros);
+  try {
+    core = require('@imessenger/core') as Core;
+    classes = [
+      [core.Messenger, 'IMessenger3'], [core.MessengerContact, 'IMessengerContact'], [core.MessengerContacts, 'IMessengerContacts'],
+      [core.MessengerGroup, 'IMessengerGroup'], [core.MessengerGroups, 'IMessengerGroups'], [core.MessengerService, 'IMessengerService'],
+      [core.MessengerServices, 'IMessengerServices'], [core.ConversationWindow, 'IMessengerConversationWnd'], [core.MainWindow, 'IMessengerWindow'],
+    ];
+    backend = await startBackend(init.backend as BackendConfig);
+    messenger = core.createMessenger({ backend: backend.definition });
+    objects.push(messenger); // handle 0: the Messenger object
+    objectIfaces.push(ifaceIndex('IMessenger3'));
+    handles.set(messenger, 0);
+    messenger.onAny(recordEvent);
+  } catch (e) {
+    failed(describe(e));
+    setImmediate(() => process.exit(1));
+    return;
+  }
+  Atomics.store(ctrl, STATE, STATE_READY);
+  Atomics.notify(ctrl, STATE);
+  await serve();
+  quiet();
+  setImmediate(() => process.exit(0));
+}
