@@ -10,8 +10,8 @@
  *
  * Environment: GROUPS or GROUP_COUNT (1000; in bash write `env GROUPS=…`: bash ignores assignments
  * to its own GROUPS variable), MEMBERS (10), LATENCY_MS (50), USERS (1: each user gets its own
- * groups), CONCURRENCY (the library default, 4), THROTTLE_PER_SEC (0: 429s with Retry-After: 1
- * injected per second, to watch the backoff).
+ * groups), CONCURRENCY (the library default, 4), THROTTLE_EVERY (0: off; seconds between bursts of
+ * THROTTLE_BURST (4) 429s with Retry-After: 1, to watch the adapter's retries and the copy's backoff).
  *
  * The fake tenant runs in a child process, so the memory figures are the copy's own. A $batch is
  * one request, as Graph counts round trips.
@@ -28,7 +28,8 @@ const GROUPS = Number(process.env.GROUP_COUNT ?? process.env.GROUPS ?? 1000);
 const MEMBERS = Number(process.env.MEMBERS ?? 10);
 const LATENCY_MS = Number(process.env.LATENCY_MS ?? 50);
 const USERS = Number(process.env.USERS ?? 1);
-const THROTTLE_PER_SEC = Number(process.env.THROTTLE_PER_SEC ?? 0);
+const THROTTLE_EVERY = Number(process.env.THROTTLE_EVERY ?? 0);
+const THROTTLE_BURST = Number(process.env.THROTTLE_BURST ?? 4);
 
 const ownerOf = (u) => `owner${u}@contoso.com`;
 const memberOf = (u, g, m) => `u${u}.g${g}.m${m}@contoso.com`;
@@ -72,7 +73,9 @@ async function tenantProcess() {
     tenant.resetRequests(); // the log holds whole bodies: keep it short
   };
   const drainer = setInterval(drain, 250);
-  const throttler = THROTTLE_PER_SEC > 0 ? setInterval(() => tenant.failNext({ status: 429, retryAfter: 1, times: THROTTLE_PER_SEC }), 1000) : undefined;
+  // A burst of 429s (Retry-After: 1) every THROTTLE_EVERY seconds: one more than the adapter's 3 retries,
+  // so some reach the copy as MSGR_E_SERVER_TOO_BUSY.
+  const throttler = THROTTLE_EVERY > 0 ? setInterval(() => tenant.failNext({ status: 429, retryAfter: 1, times: THROTTLE_BURST }), THROTTLE_EVERY * 1000) : undefined;
   let peakRss = 0;
   const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 200);
   process.on('message', async (msg) => {
@@ -127,7 +130,8 @@ async function main() {
   const sample = () => { const m = process.memoryUsage(); peakRss = Math.max(peakRss, m.rss); peakHeap = Math.max(peakHeap, m.heapUsed); };
   const sampler = setInterval(sample, 100);
   const progress = createProgress({ stream: process.stderr, everyMs: 10_000, everySteps: 1_000 });
-  console.log(`migration copy: ${USERS} user(s) x ${n(GROUPS)} groups x ${MEMBERS} members, memory -> graph (fake tenant), ${LATENCY_MS} ms latency per request, concurrency ${concurrency}\n`);
+  console.log(`migration copy: ${USERS} user(s) x ${n(GROUPS)} groups x ${MEMBERS} members, memory -> graph (fake tenant), ${LATENCY_MS} ms latency per request, concurrency ${concurrency}` +
+    `${THROTTLE_EVERY > 0 ? `, ${THROTTLE_BURST} x 429 every ${THROTTLE_EVERY} s` : ''}\n`);
   const started = process.hrtime.bigint();
   const report = await copyUsers({ from, to, users: Object.keys(seeds), concurrency, onProgress: (s) => progress.update(s) });
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;

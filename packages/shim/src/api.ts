@@ -57,6 +57,11 @@ export interface HostOptions {
   readonly workerSpinMicros?: number;
   /** A worker that shows no sign of life for this long while a call waits is declared stopped (default 10 000). */
   readonly hangTimeoutMs?: number;
+  /**
+   * Internet Explorer's safe-for-scripting mode: the members the pages mark "not available for
+   * scripting languages" fail with E_NOTIMPL. Default false: a trusted host, like WSH and VB6.
+   */
+  readonly safeForScripting?: boolean;
 }
 
 /** What installLegacyGlobals puts on a script's global object, besides WScript. */

@@ -58,8 +58,8 @@ const rowName = (row: number): string | undefined => {
 class ObjectTarget {
   fns: Map<MemberDesc, Fn> | undefined = undefined;
   constructor(readonly host: Host, readonly handle: number, readonly iface: IfaceInfo) {}
-  /** util.inspect looks at a proxy's target without its traps: show the interface, not the internals. */
-  [INSPECT](): string { return `[${this.iface.name}]`; }
+  /** util.inspect finds this on the target (it bypasses traps), then calls it on the proxy. */
+  [INSPECT](): string { return `[${(TARGETS.get(this) ?? this).iface.name}]`; }
 }
 
 /** A Messenger object (one per ActiveXObject): its own `.on()` listeners and ConnectObject prefixes. */
@@ -210,6 +210,7 @@ export class Host implements ShimHost {
   private readonly spin: SpinBudget;
   private readonly hangTimeoutMs: number;
   private readonly globals: object;
+  private readonly safeForScripting: boolean;
   private seq = 0;
   private state: 'starting' | 'ready' | 'stopped' = 'starting';
   private stopMessage: string | undefined;
@@ -228,6 +229,7 @@ export class Host implements ShimHost {
       throw new TypeError('createAutomationHost: `backend` is required, e.g. { backend: { kind: "memory", seed } }.');
     }
     this.globals = options.globals ?? globalThis;
+    this.safeForScripting = options.safeForScripting === true;
     this.spin = new SpinBudget(Math.max(0, options.spinMicros ?? defaultSpin()));
     this.hangTimeoutMs = Math.max(100, options.hangTimeoutMs ?? 10_000);
     const buffers = createBuffers();
@@ -242,7 +244,7 @@ export class Host implements ShimHost {
     // Failures are read from the shared state by the waiting caller; these only keep Node from
     // treating them as unhandled, and record an exit seen between calls.
     this.worker.on('error', () => undefined);
-    this.worker.on('exit', (code) => { if (this.state !== 'stopped') this.stopWith(`the Messenger host stopped: the worker exited (code ${code}).`); });
+    this.worker.on('exit', (code) => { if (this.state !== 'stopped') this.stopWith(this.deathMessage(`the worker exited (code ${code}).`)); });
 
     const host = this;
     function ActiveXObject(this: unknown, progId: string): object { return host.create(progId); }
@@ -329,6 +331,9 @@ export class Host implements ShimHost {
 
   /** A propget, propput or method on the worker's object, synchronously. */
   call(t: ObjectTarget, row: number, args: readonly unknown[]): unknown {
+    if (this.safeForScripting && TYPELIB[row]?.scriptable === false) {
+      throw new MessengerError(HR.E_NOTIMPL, { member: rowName(row), detail: 'Not available for scripting languages (safe-for-scripting mode).' });
+    }
     const w = this.begin(row);
     if (t instanceof CollectionTarget) {
       w.u8(OP_COLL_CALL); w.i32(t.handle); w.i32(t.source); w.u16(t.sourceRow); w.u16(row);
@@ -520,13 +525,18 @@ export class Host implements ShimHost {
     this.deliver();
   }
 
-  private stopWith(message: string): MessengerError | undefined {
-    if (this.state !== 'stopped') {
-      this.state = 'stopped';
-      this.stopMessage = message;
-      void this.worker.terminate().catch(() => undefined);
-    }
-    return undefined;
+  private stopWith(message: string): void {
+    if (this.state === 'stopped') return;
+    this.state = 'stopped';
+    this.stopMessage = message;
+    void this.worker.terminate().catch(() => undefined);
+  }
+
+  /** Why the worker stopped, from its death note (start failure or death). */
+  private deathMessage(fallback: string): string {
+    const note = readNote(this.note);
+    if (Atomics.load(this.ctrl, STATE) === STATE_FAILED) return `the Messenger host could not start: ${note || fallback}`;
+    return `the Messenger host stopped: ${note || fallback}`;
   }
 
   private stoppedError(member: string | undefined): MessengerError {
@@ -545,12 +555,8 @@ export class Host implements ShimHost {
     for (;;) {
       const state = Atomics.load(ctrl, STATE);
       if (state === STATE_READY) { this.state = 'ready'; return; }
-      if (state === STATE_FAILED) {
-        this.stopWith(`the Messenger host could not start: ${readNote(this.note) || 'unknown reason'}`);
-        throw this.stoppedError(member);
-      }
-      if (state === STATE_DEAD) {
-        this.stopWith(`the Messenger host stopped: ${readNote(this.note) || 'the worker died while starting'}`);
+      if (state === STATE_FAILED || state === STATE_DEAD) {
+        this.stopWith(this.deathMessage('the worker died while starting.'));
         throw this.stoppedError(member);
       }
       Atomics.wait(ctrl, STATE, STATE_STARTING, 50);
@@ -611,7 +617,7 @@ export class Host implements ShimHost {
       if (Atomics.load(ctrl, RESP_SEQ) === seq) return;
       const state = Atomics.load(ctrl, STATE);
       if (state === STATE_DEAD || state === STATE_FAILED) {
-        this.stopWith(`the Messenger host stopped: ${readNote(this.note) || 'the worker died'}`);
+        this.stopWith(this.deathMessage('the worker died.'));
         throw this.stoppedError(label ?? rowName(row));
       }
       const now = performance.now();

@@ -75,7 +75,7 @@ async function startBackend(config: BackendConfig): Promise<StartedBackend> {
         ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
         ...(config.presencePollMs !== undefined ? { presence: { intervalMs: config.presencePollMs } } : {}),
       });
-      return { definition: backend, dispose: () => backend.watcher.stop?.() };
+      return { definition: backend, dispose: () => backend.watcher.stop() };
     }
     default:
       throw new TypeError(`Unknown backend kind ${JSON.stringify((config as { kind?: unknown }).kind)}: memory, com or graph.`);

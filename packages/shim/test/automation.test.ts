@@ -3,6 +3,7 @@
  * put, parameterised properties, methods, collections, identity, errors, activation.
  * Needs the compiled worker: `npx tsc -b packages/shim` first.
  */
+import { inspect } from 'node:util';
 import { HR, isMessengerError, MessengerError, MISTATUS, MPHONE_TYPE, MUAFOLDER } from '@imessenger/contract';
 import { BOB, CAROL, DAVE, ERIN, KIT_SELF, KIT_SERVICE_ID } from '@imessenger/contract-tests';
 import { Enumerator, interfaceOf, JSCRIPT, MESSENGER_PROGIDS, type ShimHost } from '../src';
@@ -55,6 +56,8 @@ describe('activation', () => {
     expect(interfaceOf(contact)).toBe('IMessengerContact');
     expect(interfaceOf(msn)).toBe('IMessenger3');
     expect(Object.prototype.toString.call(contact)).toBe('[object IMessengerContact]');
+    expect(inspect(contact)).toBe('[IMessengerContact]');
+    expect(inspect(msn)).toBe('[IMessenger3]');
   });
 });
 
@@ -247,6 +250,20 @@ describe('collections', () => {
       expect(auto(m['MyContacts'])['Count']).toBe(2);
       expect(auto(auto(m['Services'])['PrimaryService'])['ServiceID']).toBe(KIT_SERVICE_ID);
     } finally { h.dispose(); }
+  });
+
+  test('safeForScripting: members not available for scripting languages fail with E_NOTIMPL', () => {
+    const h = memoryHost(seed({ signedIn: true }), { safeForScripting: true });
+    try {
+      const m = auto(h.create('Messenger.UIAutomation'));
+      expect(m['MyFriendlyName']).toBe('Ann Lee');
+      const e = errorOf(() => m['MySigninName']);
+      expect(e.number).toBe(HR.E_NOTIMPL | 0);
+      expect(e.member).toBe('IMessenger.MySigninName');
+      expect(errorOf(() => call(m, 'CreateGroup', 'x', m['MyServiceId'])).number).toBe(HR.E_NOTIMPL | 0);
+    } finally { h.dispose(); }
+    // The default is a trusted host: every member works.
+    expect(msn['MySigninName']).toBe(KIT_SELF);
   });
 
   test('signed out, MyContacts is an empty collection', () => {
