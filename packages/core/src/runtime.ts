@@ -145,12 +145,13 @@ export class Runtime {
     const ok = HR.S_OK;
     switch (change.type) {
       case 'contactStatus':
-        this.withContact(change.signinName, (c) => {
+        this.withContact(change.signinName, (c, fresh) => {
           // B635: only contacts in the contact list get status updates; B611: a removed one no longer does.
           if (!c.listed) return;
           // B374: a contact who goes invisible appears offline to subscribers.
           const status = visibleStatus(change.status);
-          if (visibleStatus(c.record.status) === status) return;
+          // A contact looked up just now already shows the new status: the backend says it changed.
+          if (!fresh && visibleStatus(c.record.status) === status) return;
           c.record = { ...c.record, status };
           this.events.emit('OnContactStatusChange', c, status);
         });
@@ -215,10 +216,10 @@ export class Runtime {
    * Apply a remote change to a contact: at once for a contact we hold (so events keep their order),
    * after a lookup otherwise, never letting a lookup failure escape as an unhandled rejection.
    */
-  private withContact(signinName: string, body: (contact: MessengerContact) => void): void {
+  private withContact(signinName: string, body: (contact: MessengerContact, fresh: boolean) => void): void {
     const known = this.knownContact(signinName);
-    if (known) { body(known); return; }
-    this.contactByName(signinName).then(body, (error: unknown) => {
+    if (known) { body(known, false); return; }
+    this.contactByName(signinName).then((contact) => body(contact, true), (error: unknown) => {
       process.emitWarning(`Dropped a remote change for ${signinName}: ${error instanceof Error ? error.message : String(error)}`, 'MessengerEventWarning');
     });
   }
