@@ -10,8 +10,9 @@
  *
  * Environment: GROUPS or GROUP_COUNT (1000; in bash write `env GROUPS=…`: bash ignores assignments
  * to its own GROUPS variable), MEMBERS (10), LATENCY_MS (50), USERS (1: each user gets its own
- * groups), CONCURRENCY (the library default, 4), THROTTLE_EVERY (0: off; seconds between bursts of
- * THROTTLE_BURST (4) 429s with Retry-After: 1, to watch the adapter's retries and the copy's backoff).
+ * groups), CONCURRENCY (the library default, 4), THROTTLE_EVERY (0: off; after every this many
+ * requests, the next THROTTLE_BURST (4) get 429 with Retry-After: 1, to watch the adapter's retries
+ * and the copy's backoff).
  *
  * The fake tenant runs in a child process, so the memory figures are the copy's own. A $batch is
  * one request, as Graph counts round trips.
@@ -28,7 +29,7 @@ const GROUPS = Number(process.env.GROUP_COUNT ?? process.env.GROUPS ?? 1000);
 const MEMBERS = Number(process.env.MEMBERS ?? 10);
 const LATENCY_MS = Number(process.env.LATENCY_MS ?? 50);
 const USERS = Number(process.env.USERS ?? 1);
-const THROTTLE_EVERY = Number(process.env.THROTTLE_EVERY ?? 0);
+const THROTTLE_EVERY = Number(process.env.THROTTLE_EVERY ?? 0);  // requests
 const THROTTLE_BURST = Number(process.env.THROTTLE_BURST ?? 4);
 
 const ownerOf = (u) => `owner${u}@contoso.com`;
@@ -61,7 +62,9 @@ async function tenantProcess() {
   let total = 0;
   let bodyBytes = 0;
   let largestBody = 0;
+  let sinceBurst = 0;
   const drain = () => {
+    sinceBurst += tenant.requests.length;
     for (const r of tenant.requests) {
       const k = kindOf(r);
       counts[k] = (counts[k] ?? 0) + 1;
@@ -73,17 +76,22 @@ async function tenantProcess() {
     tenant.resetRequests(); // the log holds whole bodies: keep it short
   };
   const drainer = setInterval(drain, 250);
-  // A burst of 429s (Retry-After: 1) every THROTTLE_EVERY seconds: one more than the adapter's 3 retries,
-  // so some reach the copy as MSGR_E_SERVER_TOO_BUSY.
-  const throttler = THROTTLE_EVERY > 0 ? setInterval(() => tenant.failNext({ status: 429, retryAfter: 1, times: THROTTLE_BURST }), THROTTLE_EVERY * 1000) : undefined;
+  // After every THROTTLE_EVERY requests, the next THROTTLE_BURST get 429 with Retry-After: 1 (one more than
+  // the adapter's 3 retries, so some reach the copy as MSGR_E_SERVER_TOO_BUSY). Counted in requests, not
+  // seconds, so bursts do not pile up while the copy is backing off.
+  const throttler = THROTTLE_EVERY > 0 ? setInterval(() => {
+    drain();
+    if (sinceBurst >= THROTTLE_EVERY) { sinceBurst = 0; tenant.failNext({ status: 429, retryAfter: 1, times: THROTTLE_BURST }); }
+  }, 100) : undefined;
   let peakRss = 0;
   const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 200);
   process.on('message', async (msg) => {
     if (msg.type === 'stats') {
       drain();
       const chats = tenant.chats().filter((c) => c.chatType === 'group');
-      const topics = new Set(chats.map((c) => c.topic));
-      process.send({ type: 'stats', counts, total, bodyBytes, largestBody, chats: chats.length, distinctTopics: topics.size, peakRss });
+      // A chat is one group of one owner: its topic and its members (the owner among them).
+      const distinct = new Set(chats.map((c) => `${c.topic}|${[...c.memberUpns].sort().join(',')}`));
+      process.send({ type: 'stats', counts, total, bodyBytes, largestBody, chats: chats.length, distinctChats: distinct.size, peakRss });
     } else if (msg.type === 'stop') {
       clearInterval(drainer); clearInterval(sampler); if (throttler) clearInterval(throttler);
       await tenant.stop();
@@ -131,7 +139,7 @@ async function main() {
   const sampler = setInterval(sample, 100);
   const progress = createProgress({ stream: process.stderr, everyMs: 10_000, everySteps: 1_000 });
   console.log(`migration copy: ${USERS} user(s) x ${n(GROUPS)} groups x ${MEMBERS} members, memory -> graph (fake tenant), ${LATENCY_MS} ms latency per request, concurrency ${concurrency}` +
-    `${THROTTLE_EVERY > 0 ? `, ${THROTTLE_BURST} x 429 every ${THROTTLE_EVERY} s` : ''}\n`);
+    `${THROTTLE_EVERY > 0 ? `, ${THROTTLE_BURST} x 429 after every ${THROTTLE_EVERY} requests` : ''}\n`);
   const started = process.hrtime.bigint();
   const report = await copyUsers({ from, to, users: Object.keys(seeds), concurrency, onProgress: (s) => progress.update(s) });
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
@@ -166,7 +174,7 @@ async function main() {
   console.log(`Request bodies   ${mb(stats.bodyBytes)} sent, largest ${n(stats.largestBody)} bytes`);
   console.log(`Throttles        ${report.totals.throttles} (copy backoffs after the adapter's own Retry-After retries), retries ${report.totals.retries}`);
   console.log(`Report totals    created ${n(report.totals.created)}, present ${n(report.totals.present)}, skipped ${report.totals.skipped}, failed ${report.totals.failed}`);
-  console.log(`Target           ${n(stats.chats)} group chats, ${n(stats.distinctTopics)} distinct topics (expected ${n(groups)})`);
+  console.log(`Target           ${n(stats.chats)} group chats, ${n(stats.distinctChats)} distinct (topic, members) (expected ${n(groups)}: no duplicate)`);
   console.log('\nRequests by kind');
   for (const [kind, count] of rows) console.log(`  ${String(n(count)).padStart(8)}  ${(count / groups).toFixed(2).padStart(6)}/group  ${kind}`);
   if (report.totals.failed) {

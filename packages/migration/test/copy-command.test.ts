@@ -10,6 +10,15 @@ import { COPY_USAGE, copyCommand, parseCopyArgs, UsageError } from '../src/copy-
 import { readJournal } from '../src/journal';
 import type { CopyReport } from '../src/report';
 
+/** Scratch directories, removed after the file's tests. */
+const scratchDirs: string[] = [];
+const scratch = (prefix: string): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+};
+afterAll(() => { for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true }); });
+
 const ALICE = 'alice@example.com';
 const sourceSeed = {
   self: { signinName: ALICE, friendlyName: 'Alice' },
@@ -25,7 +34,7 @@ function sink(isTTY = false) {
 }
 
 function workspace(known = ['carol@example.com', 'dave@example.com']) {
-  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'migration-cmd-'));
+  const cwd = scratch('migration-cmd-');
   fs.mkdirSync(path.join(cwd, 'old'));
   fs.mkdirSync(path.join(cwd, 'new'));
   fs.writeFileSync(path.join(cwd, 'old', `${ALICE}.seed.json`), JSON.stringify(sourceSeed));

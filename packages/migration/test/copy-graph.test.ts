@@ -12,6 +12,15 @@ import { graphProvider } from '../src/providers-graph';
 import { memoryProvider } from '../src/providers-memory';
 import type { BackendProvider } from '../src/providers';
 
+/** Scratch directories, removed after the file's tests. */
+const scratchDirs: string[] = [];
+const scratch = (prefix: string): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+};
+afterAll(() => { for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true }); });
+
 const OWNER = 'owner@contoso.com';
 const people = ['amy', 'ben', 'cat', 'dan', 'eve', 'fay'].map((n) => `${n}@contoso.com`);
 
@@ -35,7 +44,7 @@ let dir: string;
 beforeEach(async () => {
   tenant = new testing.FakeTenant({ seed: { self: { signinName: OWNER, friendlyName: 'Owner' }, directory: people.map((signinName) => ({ signinName })) } });
   await tenant.start();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migration-graph-'));
+  dir = scratch('migration-graph-');
 });
 afterEach(() => tenant.stop());
 

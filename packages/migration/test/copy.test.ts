@@ -15,6 +15,15 @@ import { memoryProvider } from '../src/providers-memory';
 import type { BackendProvider } from '../src/providers';
 import type { ProgressSnapshot } from '../src/progress';
 
+/** Scratch directories, removed after the file's tests. */
+const scratchDirs: string[] = [];
+const scratch = (prefix: string): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+};
+afterAll(() => { for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true }); });
+
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
 
@@ -48,7 +57,7 @@ const targetBob = { self: { signinName: BOB, friendlyName: 'Bob' }, directory: [
 interface Dirs { source: string; target: string; root: string }
 
 function setup(seeds: { source: Record<string, unknown>; target: Record<string, unknown> }): Dirs {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'migration-copy-'));
+  const root = scratch('migration-copy-');
   const dirs = { root, source: path.join(root, 'source'), target: path.join(root, 'target') };
   for (const [dir, map] of [[dirs.source, seeds.source], [dirs.target, seeds.target]] as const) {
     fs.mkdirSync(dir);

@@ -10,7 +10,16 @@ import { copyUsers } from '../src/copy';
 import { Journal, JournalError, type JournalFs, readJournal, stepKey } from '../src/journal';
 import { memoryProvider } from '../src/providers-memory';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'migration-journal-'));
+/** Scratch directories, removed after the file's tests. */
+const scratchDirs: string[] = [];
+const scratch = (prefix: string): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+};
+afterAll(() => { for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true }); });
+
+const tmp = () => scratch('migration-journal-');
 const ALICE = 'alice@example.com';
 
 /** The real fs, recording the calls that matter for durability. */

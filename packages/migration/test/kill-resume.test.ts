@@ -13,6 +13,15 @@ import { testing } from '@imessenger/adapter-graph';
 import { readJournal, Journal } from '../src/journal';
 import { graphProvider } from '../src/providers-graph';
 
+/** Scratch directories, removed after the file's tests. */
+const scratchDirs: string[] = [];
+const scratch = (prefix: string): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+};
+afterAll(() => { for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true }); });
+
 jest.setTimeout(120_000);
 
 const CHILD = path.join(__dirname, 'fixtures', 'copy-child.js');
@@ -28,7 +37,7 @@ const groupsOf = (u: number) => Array.from({ length: 10 }, (_, g) => ({
 }));
 
 function setup(): { root: string; source: string; target: string; journal: string } {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'migration-kill-'));
+  const root = scratch('migration-kill-');
   const source = path.join(root, 'source');
   const target = path.join(root, 'target');
   fs.mkdirSync(source);
@@ -173,7 +182,7 @@ test('on Graph: killed and resumed, every group is one chat (or one pending grou
   const tenant = new testing.FakeTenant({ seed: { self: { signinName: owner, friendlyName: 'Owner' }, directory: people.map((signinName) => ({ signinName })) }, latencyMs: 3 });
   await tenant.start();
   try {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'migration-kill-graph-'));
+    const root = scratch('migration-kill-graph-');
     const source = path.join(root, 'source');
     fs.mkdirSync(source);
     fs.writeFileSync(path.join(source, `${owner}.seed.json`), JSON.stringify({

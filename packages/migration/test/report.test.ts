@@ -6,6 +6,15 @@ import {
   type CopyReport, type ItemReport, countItems, hasFailures, mdEscape, renderMarkdown, renderPlan, renderSummary, totalsOf, writeReport,
 } from '../src/report';
 
+/** Scratch directories, removed after the file's tests. */
+const scratchDirs: string[] = [];
+const scratch = (prefix: string): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+};
+afterAll(() => { for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true }); });
+
 const items: ItemReport[] = [
   { kind: 'contact', name: 'bob@example.com', outcome: 'created' },
   { kind: 'contact', name: 'ghost@example.com', outcome: 'failed', hr: 'MSGR_E_USER_NOT_FOUND', reason: 'No user "ghost@example.com" on this service.' },
@@ -34,7 +43,7 @@ test('counts and totals', () => {
 });
 
 test('the JSON report has the documented shape', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migration-report-'));
+  const dir = scratch('migration-report-');
   const written = writeReport(sample(), path.join(dir, 'nested', 'report'));
   expect(written).toEqual({ json: path.join(dir, 'nested', 'report.json'), markdown: path.join(dir, 'nested', 'report.md') });
   const json = JSON.parse(fs.readFileSync(written.json, 'utf8')) as Record<string, unknown>;
