@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { MISTATUS, MUASORT } from '@imessenger/contract';
 import type { Side } from './config';
 import type { FailedResult } from './normalize';
+import { readJsonLines } from './json-lines';
 
 /**
  * A write as the secondary must receive it. Group writes name the group (ids differ between
@@ -84,26 +85,7 @@ export function fileWriteQueue(file: string): WriteQueue & { readonly file: stri
 
 /** The entries of a queue file; a torn last line (crash mid-append: never acknowledged) is ignored. */
 export function readQueue(file: string): QueuedWrite[] {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  const lines = text.split('\n');
-  const entries: QueuedWrite[] = [];
-  lines.forEach((line, i) => {
-    if (line.trim() === '') return;
-    try {
-      entries.push(JSON.parse(line) as QueuedWrite);
-    } catch (error) {
-      if (lines.slice(i + 1).some((l) => l.trim() !== '')) {
-        throw new Error(`${file}:${i + 1}: damaged queue entry (${error instanceof Error ? error.message : String(error)})`);
-      }
-    }
-  });
-  return entries;
+  return readJsonLines<QueuedWrite>(file, 'queue entry');
 }
 
 function writeAtomically(file: string, text: string): void {

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { Difference, FailedResult, Json } from './normalize';
 import type { DelegatedCapability } from './routing-methods';
 import type { Side } from './config';
+import { readJsonLines } from './json-lines';
 
 export interface MismatchRecord {
   /** ISO 8601. */
@@ -70,27 +71,7 @@ export function fileMismatchStore(file: string): MismatchStore & { readonly file
 
 /** The records of a mismatch file (an absent file has none). */
 export function readMismatches(file: string): MismatchRecord[] {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  const records: MismatchRecord[] = [];
-  const lines = text.split('\n');
-  lines.forEach((line, i) => {
-    if (line.trim() === '') return;
-    try {
-      records.push(JSON.parse(line) as MismatchRecord);
-    } catch (error) {
-      // Only the last line can be torn by a crash; anything else is a damaged file.
-      if (i < lines.length - 1 && lines.slice(i + 1).some((l) => l.trim() !== '')) {
-        throw new Error(`${file}:${i + 1}: not a mismatch record (${error instanceof Error ? error.message : String(error)})`);
-      }
-    }
-  });
-  return records;
+  return readJsonLines<MismatchRecord>(file, 'mismatch record');
 }
 
 // ---- summary -------------------------------------------------------------------------------------
