@@ -3,7 +3,6 @@
  * to --help on stderr and give exit code 2.
  */
 import { type Command, parseArgs, USAGE, UsageError } from './args';
-import { copyCommand, routesCommand } from '@imessenger/migration';
 import { runScript } from './run';
 
 export interface Io {
@@ -41,6 +40,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
  * streams are passed when the caller gave the process's own I/O.
  */
 async function migrate(argv: readonly string[], io: Io): Promise<number> {
+  // Loaded here, not at the top: it brings the Graph client and MSAL, which `run` does not need.
+  const { copyCommand, routesCommand } = require('@imessenger/migration') as typeof import('@imessenger/migration');
   const stream = (write: (text: string) => void, real: NodeJS.WriteStream) =>
     (io === processIo ? real : { write: (text: string) => { write(text); return true; }, isTTY: false });
   const streams = { stdout: stream(io.stdout, process.stdout), stderr: stream(io.stderr, process.stderr) };

@@ -47,27 +47,6 @@ export async function runScript(options: RunScriptOptions): Promise<number> {
   const stdout = options.stdout ?? ((text: string) => { process.stdout.write(text); });
   const stderr = options.stderr ?? ((text: string) => { process.stderr.write(text); });
 
-  let source: string;
-  try {
-    source = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    stderr(`imessenger: cannot read script ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
-    return 1;
-  }
-  // A byte order mark, as Notepad saved scripts.
-  const rewritten = rewriteScript(source.replace(/^\uFEFF/, ''));
-  const report = (error: unknown, position: ScriptPosition | undefined, kind?: 'compilation'): void => {
-    stderr(formatScriptError(file, error, original(rewritten, position), kind));
-  };
-
-  let script: vm.Script;
-  try {
-    script = new vm.Script(rewritten.code, { filename: file });
-  } catch (e) {
-    report(e, syntaxErrorPosition(e, file), 'compilation');
-    return 1;
-  }
-
   let end: ScriptEnd | undefined;
   /** An event handler, wrapped so that its error is reported and ends the script, as in cscript. */
   const guarded = new WeakMap<Listener, Listener>();
@@ -103,6 +82,10 @@ export async function runScript(options: RunScriptOptions): Promise<number> {
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = Math.max(stackTraceLimit, 100);
   let host: LegacyHost | undefined;
+  let rewritten: RewriteResult | undefined;
+  const report = (error: unknown, position: ScriptPosition | undefined, kind?: 'compilation'): void => {
+    stderr(formatScriptError(file, error, rewritten && original(rewritten, position), kind));
+  };
   try {
     vm.runInContext(JSCRIPT_PRELUDE, context, { filename: JSCRIPT_PRELUDE_FILENAME });
     Object.defineProperty(sandbox, QUIT_GUARD, {
@@ -120,6 +103,24 @@ export async function runScript(options: RunScriptOptions): Promise<number> {
       onHandlerError: (error: unknown) => { if (!end) report(error, positionIn(error, file)); },
     });
     makeArgumentsCallable(host.WScript);
+    // The host's worker (the backend) is starting now, on its own thread, while the script is read
+    // and compiled here.
+    let source: string;
+    try {
+      source = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      stderr(`imessenger: cannot read script ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+      return 1;
+    }
+    // A byte order mark, as Notepad saved scripts.
+    rewritten = rewriteScript(source.replace(/^\uFEFF/, ''));
+    let script: vm.Script;
+    try {
+      script = new vm.Script(rewritten.code, { filename: file });
+    } catch (e) {
+      report(e, syntaxErrorPosition(e, file), 'compilation');
+      return 1;
+    }
     bindEventHandlers(sandbox, host, rewritten.handlers, guard);
     script.runInContext(context);
     return end?.code ?? 0;
