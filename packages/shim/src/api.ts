@@ -49,9 +49,11 @@ export interface HostOptions {
    */
   readonly progIds?: Readonly<Record<string, () => object>>;
   /**
-   * Microseconds the caller, then the worker, poll the channel before they sleep on it (default 100
-   * each on a machine with two or more cores, 0 on one core). Back-to-back calls then cost a few
-   * microseconds instead of two thread wake-ups; 0 trades that speed for idle CPU.
+   * The most microseconds the caller, then the worker, spin on the channel before they sleep on it
+   * (default 100 each on a machine with two or more cores, 0 on one core). Back-to-back calls then
+   * cost a few microseconds instead of two thread wake-ups. Whether they spin, and how long within
+   * this, follows what calls cost either way (they stop where spinning does not pay, e.g. on a
+   * loaded machine); 0 never spins.
    */
   readonly spinMicros?: number;
   readonly workerSpinMicros?: number;

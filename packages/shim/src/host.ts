@@ -7,10 +7,11 @@
  * names resolve here, case-insensitively, from the type-library table (members.ts), so only the
  * call itself crosses to the worker. One proxy per handle: the same contact is the same object.
  *
- * A call writes its request into the shared buffer, bumps REQ_SEQ and waits for RESP_SEQ: first
- * spinning briefly, adaptively (a back-to-back call is answered in microseconds), then with Atomics.wait in
+ * A call writes its request (numbered) into the shared buffer, publishes its number in REQ_SEQ and
+ * waits until RESP_SEQ carries it (the handshake: protocol.ts): first spinning, when SpinPolicy
+ * finds that pays (a back-to-back call is then answered in microseconds), then with Atomics.wait in
  * short slices that also watch the worker's state and heartbeat, so a dead worker gives a clear
- * error instead of a hang. Events ride back on every reply and are delivered, in order, once the
+ * error instead of a hang. The reply must carry the request's number too. Events ride back on every reply and are delivered, in order, once the
  * call is complete: never inside another call, never nested.
  */
 import * as fs from 'node:fs';
@@ -23,8 +24,8 @@ import { ifaceIndex } from './ifaces';
 import { isQuit, JSCRIPT, jscriptError } from './jscript';
 import { IFACES, type IfaceInfo, lookup, type MemberDesc } from './members';
 import {
-  createBuffers, CRASH_EXIT, SpinBudget, CRASH_HANG, CRASH_THROW, EVENTS_PENDING, HEARTBEAT, OP_CALL, OP_COLL_CALL, OP_CRASH, OP_INDEX_ERROR,
-  OP_OTHER_SIDE, OP_PING, OP_SHUTDOWN, OP_SLEEP, readNote, REQ_LEN, REQ_SEQ, RESP_OK, RESP_SEQ, STATE, STATE_DEAD, STATE_FAILED,
+  createBuffers, CRASH_EXIT, CRASH_HANG, CRASH_THROW, EVENTS_PENDING, HEARTBEAT, OP_CALL, OP_COLL_CALL, OP_CRASH, OP_INDEX_ERROR,
+  OP_OTHER_SIDE, OP_PING, OP_SHUTDOWN, OP_SLEEP, readNote, REQ_SEQ, RESP_ERROR, RESP_OK, RESP_SEQ, SpinPolicy, spinWhile, STATE, STATE_DEAD, STATE_FAILED,
   STATE_READY, STATE_STARTING, T_ARRAY, T_BOOLREF, T_COLLECTION, T_DOUBLE, T_FALSE, T_INT, T_JSON, T_NULL, T_OBJECT, T_OPAQUE,
   T_STRING, T_TRUE, T_UNDEFINED, Wire, type WorkerInit,
 } from './protocol';
@@ -207,7 +208,7 @@ export class Host implements ShimHost {
   private readonly ctrl: Int32Array;
   private readonly wire: Wire;
   private readonly note: SharedArrayBuffer;
-  private readonly spin: SpinBudget;
+  private readonly spin: SpinPolicy;
   private readonly hangTimeoutMs: number;
   private readonly globals: object;
   private readonly safeForScripting: boolean;
@@ -230,15 +231,15 @@ export class Host implements ShimHost {
     }
     this.globals = options.globals ?? globalThis;
     this.safeForScripting = options.safeForScripting === true;
-    this.spin = new SpinBudget(Math.max(0, options.spinMicros ?? defaultSpin()));
     this.hangTimeoutMs = Math.max(100, options.hangTimeoutMs ?? 10_000);
     const buffers = createBuffers();
     this.ctrl = new Int32Array(buffers.ctrl);
+    this.spin = new SpinPolicy(this.ctrl, Math.max(0, options.spinMicros ?? defaultSpin()), Math.max(0, options.workerSpinMicros ?? defaultSpin()));
     this.wire = new Wire(buffers.data);
     this.note = buffers.note;
     const file = workerPath();
     if (!fs.existsSync(file)) throw new Error(`The shim's worker is not built (${file} is missing): run \`npx tsc -b packages/shim\`.`);
-    const init: WorkerInit = { buffers, backend: options.backend, spinMicros: Math.max(0, options.workerSpinMicros ?? defaultSpin()) };
+    const init: WorkerInit = { buffers, backend: options.backend };
     this.worker = new Worker(file, { workerData: init });
     this.worker.unref();
     // Failures are read from the shared state by the waiting caller; these only keep Node from
@@ -574,9 +575,12 @@ export class Host implements ShimHost {
 
   // ---- the channel --------------------------------------------------------------------------------
 
+  /** Start a request (step 1 of the handshake, protocol.ts): the header carries the number it will be sent as. */
   private begin(row: number, label?: string): Wire {
     if (this.state !== 'ready') this.ready(row, label);
-    return this.wire.reset();
+    const w = this.wire.reset();
+    w.i32((this.seq + 1) | 0);
+    return w;
   }
 
   /**
@@ -584,28 +588,36 @@ export class Host implements ShimHost {
    * the queue). Throws the call's MessengerError after delivering the events that came with it.
    */
   private exchange(fast: boolean, row: number, label?: string): unknown {
-    this.roundTrip(fast, row, label);
+    const seq = this.roundTrip(fast, row, label);
     const w = this.wire.reset();
+    const answered = w.rI32();
+    const status = w.rU8();
+    if (answered !== seq || (status !== RESP_OK && status !== RESP_ERROR)) {
+      throw new MessengerError(HR.E_FAIL, { member: label ?? rowName(row), detail: `Shim protocol error: request ${seq} got a buffer numbered ${answered}, status ${status}.` });
+    }
     let value: unknown;
     let error: MessengerError | undefined;
-    if (w.rU8() === RESP_OK) value = this.readValue(w);
+    if (status === RESP_OK) value = this.readValue(w);
     else error = this.readError(w);
     this.readEvents(w);
     if (error) { this.deliver(); throw error; }
     return value;
   }
 
-  private roundTrip(fast: boolean, row: number, label?: string): void {
+  /** Steps 2 and 6: publish the request, wait until RESP_SEQ says it is answered. */
+  private roundTrip(fast: boolean, row: number, label?: string): number {
     const ctrl = this.ctrl;
-    Atomics.store(ctrl, REQ_LEN, this.wire.pos);
     const seq = (this.seq = (this.seq + 1) | 0);
+    const start = performance.now();
     Atomics.store(ctrl, REQ_SEQ, seq);
     Atomics.notify(ctrl, REQ_SEQ, 1);
-    if (fast) this.spin.spinWhile(ctrl, RESP_SEQ, (seq - 1) | 0);
+    if (fast) spinWhile(ctrl, RESP_SEQ, (seq - 1) | 0, this.spin.callerMicros);
     if (Atomics.load(ctrl, RESP_SEQ) !== seq) this.await(seq, row, label);
+    if (fast) this.spin.record((performance.now() - start) * 1000);
+    return seq;
   }
 
-  /** Wait in short slices, watching for the worker's death or silence. */
+  /** Wait in short slices, re-reading RESP_SEQ after every wake (a wake is only a hint), watching for the worker's death or silence. */
   private await(seq: number, row: number, label?: string): void {
     const ctrl = this.ctrl;
     let beat = Atomics.load(ctrl, HEARTBEAT);

@@ -1,14 +1,46 @@
 /**
- * The main <-> worker channel: two SharedArrayBuffers and a compact binary encoding.
+ * The main <-> worker channel: shared buffers, a request/reply handshake and a compact binary encoding.
  *
- * - `ctrl` (Int32Array, fixed): sequence numbers, lengths, the worker's state, its heartbeat and the
- *   number of events it holds. Written with Atomics; the caller waits on RESP_SEQ with Atomics.wait,
- *   the worker on REQ_SEQ with Atomics.waitAsync (so its event loop keeps running the backend).
- * - `data` (growable SharedArrayBuffer): one request, then its response, in the same bytes (the
+ * - `ctrl` (Int32Array, fixed): the two sequence numbers, the worker's state, its heartbeat, the
+ *   number of events it holds and how long it spins. Written with Atomics; each slot has one writer:
+ *   REQ_SEQ and WORKER_SPIN the caller, the others the worker. The caller waits on RESP_SEQ with
+ *   Atomics.wait, the worker on REQ_SEQ with Atomics.waitAsync (so its event loop keeps running the
+ *   backend); both spin first, as SpinPolicy decides.
+ * - `data` (growable SharedArrayBuffer): one request, then its reply, in the same bytes (the
  *   channel is strictly half-duplex). It grows when a payload does not fit; both sides re-map their
  *   views when they see a new byteLength.
  * - `note` (fixed): why the worker stopped, written by the worker as it dies.
  *
+ * The handshake. Requests are numbered 1, 2, 3, … (int32, wrapping); `seq` is the request's number.
+ * The data buffer belongs to the caller until it publishes a request (step 2), then to the worker
+ * until it publishes the reply (step 5), then to the caller again.
+ *
+ *   caller                                              worker (has served `seen` = seq - 1)
+ *   1. writes `i32 seq, u8 op, fields` into data
+ *   2. REQ_SEQ = seq (Atomics.store: whoever reads
+ *      seq there also sees step 1's bytes), then
+ *      notify REQ_SEQ
+ *                                                       3. waits (spin, then sleep) until REQ_SEQ differs
+ *                                                          from `seen`, re-reading it after every wake: a
+ *                                                          wake is only a hint. A notify can come late (the
+ *                                                          caller was preempted between store and notify;
+ *                                                          the worker saw the store while spinning, served
+ *                                                          it and slept again) and then wakes it with
+ *                                                          nothing new: it goes back to waiting
+ *                                                       4. reads the header: the request's seq must be
+ *                                                          REQ_SEQ's and its first byte a request op; a
+ *                                                          stale buffer is not served, it is answered with
+ *                                                          an E_FAIL protocol error
+ *                                                       5. writes `i32 seq, u8 status, value | error,
+ *                                                          events` over it, then RESP_SEQ = seq, notify
+ *   6. waits (spin, then Atomics.wait) until RESP_SEQ
+ *      is seq, re-reading it after every wake
+ *   7. reads the header: the seq must be its own and
+ *      the status a reply status, else the call fails
+ *      with an E_FAIL protocol error (never a value
+ *      meant for another call)
+ *
+ * Request ops and reply statuses are disjoint codes, so a reply is never read as a request.
  * Values are tagged: primitives, strings (UTF-8), arrays, object references (handle + interface),
  * collection snapshots (id + interface + the item handles, in one message), BoolRef, opaque.
  *
@@ -17,11 +49,10 @@
 // ---- control block slots --------------------------------------------------------------------
 export const REQ_SEQ = 0;
 export const RESP_SEQ = 1;
-export const REQ_LEN = 2;
-export const RESP_LEN = 3;
-export const STATE = 4;
-export const HEARTBEAT = 5;
-export const EVENTS_PENDING = 6;
+export const STATE = 2;
+export const HEARTBEAT = 3;
+export const EVENTS_PENDING = 4;
+export const WORKER_SPIN = 5; // µs the worker spins for the next request before it parks (SpinPolicy)
 export const CTRL_SLOTS = 8;
 
 export const STATE_STARTING = 0;
@@ -35,7 +66,7 @@ export const DATA_INITIAL_BYTES = 64 * 1024;
 export const DATA_MAX_BYTES = 512 * 1024 * 1024;
 
 // ---- requests ---------------------------------------------------------------------------------
-/** `[op]` then the op's fields. */
+/** `i32 seq, u8 op`, then the op's fields. */
 export const OP_CALL = 1; //        i32 handle, u16 row, u8 argc, args
 export const OP_COLL_CALL = 2; //   i32 collection id, i32 source handle, u16 source row, u16 row, u8 argc, args
 export const OP_INDEX_ERROR = 3; // u8 interface, value index, u32 count
@@ -50,9 +81,12 @@ export const CRASH_THROW = 1;
 export const CRASH_HANG = 2;
 
 // ---- responses --------------------------------------------------------------------------------
-/** `[status]` then a value (OK) or an error, then `u32 count` events: `u8 event, u8 argc, args`. */
-export const RESP_OK = 0;
-export const RESP_ERROR = 1; // u32 hresult, string member, string description, string cause
+/**
+ * `i32 seq` (the request answered), `u8 status`, then a value (OK) or an error, then `u32 count`
+ * events: `u8 event, u8 argc, args`.
+ */
+export const RESP_OK = 0x40;
+export const RESP_ERROR = 0x41; // u32 hresult, string member, string description, string cause
 
 // ---- value tags -------------------------------------------------------------------------------
 export const T_UNDEFINED = 0;
@@ -180,48 +214,107 @@ export function readNote(note: SharedArrayBuffer): string {
 export interface WorkerInit {
   readonly buffers: ChannelBuffers;
   readonly backend: unknown;
-  /** Microseconds the worker spins for the next request before it parks (0: never spins). */
-  readonly spinMicros: number;
 }
 
+/** Spin while `ctrl[index] === value`, for at most `micros`. True when the value changed. */
+export function spinWhile(ctrl: Int32Array, index: number, value: number, micros: number): boolean {
+  if (Atomics.load(ctrl, index) !== value) return true;
+  if (!(micros > 0)) return false;
+  const end = performance.now() + micros / 1000;
+  for (let i = 1; ; i++) {
+    if (Atomics.load(ctrl, index) !== value) return true;
+    if ((i & 31) === 0 && performance.now() > end) return false;
+  }
+}
+
+/** Calls per measured epoch. */
+const EPOCH = 32;
+/** Epochs before the other mode is tried again: at first, after a switch; at most (0.2 % of calls). */
+const TRY_FIRST = 16;
+const TRY_LAST = 512;
+/** Spinning must make the typical call this much cheaper to be chosen. */
+const WIN = 0.9;
+/** The slowest call of an epoch counts as at most this many µs (a stall is not the channel's). */
+const TAIL_CAP = 1000;
+const SLEEP = 0;
+const SPIN = 1;
+type Mode = typeof SLEEP | typeof SPIN;
+
 /**
- * Adaptive spinning before a thread sleeps on the channel. A back-to-back call is answered in a
- * few microseconds when both threads spin; on an oversubscribed machine, though, a spinning thread
- * takes the core the other one needs, so the budget halves each time spinning did not pay (down to
- * a small floor) and doubles each time it did (up to the configured maximum). At the floor, every
- * PROBE_EVERY-th wait spins the full budget once: when the machine is free again, the caller's
- * probe catches a reply, its next request then comes at once, the worker's spin catches that, and
- * both budgets grow back.
+ * Whether the two threads spin on the channel before they sleep, and how long: decided by the
+ * caller for both sides (it tells the worker in WORKER_SPIN), from what calls cost either way.
+ *
+ * Spinning pays when each thread has a core of its own: a back-to-back call then costs a few µs
+ * instead of two thread wake-ups (tens of µs on an idle machine, whose cores doze). It costs
+ * when they share one: a spinning thread holds the core the other needs, which makes the other's
+ * wake-ups slow, which makes spinning look worth more — from one side alone it cannot be told;
+ * and even where it speeds the typical call up, a thread that spins on a busy machine tends to
+ * wait longer for a core when it next wakes (the scheduler counts it as busy), which shows in
+ * the slowest calls. So the caller measures: calls run in epochs of one mode, spinning or
+ * sleeping; for each mode it keeps the typical (median) and the slowest round trip of an epoch,
+ * and spins only while spinning makes the typical call clearly cheaper and the slowest no
+ * dearer. It tries the other mode for one epoch now and then: twice as rarely each time the
+ * choice stands, at once when the figures it has point the other way or, while spinning, the
+ * typical call just got twice as dear. So it adapts both ways: load that comes makes spinning
+ * lose, load that goes makes sleeping lose. A spin lasts at most half a typical sleeping round
+ * trip (one wake-up: spinning longer cannot pay), so trying it where it does not pay costs
+ * little.
  */
-const PROBE_EVERY = 256;
+export class SpinPolicy {
+  /** Microseconds the caller spins for a reply before it sleeps. */
+  callerMicros = 0;
+  private mode: Mode = SPIN;
+  /** The mode calls return to after a trial of the other. */
+  private home: Mode = SPIN;
+  /** Per mode, the median and the slowest round trip of an epoch (µs), NaN until measured. */
+  private readonly typical: [number, number] = [NaN, NaN];
+  private readonly slowest: [number, number] = [NaN, NaN];
+  private readonly epoch = new Float64Array(EPOCH);
+  private calls = 0;
+  private untilTry = 1;
+  private tryEvery = TRY_FIRST;
 
-export class SpinBudget {
-  private budget: number;
-  private readonly floor: number;
-  private atFloor = 0;
-
-  constructor(private readonly max: number) {
-    this.budget = max;
-    this.floor = Math.min(2, max);
+  constructor(private readonly ctrl: Int32Array, private readonly callerMax: number, private readonly workerMax: number) {
+    this.apply();
   }
 
-  /** Spin while `ctrl[index] === value`, within the budget. True when the value changed. */
-  spinWhile(ctrl: Int32Array, index: number, value: number): boolean {
-    if (Atomics.load(ctrl, index) !== value) return true;
-    let budget = this.budget;
-    if (budget <= 0) return false;
-    if (budget <= this.floor && ++this.atFloor >= PROBE_EVERY) { this.atFloor = 0; budget = this.max; }
-    const end = performance.now() + budget / 1000;
-    let i = 0;
-    for (;;) {
-      if (Atomics.load(ctrl, index) !== value) {
-        this.budget = Math.min(this.max, budget * 2);
-        return true;
-      }
-      if ((++i & 31) === 0 && performance.now() > end) {
-        this.budget = Math.max(this.floor, budget / 2);
-        return false;
-      }
+  /** A call's round trip, in µs (only calls that may spin: a sleep's is no measure). */
+  record(micros: number): void {
+    this.epoch[this.calls] = micros;
+    if (++this.calls < EPOCH) return;
+    this.calls = 0;
+    const sorted = this.epoch.sort();
+    const median = sorted[EPOCH >> 1] as number;
+    const slowest = Math.min(TAIL_CAP, sorted[EPOCH - 1] as number);
+    const mode = this.mode;
+    if (mode !== this.home) {
+      // The end of a trial: fresh figures for the mode tried; choose again.
+      this.typical[mode] = median;
+      this.slowest[mode] = slowest;
+      const home = this.best();
+      this.tryEvery = home === this.home ? Math.min(TRY_LAST, this.tryEvery * 2) : TRY_FIRST;
+      this.mode = this.home = home;
+      this.untilTry = this.tryEvery;
+    } else {
+      const before = this.typical[mode];
+      this.typical[mode] = Number.isNaN(before) ? median : (before + median) / 2;
+      this.slowest[mode] = Number.isNaN(this.slowest[mode]) ? slowest : (this.slowest[mode] + slowest) / 2;
+      // While spinning, a typical call twice as dear means the machine got busy: the sleeping figures
+      // are from before, so they cannot say it; only a trial can.
+      if (--this.untilTry <= 0 || this.best() !== mode || (mode === SPIN && median > 2 * before)) this.mode = mode === SPIN ? SLEEP : SPIN;
     }
+    this.apply();
+  }
+
+  /** Spinning, when it makes the typical call clearly cheaper and the slowest no dearer (and sleeping, until both are measured). */
+  private best(): Mode {
+    return this.typical[SPIN] < WIN * this.typical[SLEEP] && this.slowest[SPIN] <= this.slowest[SLEEP] ? SPIN : SLEEP;
+  }
+
+  private apply(): void {
+    const sleeping = this.typical[SLEEP];
+    const limit = this.mode === SLEEP ? 0 : Number.isNaN(sleeping) ? Infinity : sleeping / 2;
+    this.callerMicros = Math.min(this.callerMax, limit);
+    Atomics.store(this.ctrl, WORKER_SPIN, Math.round(Math.min(this.workerMax, limit)));
   }
 }

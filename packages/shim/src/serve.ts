@@ -18,8 +18,8 @@ import { COLLECTION_ITEM, ifaceIndex, IFACE_NAMES } from './ifaces';
 import { JSCRIPT } from './jscript';
 import {
   CRASH_EXIT, CRASH_HANG, CRASH_THROW, EVENTS_PENDING, OP_CALL, OP_COLL_CALL, OP_CRASH, OP_INDEX_ERROR, OP_OTHER_SIDE, OP_PING,
-  OP_SHUTDOWN, OP_SLEEP, REQ_SEQ, RESP_ERROR, RESP_LEN, RESP_OK, RESP_SEQ, STATE, STATE_READY, T_ARRAY, T_BOOLREF, T_COLLECTION,
-  T_FALSE, T_INT, T_DOUBLE, T_JSON, T_NULL, T_OBJECT, T_OPAQUE, T_STRING, T_TRUE, T_UNDEFINED, SpinBudget, Wire, type WorkerInit,
+  OP_SHUTDOWN, OP_SLEEP, REQ_SEQ, RESP_ERROR, RESP_OK, RESP_SEQ, STATE, STATE_READY, T_ARRAY, T_BOOLREF, T_COLLECTION,
+  T_FALSE, T_INT, T_DOUBLE, T_JSON, T_NULL, T_OBJECT, T_OPAQUE, T_STRING, T_TRUE, T_UNDEFINED, spinWhile, Wire, WORKER_SPIN, type WorkerInit,
 } from './protocol';
 
 type Core = typeof import('@imessenger/core');
@@ -34,7 +34,6 @@ interface AtomicsWithWaitAsync {
 }
 
 let ctrl: Int32Array;
-let spin: SpinBudget;
 let wire: Wire;
 const describe = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 
@@ -290,14 +289,17 @@ async function crash(how: number): Promise<never> {
 
 let shuttingDown = false;
 
-async function handle(): Promise<void> {
+/** Serve request `seq` (steps 4 and 5 of the handshake, protocol.ts): its reply replaces it in the buffer. */
+async function handle(seq: number): Promise<void> {
   wire.reset();
+  const asked = wire.rI32();
   const op = wire.rU8();
   let member: string | undefined;
   let value: unknown;
   let failed = false;
   let error: unknown;
   try {
+    if (asked !== seq) throw protocolError(`request ${seq} was announced but the buffer is numbered ${asked}`);
     switch (op) {
       case OP_CALL: {
         const h = wire.rI32();
@@ -351,26 +353,32 @@ async function handle(): Promise<void> {
         messenger.dispose();
         backend.dispose?.();
         break;
-      default: throw new Error(`Unknown request op ${op}.`);
+      default: throw protocolError(`the buffer of request ${seq} holds no request (op ${op})`);
     }
   } catch (e) {
     failed = true;
     error = e;
   }
   wire.reset();
+  wire.i32(seq);
   if (!failed) {
     try {
       wire.u8(RESP_OK);
       writeValue(value);
     } catch (e) {
       wire.reset();
+      wire.i32(seq);
       failed = true;
       error = e instanceof RangeError ? new MessengerError(HR.E_OUTOFMEMORY, { member, detail: e.message }) : e;
     }
   }
   if (failed) writeError(error, member);
   writeEvents();
-  Atomics.store(ctrl, RESP_LEN, wire.pos);
+}
+
+/** The channel out of step: a clear E_FAIL for the call, never a stale buffer served as a request. */
+function protocolError(what: string): MessengerError {
+  return new MessengerError(HR.E_FAIL, { detail: `Shim protocol error: ${what}.` });
 }
 
 function rowName(row: number): string | undefined {
@@ -387,19 +395,23 @@ async function serve(): Promise<void> {
   let seen = 0;
   let burst = performance.now();
   for (;;) {
-    if (Atomics.load(ctrl, REQ_SEQ) === seen) {
-      if (!spin.spinWhile(ctrl, REQ_SEQ, seen)) {
+    // Step 3: a wake is only a hint; REQ_SEQ says whether there is a request (a late notify, for
+    // one already served while spinning, finds none and waits again).
+    let seq = Atomics.load(ctrl, REQ_SEQ);
+    while (seq === seen) {
+      if (!spinWhile(ctrl, REQ_SEQ, seen, Atomics.load(ctrl, WORKER_SPIN))) {
         const w = waitAsync(ctrl, REQ_SEQ, seen);
         if (w.async) await w.value;
         burst = performance.now();
       }
+      seq = Atomics.load(ctrl, REQ_SEQ);
     }
     // Requests served back to back never leave this microtask chain: let timers and I/O run now and then.
     if (performance.now() - burst > 8) { await new Promise<void>((resolve) => setImmediate(resolve)); burst = performance.now(); }
-    seen = Atomics.load(ctrl, REQ_SEQ);
-    await handle();
+    seen = seq;
+    await handle(seq);
     Atomics.store(ctrl, EVENTS_PENDING, pending.length);
-    Atomics.store(ctrl, RESP_SEQ, seen);
+    Atomics.store(ctrl, RESP_SEQ, seq);
     Atomics.notify(ctrl, RESP_SEQ);
     if (shuttingDown) return;
   }
@@ -412,7 +424,6 @@ async function serve(): Promise<void> {
 export async function start(init: WorkerInit, failed: (reason: string) => void, quiet: () => void): Promise<void> {
   ctrl = new Int32Array(init.buffers.ctrl);
   wire = new Wire(init.buffers.data);
-  spin = new SpinBudget(init.spinMicros);
   try {
     core = require('@imessenger/core') as Core;
     classes = [
