@@ -3,21 +3,28 @@
  * bench/graph-roundtrips: how many Graph requests each Messenger member costs on the Teams backend,
  * against the fewest the API allows, and a side-by-side load of a 1,000-contact list with presence
  * against naive Graph client code (one request per contact), on the same fake tenant with 50 ms of
- * simulated latency per request.
+ * simulated latency per request. Then presence at scale (1,000 and 5,000 contacts): sign-in
+ * requests, a light poll round's requests, CPU per light round (the adapter's process only: the
+ * fake tenant runs in a child process) and the wall time of a full directory round at 50 ms latency.
  *
- *   npm run bench:graph            (builds first; about a minute)
+ *   npm run bench:graph            (builds first; about a minute and a half)
+ *   GRAPH_BENCH_BASELINE=/tmp/base node bench/graph-roundtrips.js
+ *                                  (also measures a built checkout of an earlier version: "before")
  *
  * A $batch is one request (one round trip), as Graph counts it for latency.
  */
 'use strict';
 const path = require('node:path');
+const { fork } = require('node:child_process');
 const root = path.resolve(__dirname, '..');
 const { createMessenger } = require(path.join(root, 'packages/core/dist'));
-const { graphBackend, testing } = require(path.join(root, 'adapters/graph/dist'));
+const graph = require(path.join(root, 'adapters/graph/dist'));
+const { graphBackend, testing } = graph;
 const { kitSeed } = require(path.join(root, 'packages/contract-tests/dist/fixture.js'));
 const { Client, HTTPMessageHandler } = require('@microsoft/microsoft-graph-client');
 
 const LATENCY_MS = Number(process.env.LATENCY_MS ?? 50);
+const BASELINE = process.env.GRAPH_BENCH_BASELINE;
 
 async function session(seed, { latencyMs = 0 } = {}) {
   const service = seed.services[0];
@@ -40,7 +47,7 @@ async function session(seed, { latencyMs = 0 } = {}) {
 const BOB = 'bob@contoso.com', CAROL = 'carol@contoso.com', DAVE = 'dave@fabrikam.com', ERIN = 'erin@contoso.com';
 const groupNamed = async (msn, name) => (await msn.get_MyGroups()).toArray().find((g) => g.record.name === name);
 const MEMBERS = [
-  ['IMessenger.Signin', async (s) => { await s.msn.Signin(0, s.upn, ''); }, 2, 'one $batch (me, profile, contact list, inbox), then one presence call for me + contacts: the presence ids come from the list', false],
+  ['IMessenger.Signin', async (s) => { await s.msn.Signin(0, s.upn, ''); }, 2, 'one $batch (me, profile, contact list, inbox), then one presence call for me + contacts (past 650 ids, the calls travel 20 to a $batch): the presence ids come from the list', false],
   ['IMessenger.Signout', (s) => s.msn.Signout(), 0, 'tokens are dropped locally; Graph has no sign-out call'],
   ['IMessenger.MyContacts', (s) => s.msn.get_MyContacts(), 0, 'read at sign-in; kept current by the watcher'],
   ['IMessenger.GetContact', (s) => s.msn.GetContact(BOB, ''), 0, 'a listed contact is known since sign-in'],
@@ -158,7 +165,163 @@ async function sideBySide(n) {
   return results;
 }
 
+// ---- presence at scale ----------------------------------------------------------------------------
+
+/** The fake tenant in a child process, so that process.cpuUsage() here measures the adapter alone. */
+async function tenantChild() {
+  const tenant = new testing.FakeTenant({ seed: bigSeed(Number(process.env.BENCH_CONTACTS)), latencyMs: Number(process.env.BENCH_LATENCY_MS) });
+  await tenant.start();
+  const upn = kitSeed().self.signinName;
+  process.on('message', async ({ op, seq }) => {
+    if (op === 'requests') {
+      const presenceItems = (r) => (r.path === '/$batch' ? r.body.requests.filter((i) => i.url === '/communications/getPresencesByUserId').length : 0);
+      process.send({ seq, value: tenant.requests.map((r) => ({ method: r.method, path: r.path, batchItems: r.batchItems, presenceItems: presenceItems(r) })) });
+    } else if (op === 'reset') {
+      tenant.resetRequests();
+      process.send({ seq });
+    } else if (op === 'stop') {
+      await tenant.stop();
+      process.send({ seq }, () => process.exit(0));
+    }
+  });
+  process.send({ ready: { baseUrl: tenant.baseUrl, tenantId: tenant.tenantId, upn, token: tenant.tokenFor(upn) } });
+}
+
+async function remoteTenant(contacts, latencyMs) {
+  const child = fork(__filename, ['--tenant-child'], { env: { ...process.env, BENCH_CONTACTS: String(contacts), BENCH_LATENCY_MS: String(latencyMs) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const waiting = new Map();
+  let seq = 0;
+  const ready = await new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.on('message', (m) => { if (m.ready) resolve(m.ready); else waiting.get(m.seq)?.(m.value); });
+  });
+  const call = (op) => new Promise((resolve) => { waiting.set(++seq, resolve); child.send({ op, seq }); });
+  return { ...ready, requests: () => call('requests'), reset: () => call('reset'), stop: () => call('stop') };
+}
+
+/** A signed-in backend of `adapter` (this tree's dist, or the baseline's) on a remote tenant. */
+async function remoteSession(adapter, tenant) {
+  const auth = { mode: 'delegated', async signin() { return { username: tenant.upn }; }, async signout() {}, async getToken() { return tenant.token; } };
+  const backend = adapter.mod.graphBackend({ auth, tenantId: tenant.tenantId, baseUrl: tenant.baseUrl, presence: { intervalMs: 0 }, retry: { delaySeconds: 0 } });
+  await backend.ports.session.signin({ signinName: tenant.upn, password: '' });
+  return backend;
+}
+
+/**
+ * The adapter measured: this tree's, or the baseline's. A light round is presence, /me and the inbox
+ * (no directory entries), what most timed rounds are; an earlier version without
+ * pollNow({ directory: false }) runs its watcher's own round(false), the one its timer runs.
+ */
+const adapterOf = (mod) => ({
+  mod,
+  light: (backend) => (mod === graph ? backend.watcher.pollNow({ directory: false }) : backend.watcher.round(false)),
+});
+
+const presenceCallsFor = (n) => Math.ceil((n + 1) / 650);  // me + n contacts
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Sign-in and light-round requests at n contacts (no latency). */
+async function requestCounts(adapter, n) {
+  const tenant = await remoteTenant(n, 0);
+  try {
+    const backend = await remoteSession(adapter, tenant);
+    const signin = await tenant.requests();
+    await tenant.reset();
+    await adapter.light(backend);
+    const round = await tenant.requests();
+    return {
+      signin: signin.length,
+      listing: signin.filter((r) => r.path === '/me/contacts').length + 1,
+      presenceCalls: signin.filter((r) => r.path === '/communications/getPresencesByUserId').length + signin.reduce((k, r) => k + r.presenceItems, 0),
+      presenceBatches: signin.filter((r) => r.presenceItems > 0).length,
+      round: round.length,
+    };
+  } finally { await tenant.stop(); }
+}
+
+/** Milliseconds of this process's CPU (user + system) per light round at n contacts: median of `trials` runs of `rounds` rounds. */
+async function cpuPerRound(adapter, n, { warmup, rounds, trials }) {
+  const tenant = await remoteTenant(n, 0);
+  try {
+    const backend = await remoteSession(adapter, tenant);
+    for (let i = 0; i < warmup; i++) await adapter.light(backend);
+    const perRound = [];
+    for (let t = 0; t < trials; t++) {
+      await tenant.reset();  // the child's log would grow
+      const before = process.cpuUsage();
+      for (let i = 0; i < rounds; i++) await adapter.light(backend);
+      const used = process.cpuUsage(before);
+      perRound.push((used.user + used.system) / 1000 / rounds);
+    }
+    return median(perRound);
+  } finally { await tenant.stop(); }
+}
+
+/** Wall time of one full round (presence and every contact's directory entry) at n contacts and `latency` ms. */
+async function directoryRoundWall(adapter, n, latency) {
+  const tenant = await remoteTenant(n, latency);
+  try {
+    const backend = await remoteSession(adapter, tenant);
+    await tenant.reset();
+    const started = performance.now();
+    await backend.watcher.pollNow();
+    const ms = performance.now() - started;
+    const sent = await tenant.requests();
+    return { ms, batches: sent.length };
+  } finally { await tenant.stop(); }
+}
+
+async function presenceAtScale() {
+  const current = adapterOf(graph);
+  const baseline = BASELINE ? adapterOf(require(path.join(path.resolve(BASELINE), 'adapters/graph/dist'))) : undefined;
+  const rows = [];
+  const row = (name, measured, target, ok, before) => rows.push({ name, measured, target, ok, before });
+  const fmt = (x, digits = 2) => x.toFixed(digits);
+
+  for (const n of [1000, 5000]) {
+    const after = await requestCounts(current, n);
+    const before = baseline ? await requestCounts(baseline, n) : undefined;
+    const calls = presenceCallsFor(n);
+    const batches = calls > 1 ? Math.ceil(calls / 20) : 1;
+    const listing = Math.max(1, Math.ceil(n / 1000));
+    row(`sign-in, ${n} contacts: requests`, `${after.signin} (listing ${after.listing} + ${after.presenceCalls} presence calls in ${after.presenceBatches} $batch)`,
+      `${listing + batches} (listing ${listing} + ${calls} calls in ${batches} $batch)`,
+      after.signin === listing + batches && after.presenceCalls === calls && after.presenceBatches === batches && after.listing === listing,
+      before && `${before.signin}`);
+    row(`light poll round, ${n} contacts: requests`, `${after.round}`, '1', after.round === 1, before && `${before.round}`);
+  }
+
+  const load = { warmup: 10, rounds: 20, trials: 5 };
+  const cpu1 = await cpuPerRound(current, 1000, load);
+  const cpu5 = await cpuPerRound(current, 5000, load);
+  const exponent = Math.log(cpu5 / cpu1) / Math.log(5);
+  let beforeCpu;
+  if (baseline) {
+    const light = { warmup: 3, rounds: 5, trials: 3 };
+    const b1 = await cpuPerRound(baseline, 1000, light);
+    const b5 = await cpuPerRound(baseline, 5000, light);
+    beforeCpu = { b1, b5, exponent: Math.log(b5 / b1) / Math.log(5) };
+  }
+  row('CPU per light round, 1,000 contacts', `${fmt(cpu1)} ms`, '(the base of the exponent)', true, beforeCpu && `${fmt(beforeCpu.b1)} ms`);
+  row('CPU per light round, 5,000 contacts', `${fmt(cpu5)} ms`, `≤ ${fmt(cpu1 * 5 ** 1.15)} ms (5^1.15 × the 1,000 row)`, exponent <= 1.15, beforeCpu && `${fmt(beforeCpu.b5)} ms`);
+  const perContact = (cpu5 - cpu1) / 4000 * 1000;
+  row('CPU growth exponent 1,000 -> 5,000', `${fmt(exponent)} (${fmt(perContact)} µs per extra contact)`, '≤ 1.15 (1.00 = linear)', exponent <= 1.15,
+    beforeCpu && `${fmt(beforeCpu.exponent)} (${fmt((beforeCpu.b5 - beforeCpu.b1) / 4000 * 1000)} µs per extra contact)`);
+
+  const n = 5000;
+  const wall = await directoryRoundWall(current, n, LATENCY_MS);
+  const wallBefore = baseline ? await directoryRoundWall(baseline, n, LATENCY_MS) : undefined;
+  const concurrency = graph.BATCH_CONCURRENCY ?? 4;
+  const floor = Math.ceil(wall.batches / concurrency) * LATENCY_MS / 1000;
+  const sequential = wall.batches * LATENCY_MS / 1000;
+  row(`full directory round, ${n} contacts, ${LATENCY_MS} ms latency: wall`, `${fmt(wall.ms / 1000)} s (${wall.batches} $batch, ≤ ${concurrency} at once)`,
+    `≈ ${fmt(floor)} s (⌈${wall.batches}/${concurrency}⌉ × ${LATENCY_MS} ms); < ${fmt(sequential / 2)} s (half of one after another, ${fmt(sequential)} s)`,
+    wall.ms / 1000 < sequential / 2, wallBefore && `${fmt(wallBefore.ms / 1000)} s (${wallBefore.batches} $batch)`);
+  return { rows, baseline: Boolean(baseline) };
+}
+
 (async () => {
+  if (process.argv[2] === '--tenant-child') return tenantChild();
   console.log('Graph requests per member (fresh signed-in session on the fake tenant; a $batch counts once)\n');
   const rows = await perMember();
   const w = Math.max(...rows.map((r) => r.member.length));
@@ -171,5 +334,18 @@ async function sideBySide(n) {
   const [ours, naive] = await sideBySide(1000);
   for (const r of [ours, naive]) console.log(`${r.code.padEnd(40)} contacts ${r.contacts}  requests ${String(r.requests).padStart(5)}  wall ${(r.ms / 1000).toFixed(2)} s`);
   console.log(`\nnaive / adapter: ${(naive.requests / ours.requests).toFixed(1)}x the requests, ${(naive.ms / ours.ms).toFixed(1)}x the wall time`);
-  process.exit(off.length ? 1 : 0);
+
+  console.log(`\nPresence at scale (fake tenant in a child process; CPU = this process, the adapter, per light round)${BASELINE
+    ? `; before = ${BASELINE}` : '; for "before", set GRAPH_BENCH_BASELINE to a built checkout of an earlier version'}\n`);
+  const scale = await presenceAtScale();
+  const width = Math.max(...scale.rows.map((r) => r.name.length));
+  const mw = Math.max(...scale.rows.map((r) => r.measured.length));
+  const tw = Math.max(...scale.rows.map((r) => r.target.length));
+  console.log(`${'row'.padEnd(width)}  ${'measured'.padEnd(mw)}  ${'target'.padEnd(tw)}  ok${scale.baseline ? '   before' : ''}`);
+  for (const r of scale.rows) {
+    console.log(`${r.name.padEnd(width)}  ${r.measured.padEnd(mw)}  ${r.target.padEnd(tw)}  ${r.ok ? 'yes' : 'NO '}${scale.baseline ? `  ${r.before ?? ''}` : ''}`);
+  }
+  const missed = scale.rows.filter((r) => !r.ok);
+  console.log(`\n${scale.rows.length - missed.length} / ${scale.rows.length} presence rows on target${missed.length ? `; missed: ${missed.map((r) => r.name).join(', ')}` : ''}`);
+  process.exit(off.length || missed.length ? 1 : 0);
 })().catch((error) => { console.error(error); process.exit(2); });

@@ -30,6 +30,8 @@ export interface GraphBackendOptions {
   readonly baseUrl?: string;
   readonly timeoutMs?: GraphHttpOptions['timeoutMs'];
   readonly retry?: GraphHttpOptions['retry'];
+  /** `$batch` requests in flight at once (default 4, BATCH_CONCURRENCY: README "Efficiency"). */
+  readonly batchConcurrency?: GraphHttpOptions['batchConcurrency'];
   /** Opens the links that stand for Messenger's own windows (default: records them). */
   readonly launcher?: Launcher;
   /** Presence polling (default every 30 s). */
@@ -91,7 +93,7 @@ export function graphBackend(options: GraphBackendOptions): GraphBackend {
   if (!options?.auth) throw new TypeError('graphBackend: `auth` is required (DeviceCodeAuth, ClientCredentialsAuth or StaticTokenAuth).');
   if (!GUID.test(options.tenantId ?? '')) throw new TypeError(`graphBackend: \`tenantId\` must be the tenant's GUID, got ${JSON.stringify(options.tenantId)}.`);
   const launcher = options.launcher ?? new RecordingLauncher();
-  const http = new GraphHttp({ auth: options.auth, baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, retry: options.retry });
+  const http = new GraphHttp({ auth: options.auth, baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, retry: options.retry, batchConcurrency: options.batchConcurrency });
   const ctx = new GraphContext({
     http, auth: options.auth, tenantId: options.tenantId, launcher,
     serviceName: options.serviceName ?? 'Microsoft Teams',

@@ -8,7 +8,7 @@ import {
 } from '@imessenger/contract';
 import type { GraphAuth } from './auth/auth';
 import type { BatchRequest, GraphHttp } from './http';
-import { segment, userPath } from './http';
+import { batchItemError, segment, userPath } from './http';
 import type { Launcher } from './launcher';
 import { emptyProfile, PROFILE_EXTENSION, type Profile, type ProfileDocument, profileFromDocument, profileToDocument } from './profile';
 import { type GraphPresence, statusFromGraph } from './presence-map';
@@ -17,6 +17,9 @@ export const USER_SELECT = 'id,displayName,userPrincipalName,mail,businessPhones
 export const CONTACT_EXTENSION = 'com.imessenger.contact';
 /** getPresencesByUserId takes at most 650 ids (FACTS #1). */
 export const PRESENCE_ID_LIMIT = 650;
+/** The presence of many users (ENDPOINTS.md #9). */
+export const PRESENCE_BY_ID = '/communications/getPresencesByUserId';
+type PresenceCollection = { value: (GraphPresence & { id: string })[] };
 
 export interface GraphUser {
   readonly id: string;
@@ -35,6 +38,47 @@ export interface ListedContact {
   friendlyName: string;
   phones: Phones;
   email?: string;
+}
+
+/**
+ * The contact list by lower-case sign-in name, also indexed by directory user id: presence comes
+ * back by user id, so each entry of a poll finds its contact in O(1) and a round costs time linear in
+ * the list. The index follows every set, delete and clear.
+ */
+export class ContactList extends Map<string, ListedContact> {
+  private readonly byId = new Map<string, ListedContact>();
+
+  override set(name: string, contact: ListedContact): this {
+    const previous = super.get(name);
+    super.set(name, contact);
+    if (previous && previous !== contact) this.unindex(previous);
+    if (!this.byId.has(contact.userId)) this.byId.set(contact.userId, contact);
+    return this;
+  }
+
+  override delete(name: string): boolean {
+    const previous = super.get(name);
+    if (!super.delete(name)) return false;
+    if (previous) this.unindex(previous);
+    return true;
+  }
+
+  override clear(): void {
+    super.clear();
+    this.byId.clear();
+  }
+
+  /** The listed contact of a directory user (the first one listed, should two Outlook contacts name the same user). */
+  byUserId(userId: string): ListedContact | undefined { return this.byId.get(userId); }
+
+  private unindex(contact: ListedContact): void {
+    if (this.byId.get(contact.userId) !== contact) return;
+    this.byId.delete(contact.userId);
+    // Rare (a contact removed or replaced): another contact for the same user takes its place.
+    for (const other of super.values()) {
+      if (other.userId === contact.userId) { this.byId.set(other.userId, other); break; }
+    }
+  }
 }
 
 export interface GraphContextOptions {
@@ -65,8 +109,8 @@ export class GraphContext {
   signedIn = false;
   me: GraphUser | undefined;
   myStatus: MISTATUS = MISTATUS.MISTATUS_OFFLINE;
-  /** The contact list by lower-case sign-in name; undefined until loaded. */
-  contacts: Map<string, ListedContact> | undefined;
+  /** The contact list by lower-case sign-in name (and by user id); undefined until loaded. */
+  contacts: ContactList | undefined;
   /** Presence by user object id, as last read. */
   readonly presence = new Map<string, MISTATUS>();
   private readonly usersByName = new Map<string, GraphUser | null>();
@@ -170,7 +214,7 @@ export class GraphContext {
   }
 
   setContacts(contacts: readonly OutlookContact[]): void {
-    this.contacts = new Map();
+    this.contacts = new ContactList();
     for (const c of contacts) {
       const listed = this.listedFromOutlook(c);
       if (listed) this.contacts.set(key(listed.signinName), listed);
@@ -190,15 +234,28 @@ export class GraphContext {
 
   // ---- presence --------------------------------------------------------------------------------
 
-  /** getPresencesByUserId, one call per 650 ids, never one per contact. */
+  /**
+   * getPresencesByUserId: one call per 650 ids (FACTS #1), never one per contact. A single call is
+   * sent as it is; several travel as the items of $batch requests (20 per batch, FACTS #3), which
+   * http.batch sends a few at a time: ⌈⌈n/650⌉/20⌉ round trips, not ⌈n/650⌉ one after another.
+   * A failed call fails the whole read, as the same request sent alone would (errors.ts).
+   */
   async fetchPresence(userIds: readonly string[]): Promise<Map<string, MISTATUS>> {
     const result = new Map<string, MISTATUS>();
+    const take = (value: readonly (GraphPresence & { id: string })[]) => {
+      for (const p of value) result.set(p.id, statusFromGraph(p, { self: p.id === this.me?.id }));
+    };
     const ids = [...new Set(userIds)];
-    for (let i = 0; i < ids.length; i += PRESENCE_ID_LIMIT) {
-      const chunk = ids.slice(i, i + PRESENCE_ID_LIMIT);
-      const body = await this.http.post<{ value: (GraphPresence & { id: string })[] }>(
-        '/communications/getPresencesByUserId', { ids: chunk }, { resource: 'presence' });
-      for (const p of body.value) result.set(p.id, statusFromGraph(p, { self: p.id === this.me?.id }));
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += PRESENCE_ID_LIMIT) chunks.push(ids.slice(i, i + PRESENCE_ID_LIMIT));
+    if (chunks.length === 1) {
+      take((await this.http.post<PresenceCollection>(PRESENCE_BY_ID, { ids: chunks[0] }, { resource: 'presence' })).value);
+    } else if (chunks.length > 1) {
+      const responses = await this.http.batch<PresenceCollection>(chunks.map((chunk) => ({ method: 'POST', url: PRESENCE_BY_ID, body: { ids: chunk } })));
+      for (const r of responses) {
+        if (r.status !== 200 || !r.body) throw batchItemError(r, `POST ${PRESENCE_BY_ID}`, 'presence');
+        take(r.body.value);
+      }
     }
     return result;
   }

@@ -1,8 +1,9 @@
 /**
  * The adapter's one door to Graph: the Graph client with a middleware chain of our own —
  * tokens from GraphAuth (with one silent refresh on 401), the client's RetryHandler (429/503/504,
- * honouring Retry-After, bounded; switched off per request for non-idempotent POSTs), a timeout,
- * and a request counter. Every failure leaves as a MessengerError through errors.ts.
+ * honouring Retry-After, bounded; switched off per request for non-idempotent POSTs), a throttle
+ * observer (a 429's Retry-After holds back new $batch requests), a timeout, and a request counter.
+ * Every failure leaves as a MessengerError through errors.ts.
  */
 import {
   Client, type Context, GraphError, HTTPMessageHandler, type Middleware, ResponseType, RetryHandler, RetryHandlerOptions,
@@ -13,6 +14,19 @@ import { type GraphResource, graphError } from './errors';
 export const GRAPH_BASE_URL = 'https://graph.microsoft.com/v1.0';
 /** Graph's $batch limit (FACTS #3). */
 export const BATCH_LIMIT = 20;
+/**
+ * `$batch` requests in flight at once, per client (all batch() calls together). Graph's throttling
+ * pages (docs/throttling-limits.md) give rates for presence (1500 requests / 30 s per app per tenant,
+ * FACTS #2) and the directory, and where they give a concurrency it is 4 concurrent requests
+ * (Outlook per app per mailbox, FACTS #44; Insights/People; secure score) or 5 (OneNote, delegated).
+ * 4 is the smallest of them, so the adapter never holds more $batch requests open than the strictest
+ * documented limit allows requests. Each item of a batch still counts against its own service's
+ * limits (docs/throttling.md "Throttling and batching"): a throttled item comes back 429 and is
+ * re-sent after its Retry-After.
+ */
+export const BATCH_CONCURRENCY = 4;
+/** The longest wait a Retry-After is honoured for before a throttled $batch item is re-sent, in seconds. */
+const MAX_WAIT_S = 60;
 
 export interface GraphHttpOptions {
   readonly auth: GraphAuth;
@@ -22,6 +36,8 @@ export interface GraphHttpOptions {
   readonly timeoutMs?: number;
   /** Retries of 429/503/504 for requests that may be repeated (default 3, delay 3 s when no Retry-After). */
   readonly retry?: { readonly maxRetries?: number; readonly delaySeconds?: number };
+  /** `$batch` requests in flight at once, over all batch() calls (default BATCH_CONCURRENCY, 4). */
+  readonly batchConcurrency?: number;
 }
 
 export interface RequestOptions {
@@ -50,6 +66,12 @@ export interface BatchRequest {
   readonly retry?: boolean;
 }
 export interface BatchResponse<T = unknown> { readonly status: number; readonly body: T | undefined; readonly headers: Readonly<Record<string, string>> }
+export interface BatchOptions {
+  /** Sends of an item that keeps coming back throttled (429, or 503/504 when it may be repeated); default 4. */
+  readonly maxRounds?: number;
+  /** At most this many of this call's `$batch` requests in flight (never more than the client's batchConcurrency). */
+  readonly concurrency?: number;
+}
 
 /** Encode one path segment (an id or a UPN): quotes, slashes, '#', '%', unicode all survive. */
 export const segment = (value: string): string => encodeURIComponent(value).replace(/'/g, '%27');
@@ -66,12 +88,20 @@ export class GraphHttp {
   private readonly base: URL;
   /** HTTP requests sent (retries and each $batch count once each): for tests and the benchmark. */
   requestCount = 0;
+  /** Slots for `$batch` requests in flight (BATCH_CONCURRENCY). */
+  private readonly batchSlots: Slots;
+  /** Until when (Date.now() ms) Graph asked us to hold back: no new $batch goes out before. */
+  private throttledUntil = 0;
 
   constructor(private readonly options: GraphHttpOptions) {
     this.base = new URL(options.baseUrl ?? GRAPH_BASE_URL);
+    const concurrency = options.batchConcurrency ?? BATCH_CONCURRENCY;
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`GraphHttp: batchConcurrency must be a positive integer, got ${concurrency}`);
+    this.batchSlots = new Slots(concurrency);
     const chain: Middleware[] = [
       new TokenMiddleware(options.auth, this.base),
       new RetryHandler(new RetryHandlerOptions(options.retry?.delaySeconds ?? 3, options.retry?.maxRetries ?? 3)),
+      new ThrottleObserver((seconds) => this.holdBack(seconds)),
       new TimeoutMiddleware(options.timeoutMs ?? 30_000, () => { this.requestCount++; }),
       new HTTPMessageHandler(),
     ];
@@ -160,44 +190,143 @@ export class GraphHttp {
   }
 
   /**
-   * Independent requests in as few round trips as Graph allows: $batch of ≤ 20, items throttled
-   * (or 503/504, unless `retry: false`) inside a 200 batch re-sent after the largest Retry-After
-   * (bounded; PITFALLS D2). Results in request order.
+   * Independent requests in as few round trips as Graph allows: $batch of ≤ 20 (FACTS #3), up to
+   * BATCH_CONCURRENCY of them in flight at once (fewer with `concurrency`). Items throttled (or
+   * 503/504, unless `retry: false`) inside a 200 batch are re-sent together, in new batches, once
+   * the largest Retry-After (1 s without one) has passed since its answer (bounded by `maxRounds`;
+   * docs/throttling.md "Throttling and batching", PITFALLS D2); a whole $batch answered 429 is
+   * retried by the RetryHandler after its Retry-After. Either kind of 429 also holds back every
+   * $batch not yet sent until its Retry-After has passed. Results in request order, whatever order
+   * the batches and their items come back in. A request whose `dependsOn` names a request of an
+   * earlier batch is sent only once that batch has been answered. When a $batch fails as a whole
+   * (after its retries), no further batch is started, the ones in flight are awaited, and the
+   * failure of the first failed batch (in request order) is thrown, as a MessengerError.
    */
-  async batch<T = unknown>(requests: readonly BatchRequest[], options: { maxRounds?: number } = {}): Promise<BatchResponse<T>[]> {
+  async batch<T = unknown>(requests: readonly BatchRequest[], options: BatchOptions = {}): Promise<BatchResponse<T>[]> {
     const results: (BatchResponse<T> | undefined)[] = new Array(requests.length);
+    const maxRounds = options.maxRounds ?? 4;
     let pending = requests.map((_, i) => i);
+    /** When (Date.now() ms) every item to re-send has waited out its Retry-After, counted from its answer. */
+    let resendAt = 0;
     for (let round = 0; pending.length > 0; round++) {
-      if (round > 0) await sleep(Math.min(retryAfterOf(pending.map((i) => results[i])), 60) * 1000);
-      const retry: number[] = [];
-      for (let start = 0; start < pending.length; start += BATCH_LIMIT) {
-        const chunk = pending.slice(start, start + BATCH_LIMIT);
-        const body = {
-          requests: chunk.map((i) => {
-            const r = requests[i]!;
-            return {
-              id: String(i), method: r.method, url: r.url,
-              ...(r.body === undefined ? {} : { body: r.body, headers: { 'Content-Type': 'application/json' } }),
-              // A dependency re-sent in a later round has already succeeded: only same-round ones are named.
-              ...(r.dependsOn?.some((d) => chunk.includes(d)) ? { dependsOn: r.dependsOn.filter((d) => chunk.includes(d)).map(String) } : {}),
-            };
-          }),
-        };
+      if (round > 0 && resendAt > Date.now()) await sleep(resendAt - Date.now());
+      const chunks: number[][] = [];
+      for (let start = 0; start < pending.length; start += BATCH_LIMIT) chunks.push(pending.slice(start, start + BATCH_LIMIT));
+      // A request naming a dependency that goes in another batch of this round waits for the batches before its own.
+      const inRound = new Set(pending);
+      const waits = chunks.map((chunk) => chunk.some((i) => requests[i]!.dependsOn?.some((d) => inRound.has(d) && !chunk.includes(d)) ?? false));
+      const again: number[] = [];
+      await this.eachChunk(chunks, waits, options.concurrency, async (chunk) => {
         const once = chunk.some((i) => requests[i]!.retry === false);
         const response = await this.post<{ responses: { id: string; status: number; headers?: Record<string, string>; body?: T }[] }>(
-          '/$batch', body, once ? { retry: false } : {});
+          '/$batch', batchBody(requests, chunk), once ? { retry: false } : {});
+        const throttled: BatchResponse[] = [];
         for (const item of response.responses) {
           const i = Number(item.id);
-          results[i] = { status: item.status, body: item.body, headers: item.headers ?? {} };
+          if (!chunk.includes(i)) continue;  // not an id of this batch
+          const result: BatchResponse<T> = { status: item.status, body: item.body, headers: item.headers ?? {} };
+          results[i] = result;
+          if (item.status === 429) throttled.push(result);
           // 429: not done, safe to re-send. 503/504: maybe done, re-sent only when repeating is harmless.
-          const again = item.status === 429 || ((item.status === 503 || item.status === 504) && requests[i]!.retry !== false);
-          if (again && round + 1 < (options.maxRounds ?? 4)) retry.push(i);
+          const resend = item.status === 429 || ((item.status === 503 || item.status === 504) && requests[i]!.retry !== false);
+          if (resend && round + 1 < maxRounds) {
+            again.push(i);
+            resendAt = Math.max(resendAt, Date.now() + Math.min(retryAfterOf([result]), MAX_WAIT_S) * 1000);
+          }
         }
-      }
-      pending = retry;
+        if (throttled.length > 0) this.holdBack(retryAfterOf(throttled));
+      });
+      pending = again.sort((a, b) => a - b);
     }
     return results.map((r) => r ?? { status: 0, body: undefined, headers: {} });
   }
+
+  /**
+   * Run `send` for every chunk, started in order, with at most `limit` in flight (and never more
+   * than the client's batch slots, shared by all calls); each waits until Graph's last Retry-After
+   * has passed. The first failure stops further starts; the one of the earliest chunk is thrown.
+   */
+  private async eachChunk(
+    chunks: readonly (readonly number[])[], waitsForEarlier: readonly boolean[], limit: number | undefined, send: (chunk: readonly number[]) => Promise<void>,
+  ): Promise<void> {
+    const settle: (() => void)[] = [];
+    const settled = chunks.map(() => new Promise<void>((resolve) => { settle.push(resolve); }));
+    const failures: { index: number; error: unknown }[] = [];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (failures.length === 0 && next < chunks.length) {
+        const k = next++;
+        try {
+          if (waitsForEarlier[k]) await Promise.all(settled.slice(0, k));
+          if (failures.length > 0) break;
+          await this.batchSlots.acquire();
+          try {
+            await this.untilUnthrottled();
+            if (failures.length === 0) await send(chunks[k]!);
+          } finally {
+            this.batchSlots.release();
+          }
+        } catch (error) {
+          failures.push({ index: k, error });
+        } finally {
+          settle[k]!();
+        }
+      }
+    };
+    const width = Math.max(1, Math.min(limit ?? Infinity, this.batchSlots.size, chunks.length));
+    await Promise.all(Array.from({ length: width }, worker));
+    if (failures.length > 0) throw failures.reduce((first, f) => (f.index < first.index ? f : first)).error;
+  }
+
+  /** Graph said 429 with a Retry-After: no new $batch goes out for that long (docs/throttling.md best practices). */
+  private holdBack(seconds: number): void {
+    if (!(seconds > 0)) return;
+    this.throttledUntil = Math.max(this.throttledUntil, Date.now() + Math.min(seconds, MAX_WAIT_S) * 1000);
+  }
+
+  private async untilUnthrottled(): Promise<void> {
+    for (let wait = this.throttledUntil - Date.now(); wait > 0; wait = this.throttledUntil - Date.now()) await sleep(wait);
+  }
+}
+
+/** The JSON body of one $batch: the chunk's requests, ids = their indexes in the batch() call. */
+function batchBody(requests: readonly BatchRequest[], chunk: readonly number[]) {
+  return {
+    requests: chunk.map((i) => {
+      const r = requests[i]!;
+      return {
+        id: String(i), method: r.method, url: r.url,
+        ...(r.body === undefined ? {} : { body: r.body, headers: { 'Content-Type': 'application/json' } }),
+        // A dependency sent in an earlier batch (or round) has been answered already: only same-batch ones are named.
+        ...(r.dependsOn?.some((d) => chunk.includes(d)) ? { dependsOn: r.dependsOn.filter((d) => chunk.includes(d)).map(String) } : {}),
+      };
+    }),
+  };
+}
+
+/** A counting semaphore: at most `size` holders, waiters served first come, first served. */
+class Slots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+  constructor(readonly size: number) { this.free = size; }
+
+  async acquire(): Promise<void> {
+    if (this.free > 0) { this.free--; return; }
+    await new Promise<void>((resolve) => { this.waiting.push(resolve); });
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
+}
+
+/** A failed $batch item as the MessengerError the same request would have failed with alone (errors.ts). */
+export function batchItemError(item: BatchResponse, what: string, resource?: GraphResource) {
+  const error = (item.body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  return graphError({ status: item.status, ...(typeof error?.code === 'string' ? { code: error.code } : {}) }, what, resource,
+    typeof error?.message === 'string' ? error.message : undefined);
 }
 
 /** Seconds to wait before re-sending throttled batch items: the largest Retry-After, else 1. */
@@ -253,6 +382,24 @@ class TokenMiddleware implements Middleware {
     headers.set('Authorization', `Bearer ${token}`);
     context.options = { ...context.options, headers: Object.fromEntries(headers.entries()) };
     await this.next.execute(context);
+  }
+}
+
+/**
+ * Sees every answer below the RetryHandler (retried ones included): a 429 with a Retry-After in
+ * seconds is reported, so that batch() holds back the $batch requests it has not sent yet.
+ */
+class ThrottleObserver implements Middleware {
+  private next!: Middleware;
+  constructor(private readonly throttled: (seconds: number) => void) {}
+  setNext(next: Middleware): void { this.next = next; }
+
+  async execute(context: Context): Promise<void> {
+    await this.next.execute(context);
+    const response = context.response;
+    if (response?.status !== 429) return;
+    const seconds = Number(response.headers.get('Retry-After'));
+    if (Number.isFinite(seconds)) this.throttled(seconds);
   }
 }
 

@@ -5,7 +5,10 @@ export * from './auth';
 export { hresultFor, graphError, redact, type GraphFailure, type GraphResource } from './errors';
 export { statusFromGraph, statusToGraph, SETTABLE_ON_TEAMS, type GraphPresence } from './presence-map';
 export { RecordingLauncher, linkFor, type Launcher, type LaunchIntent } from './launcher';
-export { GraphHttp, GRAPH_BASE_URL, segment, odataString, userPath } from './http';
+export {
+  GraphHttp, GRAPH_BASE_URL, BATCH_CONCURRENCY, BATCH_LIMIT, segment, odataString, userPath,
+  type GraphHttpOptions, type BatchRequest, type BatchResponse, type BatchOptions,
+} from './http';
 export { meetingExternalId } from './ports/conversations';
 export type { WatcherOptions } from './ports/events';
 export {

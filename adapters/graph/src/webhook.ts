@@ -212,7 +212,6 @@ export class SubscriptionManager {
     if (options.validateTokens && items.some((n) => isRecord(n) && n['encryptedContent'] !== undefined)) {
       tokensOk = Array.isArray(tokens) && tokens.every((t) => typeof t === 'string') && await options.validateTokens(tokens as string[]);
     }
-    const contacts = new Map([...(this.ctx.contacts?.values() ?? [])].map((c) => [c.userId, c.signinName]));
     let accepted = 0;
     let poll = false;
     const followUps: Promise<void>[] = [];
@@ -247,7 +246,7 @@ export class SubscriptionManager {
       // Object ids are GUIDs: compare without regard to case, then use the id as we know it.
       const id = sub.userIds.find((u) => u.toLowerCase() === outcome.id.toLowerCase());
       if (id === undefined) { reject('resource'); continue; }
-      this.apply({ ...outcome, id }, contacts);
+      this.apply({ ...outcome, id });
       accepted++;
     }
     if (poll && this.ctx.signedIn) followUps.push(this.watcher.pollNow());
@@ -291,7 +290,7 @@ export class SubscriptionManager {
   }
 
   /** Same rules as the watcher: an event only on a real change; a contact's first reading is the baseline. */
-  private apply(p: { id: string; availability: string; activity: string }, contacts: ReadonlyMap<string, string>): void {
+  private apply(p: { id: string; availability: string; activity: string }): void {
     const me = this.ctx.me;
     if (!this.ctx.signedIn || !me) return;
     const status = statusFromGraph(p, { self: p.id === me.id });
@@ -308,7 +307,7 @@ export class SubscriptionManager {
     }
     const before = this.ctx.presence.get(p.id);
     this.ctx.presence.set(p.id, status);
-    const signinName = contacts.get(p.id);
+    const signinName = this.ctx.contacts?.byUserId(p.id)?.signinName;
     if (signinName !== undefined && before !== undefined && before !== status) this.ctx.notify({ type: 'contactStatus', signinName, status });
   }
 

@@ -262,15 +262,19 @@ function itemOf(items: readonly BatchItem[], method: string, path: string): Batc
 
 /** getPresencesByUserId: `times` calls, each ≤ 650 ids, every id answered. */
 const presenceCalls: string[][] = [];
-function mockPresence(times: number, of: (id: string) => { availability: string; activity: string } = () => ({ availability: 'Available', activity: 'Available' })): nock.Scope {
-  return graph().post('/v1.0/communications/getPresencesByUserId').times(times).reply(answer(({ body }) => {
-    expect(Object.keys(body as object)).toEqual(['ids']);
-    const { ids } = body as { ids: string[] };
-    expect(ids.length).toBeGreaterThanOrEqual(1);
-    expect(ids.length).toBeLessThanOrEqual(650);
-    presenceCalls.push(ids);
-    return { status: 200, body: { value: ids.map((id) => ({ id, ...of(id) })) } };
-  }));
+type PresenceOf = (id: string) => { availability: string; activity: string };
+const ALL_AVAILABLE: PresenceOf = () => ({ availability: 'Available', activity: 'Available' });
+/** One getPresencesByUserId body (cloudcommunications-getpresencesbyuserid.md): `{ ids }`, 1–650 ids; every id answered. */
+function presenceReply(body: unknown, of: PresenceOf = ALL_AVAILABLE): Reply {
+  expect(Object.keys(body as object)).toEqual(['ids']);
+  const { ids } = body as { ids: string[] };
+  expect(ids.length).toBeGreaterThanOrEqual(1);
+  expect(ids.length).toBeLessThanOrEqual(650);
+  presenceCalls.push(ids);
+  return { status: 200, body: { value: ids.map((id) => ({ id, ...of(id) })) } };
+}
+function mockPresence(times: number, of: PresenceOf = ALL_AVAILABLE): nock.Scope {
+  return graph().post('/v1.0/communications/getPresencesByUserId').times(times).reply(answer(({ body }) => presenceReply(body, of)));
 }
 
 /** The contact list query of ENDPOINTS.md #4, decoded. */
@@ -297,27 +301,32 @@ interface SignInOptions {
   /** The stored profile, or null for none (404). */
   readonly profile?: object | null;
   readonly unread?: number;
-  /** getPresencesByUserId calls expected (default: one per 650 ids of me and the first page). */
+  /** getPresencesByUserId calls expected (default: one per 650 ids of me and the first page); several travel in $batch requests of 20. */
   readonly presenceCalls?: number;
   readonly presence?: (id: string) => { availability: string; activity: string };
   /** Keep the sign-in's requests in `log` and `batches` (default: cleared, so tests see only their own). */
   readonly keepLog?: boolean;
 }
 
-/** Sign in through the session port: the $batch of ENDPOINTS.md #1/#21/#4/#20, then presence (#9). */
+/**
+ * Sign in through the session port: the $batch of ENDPOINTS.md #1/#21/#4/#20, then presence (#9):
+ * one call alone, or several as the items of $batch requests of ≤ 20.
+ */
 async function signIn(b: GraphBackend, o: SignInOptions = {}) {
   const me = o.me ?? ANN;
   const mePath = o.mePath ?? '/me';
+  const calls = o.presenceCalls ?? Math.ceil((1 + (o.contacts?.length ?? 0)) / 650);
   mockBatch((item) => {
     const { path } = split(item.url);
+    if (calls > 1 && item.method === 'POST' && path === '/communications/getPresencesByUserId') return presenceReply(item.body, o.presence);
     if (item.method !== 'GET') return unexpected(item);
     if (path === mePath) return { status: 200, body: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users/$entity', ...me } };
     if (path === `${mePath}/extensions/${PROFILE}`) return o.profile === null ? notFound('extension') : { status: 200, body: o.profile ?? storedProfile() };
     if (path === `${mePath}/contacts`) return { status: 200, body: { value: o.contacts ?? [], ...(o.nextLink ? { '@odata.nextLink': o.nextLink } : {}) } };
     if (path === `${mePath}/mailFolders/inbox`) return { status: 200, body: { id: 'AAMkAGI2AAEMAAA=', displayName: 'Inbox', unreadItemCount: o.unread ?? 3 } };
     return unexpected(item);
-  });
-  mockPresence(o.presenceCalls ?? Math.ceil((1 + (o.contacts?.length ?? 0)) / 650), o.presence);
+  }, calls > 1 ? 1 + Math.ceil(calls / 20) : 1);
+  if (calls === 1) mockPresence(1, o.presence);
   const self = await b.ports.session.signin({ signinName: me.userPrincipalName, password: '' });
   presenceCalls.length = 0;
   if (!o.keepLog) { log = []; batches = []; }
@@ -437,17 +446,21 @@ describe('sign-in (#1 #4 #9 #20 #21 #22)', () => {
     nock.cleanAll();
   });
 
-  test('700 contacts: exactly 2 getPresencesByUserId calls (650 + 51 ids), never one per contact', async () => {
+  test('700 contacts: 2 getPresencesByUserId calls (650 + 51 ids) in one $batch, never one per contact', async () => {
     const b = newBackend();
     const crowd = Array.from({ length: 700 }, (_, i) => user(guid(i + 1), `Crowd ${i}`, `crowd${i}@contoso.com`));
     await signIn(b, { contacts: crowd.map((u, i) => outlookContact(u, `AAMkCrowd${i}=`)), presenceCalls: 2, keepLog: true });
-    const calls = log.filter((l) => l.startsWith('POST /v1.0/communications/getPresencesByUserId'));
-    expect(calls).toHaveLength(2);
-    expect(log.filter((l) => l.startsWith('GET'))).toEqual([]);  // no per-user lookups
+    // The listing's $batch, then one $batch carrying both presence calls (json-batching.md: a POST item with its Content-Type).
+    expect(log).toEqual(['POST /v1.0/$batch', 'POST /v1.0/$batch']);
+    expect(batches[1]!.map((i) => [i.method, i.url, i.headers])).toEqual([
+      ['POST', '/communications/getPresencesByUserId', { 'Content-Type': 'application/json' }],
+      ['POST', '/communications/getPresencesByUserId', { 'Content-Type': 'application/json' }],
+    ]);
+    expect(batches[1]!.map((i) => (i.body as { ids: string[] }).ids.length)).toEqual([650, 51]);
     expect((await b.ports.directory.listContacts())).toHaveLength(700);
   });
 
-  test('700 contacts: the ids are split 650 + 51, me first, none twice', async () => {
+  test('700 contacts: the ids are split 650 + 51, me first, none twice; the statuses come from the $batch items', async () => {
     const b = newBackend();
     const crowd = Array.from({ length: 700 }, (_, i) => user(guid(i + 1), `Crowd ${i}`, `crowd${i}@contoso.com`));
     const seen: string[][] = [];
@@ -457,16 +470,41 @@ describe('sign-in (#1 #4 #9 #20 #21 #22)', () => {
       if (path === `/me/extensions/${PROFILE}`) return { status: 200, body: storedProfile() };
       if (path === '/me/contacts') return { status: 200, body: { value: crowd.map((u, i) => outlookContact(u, `AAMkCrowd${i}=`)) } };
       if (path === '/me/mailFolders/inbox') return { status: 200, body: { unreadItemCount: 0 } };
+      if (item.method === 'POST' && path === '/communications/getPresencesByUserId') {
+        const { ids } = item.body as { ids: string[] };
+        seen.push(ids);
+        return { status: 200, body: { value: ids.map((id) => ({ id, ...(id === crowd[699]!.id ? { availability: 'Busy', activity: 'InACall' } : AVAILABLE) })) } };
+      }
       return unexpected(item);
-    });
-    graph().post('/v1.0/communications/getPresencesByUserId').times(2)
-      .reply(answer(({ body }) => { seen.push((body as { ids: string[] }).ids); return { status: 200, body: { value: [] } }; }));
+    }, 2);
     await b.ports.session.signin({ signinName: 'ann@contoso.com', password: '' });
     expect(seen.map((ids) => ids.length)).toEqual([650, 51]);
     const all = seen.flat();
     expect(all[0]).toBe(ANN.id);
     expect(new Set(all).size).toBe(701);
     expect(new Set(all)).toEqual(new Set([ANN.id, ...crowd.map((u) => u.id)]));
+    expect((await b.ports.directory.lookup(crowd[699]!.userPrincipalName))?.status).toBe(MISTATUS.MISTATUS_ON_THE_PHONE);
+    expect((await b.ports.directory.lookup(crowd[0]!.userPrincipalName))?.status).toBe(MISTATUS.MISTATUS_ONLINE);
+  });
+
+  test('a presence call failing inside the $batch fails sign-in with its own table row (403 -> MSGR_E_POLICY_RESTRICTED)', async () => {
+    const b = newBackend();
+    const crowd = Array.from({ length: 700 }, (_, i) => user(guid(i + 1), `Crowd ${i}`, `crowd${i}@contoso.com`));
+    mockBatch((item) => {
+      const { path } = split(item.url);
+      if (path === '/me') return { status: 200, body: ANN };
+      if (path === `/me/extensions/${PROFILE}`) return { status: 200, body: storedProfile() };
+      if (path === '/me/contacts') return { status: 200, body: { value: crowd.map((u, i) => outlookContact(u, `AAMkCrowd${i}=`)) } };
+      if (path === '/me/mailFolders/inbox') return { status: 200, body: { unreadItemCount: 0 } };
+      if (item.method === 'POST' && path === '/communications/getPresencesByUserId') {
+        return item.id === '1'
+          ? { status: 403, body: { error: { code: 'Forbidden', message: 'Presence.Read.All is not granted' } } }
+          : { status: 200, body: { value: [] } };
+      }
+      return unexpected(item);
+    }, 2);
+    await rejectsWith(b.ports.session.signin({ signinName: 'ann@contoso.com', password: '' }), 'MSGR_E_POLICY_RESTRICTED');
+    expect(log).toEqual(['POST /v1.0/$batch', 'POST /v1.0/$batch']);
   });
 
   test('contact list paging: every @odata.nextLink is followed to the end (user-list-contacts.md, paging.md)', async () => {

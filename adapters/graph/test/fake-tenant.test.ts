@@ -373,6 +373,45 @@ describe('$batch', () => {
     expect((await call('POST', '/$batch', { body: { requests: [{ id: '1', method: 'POST', url: '/chats', body: {} }] } })).status).toBe(400);
   });
 
+  test('getPresencesByUserId inside $batch (JSON body with its Content-Type): 650 ids answered; 651 ids is that item\'s 400, the batch still 200', async () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => guidFromUpn(`p${i}@x`));
+    const presence = (id: string, n: number): Record<string, unknown> => ({
+      id, method: 'POST', url: '/communications/getPresencesByUserId', headers: { 'Content-Type': 'application/json' }, body: { ids: ids(n) },
+    });
+    const r = await call('POST', '/$batch', { body: { requests: [presence('0', 650), presence('1', 651), { ...presence('2', 1), body: { ids: [tenant.userId(BOB)] } }] } });
+    expect(r.status).toBe(200);
+    const responses = r.json['responses'] as { id: string; status: number; body: Record<string, unknown> }[];
+    expect(responses.map((x) => [x.id, x.status])).toEqual([['0', 200], ['1', 400], ['2', 200]]);
+    expect(responses[0]!.body['value']).toHaveLength(650);
+    expect(responses[1]!.body).toMatchObject({ error: { code: 'BadRequest' } });
+    expect(responses[2]!.body['value']).toEqual([expect.objectContaining({ id: tenant.userId(BOB), availability: 'Available' })]);
+    // A body without its Content-Type, or 21 presence calls, fails the whole batch (json-batching.md).
+    const bare = { id: '0', method: 'POST', url: '/communications/getPresencesByUserId', body: { ids: ids(1) } };
+    expect((await call('POST', '/$batch', { body: { requests: [bare] } })).status).toBe(400);
+    const twentyOne = Array.from({ length: 21 }, (_, i) => presence(String(i), 1));
+    const tooMany = await call('POST', '/$batch', { body: { requests: twentyOne } });
+    expect([tooMany.status, errorCode(tooMany)]).toEqual([400, 'BadRequest']);
+    expect((await call('POST', '/$batch', { body: { requests: twentyOne.slice(0, 20) } })).status).toBe(200);
+  });
+
+  test('the tenant records when each request arrived and how many were in flight (the client\'s concurrency); latency may vary per request', async () => {
+    const slow = new FakeTenant({ seed: seed(), latencyMs: (r) => (r.path === '/me' ? 100 : 0) });
+    await slow.start();
+    try {
+      const token = slow.tokenFor(ANN);
+      const get = (path: string) => fetch(`${slow.baseUrl}${path}`, { headers: { Authorization: `Bearer ${token}` } }).then((res) => res.text());
+      await Promise.all([get('/me'), get('/me'), get('/me')]);
+      expect(slow.peakInFlight).toBe(3);
+      expect(slow.requests.map((r) => r.inFlight).sort()).toEqual([1, 2, 3]);
+      slow.resetRequests();
+      expect(slow.peakInFlight).toBe(0);
+      await get('/me/mailFolders/inbox?$select=unreadItemCount');
+      await get('/me/mailFolders/inbox?$select=unreadItemCount');
+      expect(slow.peakInFlight).toBe(1);
+      expect(slow.requests[1]!.at).toBeGreaterThanOrEqual(slow.requests[0]!.at);
+    } finally { await slow.stop(); }
+  });
+
   test('items can be throttled individually: 429 with Retry-After inside a 200 batch', async () => {
     tenant.failNext({ status: 429, retryAfter: 2.128, match: { path: /^\/users\// } });
     const r = await call('POST', '/$batch', { body: { requests: [item('1', '/me'), item('2', `/users/${encodeURIComponent(BOB)}`), item('3', `/users/${encodeURIComponent(CAROL)}`)] } });

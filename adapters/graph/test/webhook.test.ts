@@ -94,13 +94,18 @@ class FakeSubscriptions {
   }
 }
 
-/** Sign-in's $batch (me, profile, contacts, inbox) and getPresencesByUserId: everyone Available. */
+/** Sign-in's $batch (me, profile, contacts, inbox) and getPresencesByUserId, alone or in a $batch: everyone Available. */
 function mockSignin(contacts: readonly OutlookContact[]): { presenceCalls: number } {
   const seen = { presenceCalls: 0 };
+  const available = (ids: readonly string[]) => ({ value: ids.map((id) => ({ id, availability: 'Available', activity: 'Available' })) });
   nock(GRAPH).persist().post('/v1.0/$batch').reply(async (req) => {
-    const { requests } = await bodyOf(req) as { requests: { id: string; url: string }[] };
+    const { requests } = await bodyOf(req) as { requests: { id: string; url: string; body?: { ids: string[] } }[] };
     return [200, {
       responses: requests.map((r) => {
+        if (r.url === '/communications/getPresencesByUserId') {
+          seen.presenceCalls++;
+          return { id: r.id, status: 200, body: available(r.body?.ids ?? []) };
+        }
         if (r.url.startsWith('/me?')) return { id: r.id, status: 200, body: ME };
         if (r.url.startsWith('/me/extensions/')) return { id: r.id, status: 404, body: { error: { code: 'ResourceNotFound', message: 'none' } } };
         if (r.url.startsWith('/me/contacts?')) return { id: r.id, status: 200, body: { value: contacts } };
@@ -112,7 +117,7 @@ function mockSignin(contacts: readonly OutlookContact[]): { presenceCalls: numbe
   nock(GRAPH).persist().post('/v1.0/communications/getPresencesByUserId').reply(async (req) => {
     seen.presenceCalls++;
     const { ids } = await bodyOf(req) as { ids: string[] };
-    return [200, { value: ids.map((id) => ({ id, availability: 'Available', activity: 'Available' })) }] as const;
+    return [200, available(ids)] as const;
   });
   return seen;
 }

@@ -49,12 +49,22 @@ export function memoryPorts(store: MemoryStore, shellLog: ShellLog): Required<Ba
   const directory: DirectoryPort = {
     async listContacts() {
       store.enter('listContacts');
-      return store.state.contactList.map((key) => store.record(store.state.users[key]!));
+      const serviceId = store.primaryServiceId();
+      return store.state.contactList.map((key) => store.record(store.state.users[key]!, serviceId));
     },
     async lookup(signinName) {
       store.enter('lookup');
       const u = store.user(signinName);
       return u ? store.record(u) : null;
+    },
+    async listedContacts(signinNames) {
+      store.enter('listedContacts');
+      const serviceId = store.primaryServiceId();
+      const listed = store.listedUsers();
+      return signinNames.map((signinName) => {
+        const u = listed.get(signinName.toLowerCase());
+        return u ? store.record(u, serviceId) : null;
+      });
     },
     async addContact(signinName) {
       store.enter('addContact');
@@ -62,14 +72,14 @@ export function memoryPorts(store: MemoryStore, shellLog: ShellLog): Required<Ba
       const u = store.user(signinName);
       if (!u) throw messengerError('MSGR_E_USER_NOT_FOUND', undefined, `No user "${signinName}".`);
       if (store.inList(signinName)) throw messengerError('MSGR_E_ALREADY_IN_LIST', undefined, `"${signinName}" is in the list.`);
-      store.write((s) => { s.contactList.push(signinName.toLowerCase()); });
+      store.addToList(signinName);
       return store.record(u);
     },
     async removeContact(signinName) {
       store.enter('removeContact');
       store.requireSignedIn('removeContact');
       if (!store.inList(signinName)) throw messengerError('MSGR_E_USER_NOT_FOUND', undefined, `"${signinName}" is not in the list.`);
-      store.write((s) => { s.contactList = s.contactList.filter((k) => k !== signinName.toLowerCase()); });
+      store.removeFromList(signinName);
     },
     async setBlocked(signinName, blocked) {
       store.enter('setBlocked');

@@ -16,6 +16,8 @@ export class MemoryStore {
   readonly windows = new Map<string, WindowState>();
   private readonly listeners = new Set<(change: RemoteChange) => void>();
   private nextFault: HResultName | undefined;
+  /** The users of state.contactList by key, built on first use (see listedUsers). */
+  private listed: { list: string[]; length: number; from: Record<string, UserState>; users: Map<string, UserState | undefined> } | undefined;
 
   constructor(public state: MemoryState, private readonly file?: StateFile) {}
 
@@ -62,7 +64,46 @@ export class MemoryStore {
     return key === this.state.self.signinName.toLowerCase() ? this.state.self : this.state.users[key];
   }
 
-  inList(signinName: string): boolean { return this.state.contactList.includes(signinName.toLowerCase()); }
+  inList(signinName: string): boolean { return this.listedUsers().has(signinName.toLowerCase()); }
+
+  /** Add a user of the service to the contact list (persisted), keeping listedUsers current. */
+  addToList(signinName: string): void {
+    const key = signinName.toLowerCase();
+    const users = this.validListed();
+    this.write((s) => { s.contactList.push(key); });
+    users?.set(key, this.state.users[key]);
+    this.listed = users && { list: this.state.contactList, length: this.state.contactList.length, from: this.state.users, users };
+  }
+
+  /** Remove from the contact list (persisted), keeping listedUsers current. */
+  removeFromList(signinName: string): void {
+    const key = signinName.toLowerCase();
+    const users = this.validListed();
+    this.write((s) => { s.contactList = s.contactList.filter((k) => k !== key); });
+    users?.delete(key);
+    this.listed = users && { list: this.state.contactList, length: this.state.contactList.length, from: this.state.users, users };
+  }
+
+  /**
+   * The contact list's keys with their users (undefined for a key with no user): O(1) membership
+   * and lookup. Rebuilt when the list or the users were changed other than through
+   * addToList/removeFromList.
+   */
+  listedUsers(): ReadonlyMap<string, UserState | undefined> {
+    const valid = this.validListed();
+    if (valid) return valid;
+    const { contactList: list, users: from } = this.state;
+    const users = new Map<string, UserState | undefined>();
+    for (const key of list) users.set(key, from[key]);
+    this.listed = { list, length: list.length, from, users };
+    return users;
+  }
+
+  /** The map, if it still describes the state: the same list array (not replaced by a removal, an undone write or new state), of the same length, and the same users. */
+  private validListed(): Map<string, UserState | undefined> | undefined {
+    const l = this.listed;
+    return l && l.list === this.state.contactList && l.length === l.list.length && l.from === this.state.users ? l.users : undefined;
+  }
 
   group(id: string): GroupState {
     const group = this.state.groups.find((g) => g.id === id);
@@ -70,12 +111,17 @@ export class MemoryStore {
     return group;
   }
 
-  record(u: UserState): ContactRecord {
-    const primary = this.state.services.find((s) => s.primary) ?? this.state.services[0]!;
-    return {
+  /** The primary service's id (records carry it). */
+  primaryServiceId(): string {
+    return (this.state.services.find((s) => s.primary) ?? this.state.services[0]!).id;
+  }
+
+  /** A user as a ContactRecord: a copy, so nothing outside changes the state. */
+  record(u: UserState, serviceId = this.primaryServiceId()): ContactRecord {
+    const record = {
       signinName: u.signinName, friendlyName: u.friendlyName, status: u.status as ContactRecord['status'],
-      blocked: u.blocked, canPage: u.canPage, phones: { ...u.phones }, serviceId: primary.id,
-      ...(u.email === undefined ? {} : { email: u.email }),
+      blocked: u.blocked, canPage: u.canPage, phones: { ...u.phones }, serviceId,
     };
+    return u.email === undefined ? record : { ...record, email: u.email };
   }
 }

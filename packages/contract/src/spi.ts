@@ -90,6 +90,14 @@ export interface DirectoryPort {
   listContacts(): Promise<readonly ContactRecord[]>;
   /** A user of the service by sign-in name, in the list or not; null when the service has none. */
   lookup(signinName: string): Promise<ContactRecord | null>;
+  /**
+   * Optional: the contact-list entry of each sign-in name, in order, as `listContacts` gives it, or
+   * null for a name whose user is not in the contact list (a stranger, or no such user). It answers
+   * "are these listed?" without listing everyone: core asks it with one name (GetContact) or a whole
+   * roster (a group's members). A backend that can answer cheaply (an index, one request per batch)
+   * provides it; without it core lists the contacts once per session and indexes them itself.
+   */
+  listedContacts?(signinNames: readonly string[]): Promise<readonly (ContactRecord | null)[]>;
   addContact(signinName: string): Promise<ContactRecord>;
   removeContact(signinName: string): Promise<void>;
   setBlocked(signinName: string, blocked: boolean): Promise<void>;

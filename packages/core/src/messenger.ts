@@ -89,6 +89,7 @@ export class Messenger implements IMessenger3 {
       this.rt.events.emit('OnSignin', hr);
       throw error;
     }
+    this.rt.contactList.invalidate(); // a new session: its list is read again when needed
     this.rt.events.emit('OnSignin', HR.S_OK);
     // B680, B677: sign-in is complete when OnMyStatusChange reports the status the client is now in.
     this.rt.events.emit('OnMyStatusChange', HR.S_OK, self.status);
@@ -99,6 +100,7 @@ export class Messenger implements IMessenger3 {
     return this.rt.run(member, async () => {
       await this.rt.requireSignedIn(member);
       await this.rt.ports.session.signout();
+      this.rt.contactList.invalidate();
       this.rt.closeAllWindows(); // B076: signing out closes every conversation window.
       // B233: signing out also raises OnMyStatusChange(MISTATUS_LOCAL_DISCONNECTING_FROM_SERVER).
       this.rt.events.emit('OnMyStatusChange', HR.S_OK, MISTATUS.MISTATUS_LOCAL_DISCONNECTING_FROM_SERVER);
@@ -184,7 +186,7 @@ export class Messenger implements IMessenger3 {
       const remove = removeFromContactList(this.rt);
       // Signed out: S_OK and a true collection with zero members (the MyContacts page).
       if (!(await this.rt.signedIn()) || !this.rt.ports.directory) return new MessengerContacts(this.rt, [], remove);
-      const records = await this.rt.ports.directory.listContacts();
+      const records = await this.rt.contactList.readAll();
       return new MessengerContacts(this.rt, records.map((r) => this.rt.contact(r, true)), remove);
     });
   }
@@ -212,10 +214,10 @@ export class Messenger implements IMessenger3 {
       const name = checkSigninName(bstrEMail, member, 'bstrEMail', 'E_INVALIDARG');
       await this.rt.requireSignedIn(member);
       const directory = this.rt.port('directory', member);
-      const listed = await directory.listContacts();
-      if (listed.some((c) => keyOf(c.signinName) === keyOf(name))) throw messengerError('MSGR_E_ALREADY_IN_LIST', member, `"${name}" is already in the contact list.`);
+      if (await this.rt.contactList.has(name)) throw messengerError('MSGR_E_ALREADY_IN_LIST', member, `"${name}" is already in the contact list.`);
       if (!(await directory.lookup(name))) throw messengerError('MSGR_E_USER_NOT_FOUND', member, `No user "${name}" on this service.`);
       const record = await directory.addContact(name);
+      this.rt.contactList.added(record);
       this.rt.events.emit('OnContactListAdd', HR.S_OK, this.rt.contact(record, true));
     });
   }

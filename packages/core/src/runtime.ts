@@ -7,6 +7,7 @@ import {
   type HResultName, HR, isMessengerError, MCONTACTPROPERTY, MessengerError, MISTATUS, messengerError, type RemoteChange,
   type ServiceRecord, type WindowRecord,
 } from '@imessenger/contract';
+import { ContactList } from './contact-list';
 import { MessengerEventEmitter } from './events';
 import { MessengerContact, visibleStatus, withPhone } from './objects/contact';
 import { MessengerGroup } from './objects/group';
@@ -14,6 +15,11 @@ import { MessengerService } from './objects/service';
 import { ConversationWindow } from './objects/window';
 
 export const keyOf = (signinName: string): string => signinName.toLowerCase();
+
+/** What core knows of someone outside the contact list: status unknown, the sign-in name as friendly name (A15). */
+function strangerRecord(signinName: string, serviceId: string): ContactRecord {
+  return { signinName, friendlyName: signinName, status: MISTATUS.MISTATUS_UNKNOWN, blocked: false, canPage: false, phones: {}, serviceId };
+}
 
 /** Identity: the one object for `key`, created on first sight; a newer record refreshes it. */
 function intern<R, O extends { record: R }>(map: Map<string, O>, key: string, record: R, create: () => O): O {
@@ -26,6 +32,8 @@ function intern<R, O extends { record: R }>(map: Map<string, O>, key: string, re
 
 export class Runtime {
   readonly events: MessengerEventEmitter;
+  /** Who is in the contact list, by keyOf: O(1) per name, at most one listing per session. */
+  readonly contactList: ContactList;
   private readonly contacts = new Map<string, MessengerContact>();
   private readonly groups = new Map<string, MessengerGroup>();
   private readonly services = new Map<string, MessengerService>();
@@ -34,6 +42,7 @@ export class Runtime {
 
   constructor(readonly ports: BackendPorts, readonly info: BackendInfo, events?: MessengerEventEmitter) {
     this.events = events ?? new MessengerEventEmitter();
+    this.contactList = new ContactList(ports.directory);
     this.stopWatching = ports.events?.watch((change) => this.onRemoteChange(change));
   }
 
@@ -95,26 +104,48 @@ export class Runtime {
    * given, records whether the contact is in the contact list (B611, B635).
    */
   contact(record: ContactRecord, listed?: boolean): MessengerContact {
-    const contact = intern(this.contacts, keyOf(record.signinName), record, () => new MessengerContact(this, record));
+    return this.intern(keyOf(record.signinName), record, listed);
+  }
+
+  private intern(key: string, record: ContactRecord, listed?: boolean): MessengerContact {
+    let contact = this.contacts.get(key);
+    if (contact) contact.record = record;
+    else this.contacts.set(key, (contact = new MessengerContact(this, record)));
     if (listed !== undefined) contact.listed = listed;
     return contact;
   }
 
   knownContact(signinName: string): MessengerContact | undefined { return this.contacts.get(keyOf(signinName)); }
 
-  /** A contact for someone who may not be in the list: status unknown, name as friendly name. */
+  /**
+   * The contact object for a sign-in name: the one already held, else a listed contact from the
+   * contact-list index, else a stranger (status unknown, name as friendly name: A15, B635).
+   */
   async contactByName(signinName: string): Promise<MessengerContact> {
-    const known = this.knownContact(signinName);
-    if (known) return known;
-    const listed = this.ports.directory ? (await this.ports.directory.listContacts()).find((c) => keyOf(c.signinName) === keyOf(signinName)) : undefined;
-    return listed ? this.contact(listed, true) : this.contact(await this.strangerRecord(signinName), false);
+    return this.knownContact(signinName) ?? (await this.contactsByName([signinName]))[0]!;
   }
 
-  async strangerRecord(signinName: string): Promise<ContactRecord> {
-    return {
-      signinName, friendlyName: signinName, status: MISTATUS.MISTATUS_UNKNOWN, blocked: false, canPage: false,
-      phones: {}, serviceId: (await this.primaryService()).id,
-    };
+  /** contactByName for many names at once (a group's or a window's members): one index read for all. */
+  async contactsByName(signinNames: readonly string[]): Promise<MessengerContact[]> {
+    const found: (MessengerContact | undefined)[] = new Array(signinNames.length);
+    const missing: string[] = [];
+    const missingKeys: string[] = [];
+    for (let i = 0; i < signinNames.length; i++) {
+      const key = keyOf(signinNames[i]!);
+      const contact = this.contacts.get(key);
+      if (contact) found[i] = contact; else { missing.push(signinNames[i]!); missingKeys.push(key); }
+    }
+    if (missing.length === 0) return found as MessengerContact[];
+    const entries = await this.contactList.entries(missing);
+    const serviceId = entries.includes(null) ? (await this.primaryService()).id : '';
+    for (let i = 0, next = 0; i < signinNames.length; i++) {
+      if (found[i]) continue;
+      const key = missingKeys[next]!;
+      const listed = entries[next++] ?? null;
+      // Another call may have made the object meanwhile (it may know more, e.g. a newer status): keep it.
+      found[i] = this.contacts.get(key) ?? this.intern(key, listed ?? strangerRecord(signinNames[i]!, serviceId), listed !== null);
+    }
+    return found as MessengerContact[];
   }
 
   group(record: GroupRecord): MessengerGroup {
@@ -184,10 +215,15 @@ export class Runtime {
           this.events.emit('OnContactPropertyChange', ok, c, MCONTACTPROPERTY.MCONTACTPROP_EMAIL, change.email);
         });
         return;
-      case 'contactListAdd':
+      case 'contactListAdd': {
+        // The index gets the record of a contact held here; of anyone else it is listed again when next needed.
+        const known = this.knownContact(change.signinName);
+        if (known) this.contactList.added(known.record); else this.contactList.invalidate();
         this.withContact(change.signinName, (c) => { c.listed = true; this.events.emit('OnContactListAdd', ok, c); });
         return;
+      }
       case 'contactListRemove':
+        this.contactList.removed(change.signinName);
         this.withContact(change.signinName, (c) => { c.listed = false; this.events.emit('OnContactListRemove', ok, c); });
         return;
       case 'myStatus': this.events.emit('OnMyStatusChange', ok, change.status); return;
@@ -207,7 +243,7 @@ export class Runtime {
         return;
       }
       case 'windowClosed': this.windows.get(change.windowId)?.markClosed(); return;
-      case 'signedOut': this.closeAllWindows(); this.events.emit('OnSignout'); return;
+      case 'signedOut': this.contactList.invalidate(); this.closeAllWindows(); this.events.emit('OnSignout'); return;
       case 'appShutdown': this.events.emit('OnAppShutdown'); return;
     }
   }

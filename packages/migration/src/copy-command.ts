@@ -52,7 +52,7 @@ Options:
   --dry-run               print the plan; write nothing
   --journal <file>        durable journal of the steps (default ${DEFAULT_JOURNAL})
   --report <prefix>       write <prefix>.json and <prefix>.md (default ${DEFAULT_REPORT}; dry run: only if given)
-  --concurrency <n>       users copied at once (default ${DEFAULT_CONCURRENCY})
+  --concurrency <n>       users copied at once, and writes in flight at once (default ${DEFAULT_CONCURRENCY})
   --backoff-initial <ms>  first wait after the target throttles (default 1000)
   --backoff-max <ms>      longest wait (default 60000)
   --max-retries <n>       retries of one throttled step before it fails (default 8)

@@ -9,20 +9,48 @@
  * record (fsync'd) before it, a done record after it. A rerun replays the journal: done steps are
  * not done again, intents are looked at on the target before anything is redone (core's AddContact
  * and CreateGroup look first themselves: a group created just before a kill is found, not made
- * twice). Users are copied `concurrency` at a time; within one user the steps run in order.
+ * twice). Users are copied `concurrency` at a time, and at most `concurrency` writes are in flight.
+ *
+ * At the minimum of requests where the target allows it (a session's optional `lookUp` and
+ * `createGroupWithMembers`; the Graph provider has both): the target's groups are listed once per user
+ * and then kept current from what the copy creates; every user a write will look up is looked up
+ * first, all at once (Graph: 20 per `$batch`), and kept for the run; a new group is written with all
+ * its members at once (Graph: one POST /chats), several side by side, each journalled as one intent
+ * append and one outcome append covering the group and its members. Without them, a group is
+ * CreateGroup then one group AddContact per member, and the steps of a user run in order.
  */
 import { HR, type MessengerError, type MUASORT, isMessengerError } from '@imessenger/contract';
-import type { MessengerGroup } from '@imessenger/core';
-import { Journal, JournalError, stepKey } from './journal';
+import { type MessengerGroup, rules } from '@imessenger/core';
+import { Journal, JournalError, type StepOutcome, stepKey } from './journal';
 import type { ProgressSnapshot } from './progress';
 import type { BackendProvider, UserSession } from './providers';
 import { type CopyReport, type ItemKind, type ItemReport, type Outcome, type UserReport, type UserStatus, countItems, totalsOf } from './report';
-import { type BackoffOptions, type RetryCounters, type Sleep, ThrottleGate, withBackoff } from './throttle';
+import { type BackoffOptions, type RetryCounters, type Sleep, ThrottleGate, WriteSlots, withBackoff } from './throttle';
 
 /** A session a provider of this package opens: it may also answer "does your directory know this user?". */
 export interface CopySession extends UserSession {
   /** Read-only directory probe; planCopy uses it (when asked to) to predict MSGR_E_USER_NOT_FOUND. */
   knows?(signinName: string): Promise<boolean>;
+  /**
+   * Many users looked up at once (keys lower-cased: known or not), the answers kept for the session
+   * so that the writes after it (AddContact, group AddContact) look nobody up again. Graph: `$batch`
+   * requests of 20, none for listed contacts.
+   */
+  lookUp?(signinNames: readonly string[]): Promise<ReadonlyMap<string, boolean>>;
+  /**
+   * A group the target lacks (the copy has looked, from its listing: B286), created with its members
+   * in as few writes as the backend allows (Graph: one POST /chats carrying every member). Several
+   * may run at once. Without it the copy calls CreateGroup, then group AddContact per member.
+   */
+  createGroupWithMembers?(name: string, members: readonly string[]): Promise<GroupWritten>;
+}
+
+/** What createGroupWithMembers wrote. */
+export interface GroupWritten {
+  /** The members the new group holds. */
+  readonly members: readonly string[];
+  /** Members the target's directory does not know: not added (MSGR_E_USER_NOT_FOUND). */
+  readonly unknown: readonly string[];
 }
 
 export type StepKind = Exclude<ItemKind, 'user'>;
@@ -72,7 +100,8 @@ export function failureOf(error: unknown): Failure {
 
 // ---- reading one side -----------------------------------------------------------------------
 
-interface GroupView { readonly name: string; readonly group: MessengerGroup; readonly members: Map<string, string> }
+/** A group of the target: from the listing (with its MessengerGroup), or created by this run. */
+interface GroupView { readonly name: string; readonly group?: MessengerGroup; readonly members: Map<string, string> }
 
 /** What one side holds, read once at the start of a user's turn. Keys are lower-cased names. */
 interface Side {
@@ -119,6 +148,12 @@ async function readSide(session: UserSession): Promise<Side> {
   };
 }
 
+/** A group of the target by name, through core (for a group this run created without a MessengerGroup). */
+async function groupNamed(m: UserSession['messenger'], name: string): Promise<MessengerGroup> {
+  for (const group of (await m.get_MyGroups()).toArray()) if ((await group.get_Name()).toLowerCase() === name.toLowerCase()) return group;
+  throw new Error(`group "${name}" is not on the target`);
+}
+
 // ---- planning -------------------------------------------------------------------------------
 
 const EARLIER = 'copied by an earlier run';
@@ -129,8 +164,24 @@ async function planSteps(user: string, src: Side, tgt: Side, target: CopySession
   const journal = options.journal;
   const steps: PlannedStep[] = [];
   const known = new Map<string, Promise<boolean>>();
+  if (options.probe && target.lookUp) {
+    // Every user the probe will ask about, at once.
+    const asked = new Set<string>();
+    for (const [key, name] of src.contacts) if (!tgt.contacts.has(key)) asked.add(name);
+    if (!failed(src.groups) && !failed(tgt.groups)) {
+      for (const [key, source] of src.groups) {
+        const there = tgt.groups.get(key);
+        for (const [memberKey, member] of source.members) if (!there?.members.has(memberKey)) asked.add(member);
+      }
+    }
+    if (asked.size) {
+      const answers = await target.lookUp([...asked]);
+      for (const [name, answer] of answers) known.set(name.toLowerCase(), Promise.resolve(answer));
+    }
+  }
   const knows = (name: string): Promise<boolean> => {
-    if (!options.probe || !target.knows) return Promise.resolve(true);
+    if (!options.probe || (!target.knows && !target.lookUp)) return Promise.resolve(true);
+    if (!target.knows) return known.get(name.toLowerCase()) ?? Promise.resolve(true);
     let answer = known.get(name.toLowerCase());
     if (!answer) known.set(name.toLowerCase(), (answer = target.knows(name)));
     return answer;
@@ -222,7 +273,10 @@ export interface CopyOptions {
   readonly dryRun?: boolean;
   /** A journal, or the path of one (opened, replayed, closed here). Without one the copy is still idempotent, not resumable by journal. */
   readonly journal?: Journal | string;
-  /** Users copied at the same time (default 4). */
+  /**
+   * Users copied at the same time, and writes in flight at once across them (default 4): one user's
+   * new groups are created this many at a time when the target can write a group whole.
+   */
   readonly concurrency?: number;
   readonly backoff?: BackoffOptions;
   /** In a dry run, ask the target's directory about contacts and members it lacks (default true). */
@@ -264,6 +318,7 @@ export async function copyUsers(options: CopyOptions): Promise<CopyReport> {
   }
   if (journal && !dryRun) journal.run(endpoints.from, endpoints.to);
   const gate = new ThrottleGate(now, options.sleep);
+  const slots = new WriteSlots(concurrency);
 
   const progress = { stepsDone: 0, stepsTotal: 0, usersDone: 0, usersPlanned: 0, failures: 0, throttles: 0 };
   const emit = () => options.onProgress?.({ ...progress, usersTotal: users.length, elapsedMs: now() - started });
@@ -271,24 +326,18 @@ export async function copyUsers(options: CopyOptions): Promise<CopyReport> {
   const copyUser = async (user: string): Promise<UserReport> => {
     const userStart = now();
     const counters: RetryCounters = { throttles: 0, retries: 0 };
-    const items: ItemReport[] = [];
+    /** The report's items, in plan order (steps may finish out of order). */
+    const reported: (ItemReport | undefined)[] = [];
     const backoff = <T>(step: () => Promise<T>): Promise<T> => {
       const before = counters.throttles;
       return withBackoff(step, { backoff: options.backoff, gate, counters, signal, random: options.random, sleep: options.sleep })
         .finally(() => { progress.throttles += counters.throttles - before; });
     };
     const finish = (status: UserStatus, error?: Failure): UserReport => {
+      const items = reported.filter((i): i is ItemReport => i !== undefined);
       progress.usersDone++;
       emit();
       return { user, status, counts: countItems(items), throttles: counters.throttles, retries: counters.retries, durationMs: now() - userStart, ...(error ? { error } : {}), items };
-    };
-    const record = (step: PlannedStep, outcome: Outcome, extra: { reason?: string; hr?: string } = {}) => {
-      const reason = extra.reason ?? step.reason;
-      const hr = extra.hr ?? step.hr;
-      items.push({ kind: step.kind, name: step.name, ...(step.group !== undefined ? { group: step.group } : {}), outcome, ...(reason ? { reason } : {}), ...(hr ? { hr } : {}) });
-      progress.stepsDone++;
-      if (outcome === 'failed') progress.failures++;
-      emit();
     };
 
     let source: CopySession | undefined;
@@ -309,26 +358,41 @@ export async function copyUsers(options: CopyOptions): Promise<CopyReport> {
       progress.usersPlanned++;
       emit();
       const session = target;
+      const steps = planned.plan.steps;
       const tgt = planned.target;
       let serviceId: string | undefined;
+      // The listing read for the plan, kept current from here on: the only one of this run.
       const groupViews = failed(tgt.groups) ? new Map<string, GroupView>() : tgt.groups;
       const notCreated = new Set<string>();
+      const bulk = dryRun ? undefined : session.createGroupWithMembers?.bind(session);
 
-      for (const step of planned.plan.steps) {
-        if (signal?.aborted) return finish('incomplete');
+      const record = (index: number, outcome: Outcome, extra: { reason?: string; hr?: string } = {}) => {
+        const step = steps[index]!;
+        const reason = extra.reason ?? step.reason;
+        const hr = extra.hr ?? step.hr;
+        reported[index] = { kind: step.kind, name: step.name, ...(step.group !== undefined ? { group: step.group } : {}), outcome, ...(reason ? { reason } : {}), ...(hr ? { hr } : {}) };
+        progress.stepsDone++;
+        if (outcome === 'failed') progress.failures++;
+        emit();
+      };
+      /** A step that writes nothing: planned (dry run), present, skipped, or predicted to fail. */
+      const recordAsPlanned = (index: number) => {
+        const step = steps[index]!;
         if (dryRun) {
-          record(step, step.action === 'create' ? 'planned' : step.action === 'present' ? 'present' : step.action === 'skip' ? 'skipped' : 'failed');
-          continue;
+          record(index, step.action === 'create' ? 'planned' : step.action === 'present' ? 'present' : step.action === 'skip' ? 'skipped' : 'failed');
+          return;
         }
-        if (step.action !== 'create') {
-          // An intent the target turns out to have: close it in the journal.
-          if (step.action === 'present' && journal?.state(user, step.key)?.last === 'intent') journal.done(user, step.key, 'present');
-          record(step, step.action === 'present' ? 'present' : step.action === 'skip' ? 'skipped' : 'failed');
-          continue;
-        }
+        // An intent the target turns out to have: close it in the journal.
+        if (step.action === 'present' && journal?.state(user, step.key)?.last === 'intent') journal.done(user, step.key, 'present');
+        record(index, step.action === 'present' ? 'present' : step.action === 'skip' ? 'skipped' : 'failed');
+      };
+
+      /** One step through core's async face (CreateGroup, AddContact, group AddContact, put_ContactsSortOrder). */
+      const writeStep = async (index: number): Promise<void> => {
+        const step = steps[index]!;
         if (step.kind === 'member' && notCreated.has(step.group!.toLowerCase())) {
-          record(step, 'skipped', { reason: `group "${step.group}" was not created` });
-          continue;
+          record(index, 'skipped', { reason: `group "${step.group}" was not created` });
+          return;
         }
         journal?.intent(user, step.key);
         try {
@@ -357,7 +421,8 @@ export async function copyUsers(options: CopyOptions): Promise<CopyReport> {
                 const view = groupViews.get(step.group!.toLowerCase());
                 if (!view) throw new Error(`group "${step.group}" is not on the target`);
                 if (view.members.has(step.name.toLowerCase())) return 'present' as const;
-                await view.group.AddContact(step.name);
+                const group = view.group ?? await groupNamed(m, step.group!);
+                await group.AddContact(step.name);
                 view.members.set(step.name.toLowerCase(), step.name);
                 return 'created' as const;
               }
@@ -369,21 +434,105 @@ export async function copyUsers(options: CopyOptions): Promise<CopyReport> {
             }
           });
           journal?.done(user, step.key, outcome);
-          record(step, outcome, outcome === 'present' ? { reason: step.reason ?? 'found on the target when written' } : {});
+          record(index, outcome, outcome === 'present' ? { reason: step.reason ?? 'found on the target when written' } : {});
         } catch (error) {
           const failure = failureOf(error);
           if (isUnsupported(error)) {
             journal?.done(user, step.key, 'skipped');
-            record(step, 'skipped', { hr: failure.hr, reason: `the target cannot do this: ${failure.reason}` });
+            record(index, 'skipped', { hr: failure.hr, reason: `the target cannot do this: ${failure.reason}` });
           } else {
             journal?.failed(user, step.key, failure.hr, failure.reason);
-            record(step, 'failed', failure);
+            record(index, 'failed', failure);
           }
           if (step.kind === 'group') notCreated.add(step.name.toLowerCase());
         }
+      };
+
+      /**
+       * A new group and its members in one write (createGroupWithMembers): the intents of all of them
+       * in one fsync'd append before it, their outcomes in one after it.
+       */
+      const writeGroup = async (index: number, memberIndexes: readonly number[], write: NonNullable<CopySession['createGroupWithMembers']>): Promise<void> => {
+        const step = steps[index]!;
+        const members = memberIndexes.filter((j) => steps[j]!.action === 'create');
+        for (const j of memberIndexes) if (steps[j]!.action !== 'create') recordAsPlanned(j);
+        journal?.intents(user, [step.key, ...members.map((j) => steps[j]!.key)]);
+        let written: GroupWritten;
+        try {
+          const name = rules.checkGroupName(step.name, 'IMessenger2.CreateGroup');
+          written = await backoff(() => write(name, members.map((j) => steps[j]!.name)));
+        } catch (error) {
+          const failure = failureOf(error);
+          const notMade = `group "${step.name}" was not created`;
+          if (isUnsupported(error)) {
+            journal?.settle(user, [step.key, ...members.map((j) => steps[j]!.key)].map((key) => ({ step: key, outcome: 'skipped' as const })));
+            record(index, 'skipped', { hr: failure.hr, reason: `the target cannot do this: ${failure.reason}` });
+          } else {
+            journal?.settle(user, [
+              { step: step.key, hr: failure.hr, reason: failure.reason },
+              ...members.map((j) => ({ step: steps[j]!.key, hr: failure.hr, reason: `${notMade}: ${failure.reason}` })),
+            ]);
+            record(index, 'failed', failure);
+          }
+          for (const j of members) record(j, 'skipped', { reason: notMade });
+          return;
+        }
+        const unknown = new Set(written.unknown.map((m) => m.toLowerCase()));
+        const missingUser = (name: string) => `the target's directory has no user "${name}"`;
+        journal?.settle(user, [
+          { step: step.key, outcome: 'created' },
+          ...members.map((j): StepOutcome => (unknown.has(steps[j]!.name.toLowerCase())
+            ? { step: steps[j]!.key, hr: 'MSGR_E_USER_NOT_FOUND', reason: missingUser(steps[j]!.name) }
+            : { step: steps[j]!.key, outcome: 'created' })),
+        ]);
+        groupViews.set(step.name.toLowerCase(), { name: step.name, members: new Map(written.members.map((m) => [m.toLowerCase(), m])) });
+        record(index, 'created');
+        for (const j of members) {
+          if (unknown.has(steps[j]!.name.toLowerCase())) record(j, 'failed', { hr: 'MSGR_E_USER_NOT_FOUND', reason: missingUser(steps[j]!.name) });
+          else record(j, 'created');
+        }
+      };
+
+      if (!dryRun && session.lookUp) {
+        // Everyone the writes through core will look up (contacts; members of groups already there), at once.
+        const names = steps.filter((s) => s.action === 'create' && (s.kind === 'contact' || (s.kind === 'member' && (!bulk || groupViews.has(s.group!.toLowerCase()))))).map((s) => s.name);
+        const lookUp = session.lookUp.bind(session);
+        // Only a saving: when it fails, each write looks its user up itself.
+        if (names.length) await slots.run(() => backoff(() => lookUp(names))).catch(() => undefined);
       }
+
+      // Group creations run side by side (each holding a write slot); any other step waits until they are done.
+      const inFlight = new Set<Promise<void>>();
+      let broken: { error: unknown } | undefined;
+      const drain = async () => {
+        while (inFlight.size) await Promise.all(inFlight);
+        if (broken) throw broken.error;
+      };
+      for (let i = 0; i < steps.length; i++) {
+        if (signal?.aborted || broken) break;
+        const step = steps[i]!;
+        if (dryRun || step.action !== 'create') {
+          recordAsPlanned(i);
+          continue;
+        }
+        if (bulk && step.kind === 'group') {
+          const groupIndex = i;
+          const memberIndexes: number[] = [];
+          while (steps[i + 1]?.kind === 'member' && steps[i + 1]!.group === step.name) memberIndexes.push(++i);
+          const release = await slots.acquire();
+          const unit: Promise<void> = writeGroup(groupIndex, memberIndexes, bulk)
+            .catch((error: unknown) => { broken ??= { error }; })
+            .finally(() => { release(); inFlight.delete(unit); });
+          inFlight.add(unit);
+          continue;
+        }
+        await drain();
+        await slots.run(() => writeStep(i));
+      }
+      await drain();
+      if (reported.filter(Boolean).length < steps.length) return finish('incomplete'); // stopped
       if (dryRun) return finish('planned');
-      return finish(items.some((i) => i.outcome === 'failed') ? 'failed' : 'done');
+      return finish(reported.some((i) => i?.outcome === 'failed') ? 'failed' : 'done');
     } finally {
       await Promise.allSettled([source?.close(), target?.close()]);
     }

@@ -1,13 +1,13 @@
 /** The data-copy half of @imessenger/migration (the lead merges this into index.ts). */
 export {
   copyUsers, planCopy, failureOf, DEFAULT_CONCURRENCY, SORT_ORDER, FRIENDLY_NAME,
-  type CopyOptions, type CopySession, type PlanOptions, type PlannedStep, type PlanAction, type StepKind, type UserPlan,
+  type CopyOptions, type CopySession, type GroupWritten, type PlanOptions, type PlannedStep, type PlanAction, type StepKind, type UserPlan,
 } from './copy';
 export {
   copyCommand, parseCopyArgs, providerFor, readGraphConfig, COPY_USAGE, DEFAULT_JOURNAL, DEFAULT_REPORT, EXIT, SpecError, UsageError,
   type CopyArgs, type CopyCommandIo, type GraphConfig, type GraphAuthConfig,
 } from './copy-command';
-export { Journal, JournalError, readJournal, stepKey, type JournalFs, type JournalOptions, type JournalOutcome, type JournalRecord, type ReadJournal, type StepState } from './journal';
+export { Journal, JournalError, readJournal, stepKey, type JournalFs, type JournalOptions, type JournalOutcome, type JournalRecord, type ReadJournal, type StepOutcome, type StepState } from './journal';
 export {
   createProgress, formatBar, formatLine, formatRate,
   type ProgressOptions, type ProgressReporter, type ProgressSnapshot, type ProgressStream,
@@ -19,6 +19,6 @@ export {
   type CopyReport, type Counts, type ItemKind, type ItemReport, type Outcome, type UserReport, type UserStatus,
 } from './report';
 export {
-  backoffDelay, isThrottled, isTransient, sleep, withBackoff, ThrottleGate, DEFAULT_BACKOFF, THROTTLED, TRANSIENT,
+  backoffDelay, isThrottled, isTransient, sleep, withBackoff, ThrottleGate, WriteSlots, DEFAULT_BACKOFF, THROTTLED, TRANSIENT,
   type BackoffOptions, type RetryCounters, type Sleep,
 } from './throttle';

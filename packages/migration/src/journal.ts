@@ -18,6 +18,11 @@ export type JournalRecord =
   | { readonly v: 1; readonly type: 'done'; readonly at: string; readonly user: string; readonly step: string; readonly outcome: JournalOutcome }
   | { readonly v: 1; readonly type: 'failed'; readonly at: string; readonly user: string; readonly step: string; readonly hr: string; readonly reason: string };
 
+/** How one step of a multi-step write ended (Journal.settle). */
+export type StepOutcome =
+  | { readonly step: string; readonly outcome: JournalOutcome }
+  | { readonly step: string; readonly hr: string; readonly reason: string };
+
 /** What the journal says about one step of one user. */
 export interface StepState {
   /** The last record: an intent not followed by done or failed means the step was in flight. */
@@ -152,6 +157,23 @@ export class Journal {
   done(user: string, step: string, outcome: JournalOutcome): void { this.append({ v: 1, type: 'done', at: this.stamp(), user, step, outcome }); }
   failed(user: string, step: string, hr: string, reason: string): void { this.append({ v: 1, type: 'failed', at: this.stamp(), user, step, hr, reason }); }
 
+  /**
+   * The intents of several steps one write carries (a group created with its members): one append,
+   * one fsync. A torn append leaves whole lines and at most a partial last one, as for one record.
+   */
+  intents(user: string, steps: readonly string[]): void {
+    const at = this.stamp();
+    this.appendAll(steps.map((step) => ({ v: 1, type: 'intent', at, user, step })));
+  }
+
+  /** The outcomes of the steps one write carried: done or failed each, in one append and one fsync. */
+  settle(user: string, outcomes: readonly StepOutcome[]): void {
+    const at = this.stamp();
+    this.appendAll(outcomes.map((o): JournalRecord => ('outcome' in o
+      ? { v: 1, type: 'done', at, user, step: o.step, outcome: o.outcome }
+      : { v: 1, type: 'failed', at, user, step: o.step, hr: o.hr, reason: o.reason })));
+  }
+
   close(): void {
     if (this.fd === undefined) return;
     this.io.closeSync(this.fd);
@@ -161,12 +183,16 @@ export class Journal {
   private stamp(): string { return this.now().toISOString(); }
 
   /** One line, written whole and fsync'd before returning; then it counts. */
-  private append(record: JournalRecord): void {
+  private append(record: JournalRecord): void { this.appendAll([record]); }
+
+  /** Lines written with one writeSync (as far as the OS allows) and one fsync before returning; then they count. */
+  private appendAll(records: readonly JournalRecord[]): void {
     if (this.fd === undefined) throw new JournalError(`The journal ${this.file} is ${this.readOnlyMode ? 'open read-only' : 'closed'}.`);
-    const line = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
-    for (let written = 0; written < line.length;) written += this.io.writeSync(this.fd, line, written, line.length - written);
+    if (records.length === 0) return;
+    const lines = Buffer.from(records.map((r) => `${JSON.stringify(r)}\n`).join(''), 'utf8');
+    for (let written = 0; written < lines.length;) written += this.io.writeSync(this.fd, lines, written, lines.length - written);
     this.io.fsyncSync(this.fd);
-    this.apply(record);
+    for (const record of records) this.apply(record);
   }
 
   private apply(record: JournalRecord): void {

@@ -3,11 +3,22 @@
  * user's tokens. Tokens come from `tokenFor(user)` (a host that already holds them, or the fake
  * tenant in tests and the bench) or from an `auth(user)` factory (e.g. ClientCredentialsAuth acting
  * as the user). Presence polling is off: a copy needs no status updates.
+ *
+ * Besides core's async face, a session offers the copy the adapter's two bulk members: `lookUp`
+ * (the directory's lookupMany: 20 users per `$batch`, kept for the session) and
+ * `createGroupWithMembers` (the groups port's createWithMembers: one POST /chats with every member).
  */
 import { createMessenger } from '@imessenger/core';
 import { type GraphAuth, type GraphBackend, type GraphBackendOptions, graphBackend } from '@imessenger/adapter-graph';
+import type { ContactRecord } from '@imessenger/contract';
 import type { BackendProvider } from './providers';
-import type { CopySession } from './copy';
+import type { CopySession, GroupWritten } from './copy';
+
+/** The Graph adapter's bulk members (GraphDirectoryPort.lookupMany, GraphGroupsPort.createWithMembers), when it has them. */
+interface BulkDirectory { lookupMany?(signinNames: readonly string[]): Promise<ReadonlyMap<string, ContactRecord | null>> }
+interface BulkGroups {
+  createWithMembers?(name: string, serviceId: string, members: readonly string[]): Promise<{ readonly record: { readonly members: readonly string[] }; readonly unknown: readonly string[] }>;
+}
 
 export interface GraphProviderOptions {
   /** The Entra tenant id (a GUID). */
@@ -68,11 +79,28 @@ export function graphProvider(options: GraphProviderOptions): GraphProvider {
         messenger.dispose();
         throw error;
       }
+      const directory = backend.ports.directory as typeof backend.ports.directory & BulkDirectory;
+      const groups = backend.ports.groups as typeof backend.ports.groups & BulkGroups;
+      const lookupMany = directory.lookupMany?.bind(directory);
+      const createWithMembers = groups.createWithMembers?.bind(groups);
+      let serviceId: string | undefined;
       return {
         user,
         messenger,
         backend,
         async knows(signinName: string) { return (await backend.ports.directory.lookup(signinName)) !== null; },
+        ...(lookupMany ? {
+          async lookUp(signinNames: readonly string[]) {
+            return new Map([...(await lookupMany(signinNames))].map(([name, record]) => [name, record !== null]));
+          },
+        } : {}),
+        ...(createWithMembers ? {
+          async createGroupWithMembers(name: string, members: readonly string[]): Promise<GroupWritten> {
+            serviceId ??= await messenger.get_MyServiceId();
+            const created = await createWithMembers(name, serviceId, members);
+            return { members: created.record.members, unknown: created.unknown };
+          },
+        } : {}),
         async close() {
           try { await messenger.Signout(); } finally { messenger.dispose(); }
         },

@@ -103,3 +103,43 @@ export async function withBackoff<T>(step: () => Promise<T>, options: {
     }
   }
 }
+
+/**
+ * The writes a copy keeps in flight against the target at once, whoever makes them (every user's
+ * steps, and the group creations one user runs side by side): first come, first served.
+ */
+export class WriteSlots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+  private inUse = 0;
+  /** The most slots ever held at once (tests, the bench). */
+  peak = 0;
+
+  constructor(readonly size: number) {
+    if (!(size >= 1)) throw new RangeError('WriteSlots: size must be at least 1.');
+    this.free = size;
+  }
+
+  /** Resolves with the slot's release once one is free. */
+  async acquire(): Promise<() => void> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.inUse++;
+    this.peak = Math.max(this.peak, this.inUse);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.inUse--;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    };
+  }
+
+  /** `work` holding a slot. */
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    const release = await this.acquire();
+    try { return await work(); } finally { release(); }
+  }
+}

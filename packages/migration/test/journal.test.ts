@@ -54,6 +54,42 @@ describe('Journal', () => {
     journal.close();
   });
 
+  test('the steps one write carries (a group with its members): their intents in one write and one fsync, their outcomes in another', () => {
+    const file = path.join(tmp(), 'j.jsonl');
+    const { io, calls } = recordingFs();
+    const journal = Journal.open(file, { fs: io });
+    calls.length = 0;
+    const keys = [stepKey('group', 'Team'), stepKey('member', 'Team', 'amy@x.com'), stepKey('member', 'Team', 'ghost@x.com')];
+    journal.intents(ALICE, keys);
+    expect(calls).toEqual(['write', 'fsync']);
+    expect(keys.map((k) => journal.state(ALICE, k))).toEqual(keys.map(() => ({ last: 'intent' })));
+    journal.settle(ALICE, [
+      { step: keys[0]!, outcome: 'created' }, { step: keys[1]!, outcome: 'created' },
+      { step: keys[2]!, hr: 'MSGR_E_USER_NOT_FOUND', reason: 'no user "ghost@x.com"' },
+    ]);
+    expect(calls).toEqual(['write', 'fsync', 'write', 'fsync']);
+    journal.close();
+    const replayed = Journal.open(file, { readOnly: true });
+    expect(keys.map((k) => replayed.state(ALICE, k))).toEqual([{ last: 'done', done: 'created' }, { last: 'done', done: 'created' }, { last: 'failed' }]);
+    expect(readJournal(file).records.map((r) => r.type)).toEqual(['intent', 'intent', 'intent', 'done', 'done', 'failed']);
+  });
+
+  test('a multi-record append torn by a kill keeps its whole lines: those steps are in flight, the partial line is cut off', () => {
+    const file = path.join(tmp(), 'j.jsonl');
+    const journal = Journal.open(file);
+    journal.intents(ALICE, [stepKey('group', 'Team'), stepKey('member', 'Team', 'amy@x.com')]);
+    journal.close();
+    const lines = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, lines.slice(0, lines.indexOf('\n') + 1 + 20)); // the second record torn
+    const reopened = Journal.open(file);
+    expect(reopened.tornTail).toBe(true);
+    expect(reopened.state(ALICE, stepKey('group', 'Team'))).toEqual({ last: 'intent' });
+    expect(reopened.state(ALICE, stepKey('member', 'Team', 'amy@x.com'))).toBeUndefined();
+    reopened.settle(ALICE, [{ step: stepKey('group', 'Team'), outcome: 'present' }]);
+    reopened.close();
+    expect(readJournal(file)).toMatchObject({ torn: false, records: [{ type: 'intent' }, { type: 'done', outcome: 'present' }] });
+  });
+
   test('replays on open: done, in flight (intent without done), failed', () => {
     const file = path.join(tmp(), 'j.jsonl');
     const first = Journal.open(file);

@@ -62,19 +62,24 @@ function setup(): { root: string; source: string; target: string; journal: strin
   return { root, source, target, journal: path.join(root, 'journal.jsonl') };
 }
 
-type Kill = { readonly label: string; readonly afterStep?: number; readonly delayMs?: number; readonly atSpawn?: boolean };
+type Kill = {
+  readonly label: string; readonly afterStep?: number; readonly delayMs?: number; readonly atSpawn?: boolean;
+  /** Polled every 2 ms while the child runs: kill as soon as it is true. */
+  readonly when?: () => boolean;
+};
 
 interface Round { readonly label: string; readonly killed: boolean; readonly lastStep: number; readonly stdout: string; readonly stderr: string; readonly code: number | null }
 
-function runChild(dirs: { source: string; journal: string }, target: string, kill?: Kill): Promise<Round> {
+function runChild(dirs: { source: string; journal: string }, target: string, kill?: Kill, concurrency = 2): Promise<Round> {
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, [CHILD, dirs.source, target, dirs.journal, '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child: ChildProcess = spawn(process.execPath, [CHILD, dirs.source, target, dirs.journal, String(concurrency)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let lastStep = 0;
     let killed = false;
     const killNow = () => { if (!killed && child.exitCode === null) { killed = child.kill('SIGKILL'); } };
     if (kill?.atSpawn) killNow();
+    const poll = kill?.when ? setInterval(() => { if (kill.when!()) killNow(); }, 2) : undefined;
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
       for (const m of chunk.matchAll(/^step (\d+)$/gm)) lastStep = Math.max(lastStep, Number(m[1]));
@@ -86,7 +91,10 @@ function runChild(dirs: { source: string; journal: string }, target: string, kil
     });
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ label: kill?.label ?? 'final', killed: signal === 'SIGKILL', lastStep, stdout, stderr, code }));
+    child.on('close', (code, signal) => {
+      if (poll) clearInterval(poll);
+      resolve({ label: kill?.label ?? 'final', killed: signal === 'SIGKILL', lastStep, stdout, stderr, code });
+    });
   });
 }
 
@@ -195,13 +203,14 @@ test('on Graph: killed and resumed, every group is one chat (or one pending grou
     }));
     const dirs = { source, journal: path.join(root, 'journal.jsonl') };
     const target = `graph:${path.join(root, 'tenant.json')}`;
-    const kills: Kill[] = [
-      { label: 'at the first step', afterStep: 1 },
-      ...Array.from({ length: 8 }, () => Math.floor(Math.random() * 500)).map((delayMs) => ({ label: `${delayMs} ms after start`, delayMs })),
-      { label: 'inside the groups (step 12)', afterStep: 12 },
-    ];
-    const rounds: Round[] = [];
-    for (const kill of kills) rounds.push(await runChild(dirs, target, kill));
+    // The copy is a few dozen requests: kills are placed by the requests the tenant has received in
+    // the round (sign-in takes the first 3), not by time, so they land mid-copy however fast it runs.
+    const received = () => tenant.requests.length;
+    const rounds: Round[] = [await runChild(dirs, target, { label: 'at the first step', afterStep: 1 })];
+    for (const nth of [4, 5, 6, 4, 7, 5, 4, 6]) {
+      const base = received();
+      rounds.push(await runChild(dirs, target, { label: `at request ${nth} of the round`, when: () => received() >= base + nth }));
+    }
     const final = await runChild(dirs, target);
     const summary = rounds.map((r) => `${r.label}: ${r.killed ? `killed after step ${r.lastStep}` : `finished (${r.code})`}`).join('\n');
     expect({ stderr: final.stderr, code: final.code, summary }).toEqual({ stderr: '', code: 0, summary });
@@ -232,6 +241,66 @@ test('on Graph: killed and resumed, every group is one chat (or one pending grou
     } finally {
       await session.close();
     }
+  } finally {
+    await tenant.stop();
+  }
+});
+
+/**
+ * On Graph a new group is one POST /chats carrying every member, several at once: the dangerous
+ * moment is a kill after Teams received a POST and before the journal's done record. The child is
+ * SIGKILLed as soon as the tenant has received a given number of POST /chats (each answered 40 ms
+ * later, so some are in flight), with four creations side by side. The next run must find those
+ * chats, never post them again.
+ */
+test('on Graph, killed while its POST /chats are in flight (4 side by side), resumed: every group one chat with exactly its members', async () => {
+  if (!fs.existsSync(DIST)) throw new Error(`${DIST} is missing: build first (npx tsc -b); this test runs the built dist in a child process.`);
+  const owner = 'owner@contoso.com';
+  const people = Array.from({ length: 20 }, (_, i) => `p${i}@contoso.com`);
+  const groups = Array.from({ length: 40 }, (_, g) => ({ name: `Team ${g}`, members: people.filter((_, i) => (i + g) % 5 === 0).slice(0, 2 + (g % 3)) }));
+  const tenant = new testing.FakeTenant({ seed: { self: { signinName: owner, friendlyName: 'Owner' }, directory: people.map((signinName) => ({ signinName })) }, latencyMs: 40 });
+  await tenant.start();
+  try {
+    const root = scratch('migration-kill-inflight-');
+    const source = path.join(root, 'source');
+    fs.mkdirSync(source);
+    fs.writeFileSync(path.join(source, `${owner}.seed.json`), JSON.stringify({ self: { signinName: owner, friendlyName: 'Owner' }, directory: people.map((signinName) => ({ signinName })), groups }));
+    fs.writeFileSync(path.join(root, 'tokens.json'), JSON.stringify({ [owner]: tenant.tokenFor(owner) }));
+    fs.writeFileSync(path.join(root, 'tenant.json'), JSON.stringify({
+      tenantId: tenant.tenantId, baseUrl: tenant.baseUrl, auth: { type: 'tokens', tokensFile: 'tokens.json' }, retry: { maxRetries: 1, delaySeconds: 0 },
+    }));
+    const dirs = { source, journal: path.join(root, 'journal.jsonl') };
+    const target = `graph:${path.join(root, 'tenant.json')}`;
+    const posts = () => tenant.requests.filter((r) => r.method === 'POST' && r.path === '/chats').length;
+    /** Groups the journal says were created (done), against the chats Teams holds. */
+    const createdInJournal = () => [...Journal.open(dirs.journal, { readOnly: true }).stepsOf(owner)].filter(([k, s]) => k.startsWith('group|') && s.done === 'created').length;
+    const groupChats = () => tenant.chats().filter((c) => c.chatType === 'group').length;
+
+    let inFlightAtKill = 0;
+    const rounds: Round[] = [];
+    for (const after of [1, 5, 12, 22, 31]) {
+      const round = await runChild(dirs, target, { label: `after POST /chats number ${after}`, when: () => posts() >= after }, 4);
+      rounds.push(round);
+      await new Promise((resolve) => setTimeout(resolve, 120)); // Teams finishes what it received
+      // Chats Teams made whose done record the kill prevented: the resume has to find them.
+      inFlightAtKill += Math.max(0, groupChats() - createdInJournal());
+    }
+    const final = await runChild(dirs, target, undefined, 4);
+    const summary = rounds.map((r) => `${r.label}: ${r.killed ? `killed after step ${r.lastStep}` : `finished (${r.code})`}`).join('\n');
+    expect({ stderr: final.stderr, code: final.code, summary }).toEqual({ stderr: '', code: 0, summary });
+    expect(rounds.filter((r) => r.killed).length).toBe(5);
+    expect(inFlightAtKill).toBeGreaterThanOrEqual(2);
+
+    const chats = tenant.chats().filter((c) => c.chatType === 'group');
+    expect(chats.map((c) => c.topic).sort()).toEqual(groups.map((g) => g.name).sort()); // each exactly once
+    for (const chat of chats) {
+      const group = groups.find((g) => g.name === chat.topic)!;
+      expect({ topic: chat.topic, members: [...chat.memberUpns].sort() }).toEqual({ topic: chat.topic, members: [owner, ...group.members].sort() });
+    }
+    // Never posted twice for one group: one POST /chats per group over all the runs.
+    expect(posts()).toBe(groups.length);
+    const journal = Journal.open(dirs.journal, { readOnly: true });
+    expect([...journal.stepsOf(owner)].filter(([, s]) => s.last !== 'done')).toEqual([]);
   } finally {
     await tenant.stop();
   }

@@ -12,7 +12,17 @@ import { type BatchResponse, odataString, segment } from '../http';
 /** Failures after which a request may or may not have reached Graph. */
 const LOST = ['MSGR_E_SESSION_TIMEOUT', 'MSGR_E_CONNECT', 'MSGR_E_SERVER_TOO_BUSY', 'MSGR_E_SERVER_ERROR', 'MSGR_E_SERVER_PROTOCOL'] as const;
 
-export function graphDirectory(ctx: GraphContext): DirectoryPort {
+/** The directory port, plus a lookup of many users at once (the data copy looks up a whole run's users first). */
+export interface GraphDirectoryPort extends DirectoryPort {
+  /**
+   * Users by sign-in name (keys lower-cased; null: not in the directory), in `$batch` requests of 20
+   * and none for listed contacts or users already resolved. The answers are kept for the session, so
+   * later lookups of the same users (AddContact, group AddContact) make no request.
+   */
+  lookupMany(signinNames: readonly string[]): Promise<ReadonlyMap<string, ContactRecord | null>>;
+}
+
+export function graphDirectory(ctx: GraphContext): GraphDirectoryPort {
   const ensureList = async () => {
     ctx.requireMe();
     if (!ctx.contacts) ctx.setContacts(await ctx.http.all<OutlookContact>(`${ctx.mePath}/contacts`, { resource: 'contact', query: GraphContext.contactListQuery() }));
@@ -30,6 +40,18 @@ export function graphDirectory(ctx: GraphContext): DirectoryPort {
       const me = ctx.me;
       const user = me && me.userPrincipalName.toLowerCase() === signinName.toLowerCase() ? me : (await ctx.resolveUsers([signinName])).get(signinName.toLowerCase());
       return user ? ctx.contactRecord(fromUser(user)) : null;
+    },
+
+    async lookupMany(signinNames): Promise<ReadonlyMap<string, ContactRecord | null>> {
+      const me = ctx.requireMe();
+      const self = me.userPrincipalName.toLowerCase();
+      const others = signinNames.filter((n) => n.toLowerCase() !== self && !ctx.listed(n));
+      const users = others.length ? await ctx.resolveUsers(others) : new Map<string, GraphUser | null>();
+      return new Map(signinNames.map((n) => {
+        const listed = ctx.listed(n);
+        const user = n.toLowerCase() === self ? me : users.get(n.toLowerCase());
+        return [n.toLowerCase(), listed ? ctx.contactRecord(listed) : user ? ctx.contactRecord(fromUser(user)) : null];
+      }));
     },
 
     async addContact(signinName): Promise<ContactRecord> {

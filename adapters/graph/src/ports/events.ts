@@ -1,11 +1,13 @@
 /**
  * Remote changes for deployments without a public webhook: a watcher that polls, per round, one
- * $batch holding the presence of me and my contacts (one getPresencesByUserId per 650 ids) and my
- * own profile; every few rounds it also re-reads my contacts' directory entries. It reports only
- * real changes. (webhook.ts handles change notifications where a public URL exists.)
+ * $batch holding the presence of me and my contacts (one getPresencesByUserId per 650 ids: me and
+ * 11,699 contacts fit one $batch of 20 with the next two; past that, the batches go out together),
+ * my own profile and the inbox; every few rounds it also re-reads my contacts' directory entries.
+ * It reports only real changes, finding each presence's contact by user id (linear time per
+ * round). (webhook.ts handles change notifications where a public URL exists.)
  */
 import { type EventsPort, type MISTATUS, MPHONE_TYPE, MUAFOLDER, isMessengerError, messengerError } from '@imessenger/contract';
-import { type GraphContext, type GraphUser, PRESENCE_ID_LIMIT, USER_SELECT, phonesOf } from '../context';
+import { type GraphContext, type GraphUser, PRESENCE_BY_ID, PRESENCE_ID_LIMIT, USER_SELECT, phonesOf } from '../context';
 import { userPath } from '../http';
 import { type GraphPresence, statusFromGraph } from '../presence-map';
 
@@ -32,7 +34,8 @@ export class PresenceWatcher {
   start(): void {
     const every = this.options.intervalMs ?? 30_000;
     if (this.timer || every <= 0) return;
-    this.timer = setInterval(() => { void this.poll(false); }, every);
+    // Every `directoryEvery`-th timed round also re-reads the contacts' directory entries.
+    this.timer = setInterval(() => { void this.poll(++this.rounds % (this.options.directoryEvery ?? 10) === 0); }, every);
     this.timer.unref?.();
   }
 
@@ -42,11 +45,14 @@ export class PresenceWatcher {
     this.unread = undefined;
   }
 
-  /** One full round now (presence, my profile and my contacts' directory entries). */
-  pollNow(): Promise<void> { return this.poll(true); }
+  /**
+   * One round now: presence, me and the inbox, and (unless `directory: false`, a light round like
+   * most timed ones) my contacts' directory entries.
+   */
+  pollNow(options: { readonly directory?: boolean } = {}): Promise<void> { return this.poll(options.directory ?? true); }
 
-  private poll(full: boolean): Promise<void> {
-    this.polling ??= this.round(full || ++this.rounds % (this.options.directoryEvery ?? 10) === 0)
+  private poll(directory: boolean): Promise<void> {
+    this.polling ??= this.round(directory)
       .catch((error: unknown) => this.failed(error))
       .finally(() => { this.polling = undefined; });
     return this.polling;
@@ -70,7 +76,7 @@ export class PresenceWatcher {
     const chunks: string[][] = [];
     for (let i = 0; i < ids.length; i += PRESENCE_ID_LIMIT) chunks.push(ids.slice(i, i + PRESENCE_ID_LIMIT));
     const responses = await this.ctx.http.batch<unknown>([
-      ...chunks.map((chunk) => ({ method: 'POST' as const, url: '/communications/getPresencesByUserId', body: { ids: chunk } })),
+      ...chunks.map((chunk) => ({ method: 'POST' as const, url: PRESENCE_BY_ID, body: { ids: chunk } })),
       { method: 'GET', url: `${this.ctx.mePath}?$select=${USER_SELECT}` },
       { method: 'GET', url: `${this.ctx.mePath}/mailFolders/inbox?$select=unreadItemCount` },
       ...(directory ? contacts.map((c) => ({ method: 'GET' as const, url: `${userPath(c.userId)}?$select=${USER_SELECT}` })) : []),
@@ -86,6 +92,7 @@ export class PresenceWatcher {
     }
   }
 
+  /** Each entry finds its contact through the list's user-id index: a round is linear in the list. */
   private applyPresence(presences: readonly (GraphPresence & { id: string })[]): void {
     const me = this.ctx.me!;
     for (const p of presences) {
@@ -101,7 +108,7 @@ export class PresenceWatcher {
       }
       const before = this.ctx.presence.get(p.id);
       this.ctx.presence.set(p.id, status);
-      const contact = [...(this.ctx.contacts?.values() ?? [])].find((c) => c.userId === p.id);
+      const contact = this.ctx.contacts?.byUserId(p.id);
       if (contact && before !== undefined && before !== status) this.ctx.notify({ type: 'contactStatus', signinName: contact.signinName, status });
     }
   }

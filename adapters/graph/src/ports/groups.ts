@@ -5,6 +5,8 @@
  *   profile extension ("pending") and becomes a chat when its second member is added, keeping its id;
  * - group chats are not deduplicated, so a creation is journalled first, never retried blindly, and
  *   after a timeout the adapter looks for the chat before sending again;
+ *   a caller that knows a new group's members (a data copy) creates it in one POST /chats with all
+ *   of them (createWithMembers), members bound by UPN, so no lookups either;
  * - users cannot delete chats and hideForUser is undone by the next message, so removed groups are
  *   also recorded in the profile and stay out of MyGroups.
  */
@@ -46,9 +48,49 @@ function checkTopic(name: string): void {
   if (name.length > 250) throw messengerError('MSGR_E_GROUP_NAME_TOO_LONG', undefined, 'Teams chat topics have at most 250 characters.');
 }
 
-export function graphGroups(ctx: GraphContext): GroupsPort {
+/**
+ * UPNs `user@odata.bind` can carry as they are (FACTS §1: users('{id or UPN}')); others (quotes, a
+ * B2B `#EXT#`, a leading `$`) are looked up and bound by object id.
+ */
+const PLAIN_UPN = /^[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+$/;
+const boundByUpn = (upn: string) => ({
+  '@odata.type': '#microsoft.graph.aadUserConversationMember',
+  roles: ['owner'],
+  'user@odata.bind': `https://graph.microsoft.com/v1.0/users('${upn}')`,
+});
+
+/** What createWithMembers made: the group (a chat, or a pending group) and the members nobody knows. */
+export interface GroupCreation {
+  /** The new group; `members` are the members it holds. */
+  readonly record: GroupRecord;
+  /** Members the directory does not know: not added (IMessengerGroup.AddContact would fail with MSGR_E_USER_NOT_FOUND). */
+  readonly unknown: readonly string[];
+}
+
+/** The groups port, plus what a caller holding a whole group at once (the data copy) can use. */
+export interface GraphGroupsPort extends GroupsPort {
+  /**
+   * CreateGroup and one AddContact per member, in as few writes as Graph allows: with two or more
+   * members besides the creator, one `POST /chats` carrying them all (by UPN: no user lookups); with
+   * fewer, one profile write (a pending group). The name is not looked up first: the caller has
+   * (B286). A creation whose answer was lost is looked for before it is sent again (group chats are
+   * not deduplicated). Several may run at once (their profile writes are serialised here).
+   */
+  createWithMembers(name: string, serviceId: string, members: readonly string[]): Promise<GroupCreation>;
+}
+
+export function graphGroups(ctx: GraphContext): GraphGroupsPort {
   /** The chats of the last listing, by chat id, with their full rosters. */
   const known = new Map<string, Chat>();
+  /** createWithMembers calls whose POST /chats may have reached Teams without an answer, by lower-case name. */
+  const uncertain = new Map<string, { readonly intent: CreateIntent; readonly members: readonly string[] }>();
+  /** createWithMembers' profile writes, one after another (a PATCH carries the whole profile). */
+  let profileTurn: Promise<unknown> = Promise.resolve();
+  const serially = <T>(write: () => Promise<T>): Promise<T> => {
+    const run = profileTurn.then(write, write);
+    profileTurn = run.catch(() => undefined);
+    return run;
+  };
 
   const chatIdOf = (profile: Profile, groupId: string): string => profile.aliases[groupId] ?? groupId;
   const groupIdOf = (profile: Profile, chatId: string): string =>
@@ -166,6 +208,67 @@ export function graphGroups(ctx: GraphContext): GroupsPort {
       const group: PendingGroup = { id: `pending-${randomUUID()}`, name, members: [] };
       await ctx.saveProfile((p) => { p.pendingGroups.push(group); });
       return { id: group.id, name, serviceId, members: [] };
+    },
+
+    async createWithMembers(name, serviceId, members): Promise<GroupCreation> {
+      const me = ctx.requireMe();
+      checkTopic(name);
+      const self = me.userPrincipalName.toLowerCase();
+      const wanted = [...new Map(members.map((m) => [m.toLowerCase(), m] as const)).values()].filter((m) => m.toLowerCase() !== self);
+      const key = name.toLowerCase();
+
+      // An earlier call's POST may have reached Teams without an answer: adopt that chat rather than make a second.
+      const earlier = uncertain.get(key);
+      if (earlier) {
+        const chat = await lookFor(earlier.intent, earlier.members);
+        uncertain.delete(key);
+        if (chat) {
+          const unknown = wanted.filter((m) => !earlier.members.some((e) => e.toLowerCase() === m.toLowerCase()));
+          return { record: { id: chat.id, name, serviceId, members: [...earlier.members] }, unknown };
+        }
+      }
+
+      /** One POST /chats; `accept`: statuses answered here rather than thrown. */
+      const post = async (binds: readonly object[], sent: readonly string[], accept: readonly number[]) => {
+        const intent: CreateIntent = { groupId: '', topic: name, at: new Date().toISOString() };
+        const body = { chatType: 'group', topic: toTopic(name), members: [chatMember(me), ...binds] };
+        try {
+          return await ctx.http.raw<Chat>('POST', '/chats', body, { resource: 'chat', retry: false, accept: [429, ...accept] });
+        } catch (error) {
+          // Timeout, connection, 5xx: it may have been created. The next call for this name looks first.
+          if (isTransient(error)) uncertain.set(key, { intent, members: sent });
+          throw error;
+        }
+      };
+      const created = (chat: Chat | undefined, sent: readonly string[], unknown: readonly string[]): GroupCreation => {
+        if (!chat?.id) throw messengerError('MSGR_E_SERVER_PROTOCOL', undefined, 'POST /chats: 201 without a chat id.');
+        return { record: { id: chat.id, name, serviceId, members: [...sent] }, unknown: [...unknown] };
+      };
+      // A 429 was not acted on (throttled requests are refused whole): safe to send again after a pause.
+      const throttled = () => messengerError('MSGR_E_SERVER_TOO_BUSY', undefined, 'POST /chats: throttled (HTTP 429); the chat was not created.');
+
+      // The common case: every member bound by UPN, no lookups, one request.
+      if (wanted.length >= MIN_OTHERS && wanted.every((m) => PLAIN_UPN.test(m))) {
+        const first = await post(wanted.map(boundByUpn), wanted, [400, 404]);
+        if (first.status === 429) throw throttled();
+        if (first.status < 300) return created(first.body, wanted, []);
+        // 400/404: someone is not in the directory (or a UPN was refused): find out in $batch lookups, below.
+      }
+
+      // Look the members up (20 per $batch, remembered for the session) and leave out the unknown.
+      const found = await ctx.resolveUsers(wanted);
+      const users = wanted.flatMap((m) => { const u = found.get(m.toLowerCase()); return u ? [{ name: m, user: u }] : []; });
+      const unknown = wanted.filter((m) => !found.get(m.toLowerCase()));
+      const sent = users.map((u) => u.user.userPrincipalName);
+      if (users.length >= MIN_OTHERS) {
+        const second = await post(users.map((u) => chatMember(u.user)), sent, []);
+        if (second.status === 429) throw throttled();
+        return created(second.body, sent, unknown);
+      }
+      // Fewer than two: Teams cannot hold it yet; a pending group with its members, in one profile write.
+      const group: PendingGroup = { id: `pending-${randomUUID()}`, name, members: sent };
+      await serially(() => ctx.saveProfile((p) => { p.pendingGroups.push(group); }));
+      return { record: { id: group.id, name, serviceId, members: [...sent] }, unknown };
     },
 
     async rename(groupId, name): Promise<void> {

@@ -1,6 +1,8 @@
 /**
  * Sign-in and self: MSAL through GraphAuth, then one $batch for who I am, my profile extension and
- * the first page of my contact list, then one presence call per 650 ids for me and my contacts.
+ * the first page of my contact list (the other pages follow its nextLinks), then the presence of me
+ * and my contacts: one getPresencesByUserId per 650 ids, several carried 20 to a $batch
+ * (ctx.fetchPresence). With N contacts: max(1, ⌈N/1000⌉) list requests + ⌈⌈(N+1)/650⌉/20⌉ presence requests.
  */
 import { type HResultName, type SelfRecord, type ServiceRecord, type SessionPort, type SigninRequest, messengerError } from '@imessenger/contract';
 import { GraphAuthError } from '../auth/auth';

@@ -26,8 +26,8 @@ export interface FakeTenantOptions {
   readonly seed: unknown;
   /** Default: a fixed GUID. */
   readonly tenantId?: string;
-  /** Added to every response (default 0). */
-  readonly latencyMs?: number;
+  /** Added to every response (default 0); a function gives each request its own (e.g. slow early batches, to answer out of order). */
+  readonly latencyMs?: number | ((request: RecordedRequest) => number);
   /**
    * How many times the adapter under test retries a failure on its own (e.g. 1 for a 401: refresh
    * and retry once). otherSide().failNextCall fails that many more requests, so that one adapter
@@ -46,6 +46,10 @@ export interface RecordedRequest {
   readonly body: unknown;
   /** For `POST /$batch`: how many requests the batch carried. */
   readonly batchItems?: number;
+  /** Milliseconds (performance.now()) when the request had arrived whole. */
+  readonly at: number;
+  /** Requests the tenant was serving when this one arrived, this one included (the client's concurrency). */
+  readonly inFlight: number;
 }
 
 export interface FakeChat { readonly id: string; readonly chatType: 'group' | 'oneOnOne'; readonly topic: string | null; readonly memberUpns: string[]; readonly hiddenFor: string[] }
@@ -61,11 +65,13 @@ type Outcome = { readonly type: 'answer'; readonly result: GraphResult } | { rea
 export class FakeTenant {
   readonly tenantId: string;
   private readonly state: TenantState;
-  private readonly latencyMs: number;
+  private readonly latencyMs: number | ((request: RecordedRequest) => number);
   private readonly adapterRetries: (failure: GraphFailure) => number;
   private readonly faults = new FaultQueue();
   private readonly tokens = new Map<string, { readonly userId: string; expired: boolean }>();
   private readonly log: RecordedRequest[] = [];
+  private inFlight = 0;
+  private peak = 0;
   private readonly sockets = new Set<Socket>();
   private server: Server | undefined;
   private root: string | undefined;
@@ -144,6 +150,12 @@ export class FakeTenant {
 
   resetRequests(): void {
     this.log.length = 0;
+    this.peak = this.inFlight;
+  }
+
+  /** The most requests served at the same time since start (or resetRequests): how concurrent the client was. */
+  get peakInFlight(): number {
+    return this.peak;
   }
 
   failNext(fault: FaultSpec): void {
@@ -183,6 +195,9 @@ export class FakeTenant {
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const text = await readBody(req);
+    this.inFlight++;
+    this.peak = Math.max(this.peak, this.inFlight);
+    res.once('close', () => { this.inFlight--; });
     const requestId = randomUUID();
     const method = (req.method ?? 'GET').toUpperCase();
     const url = req.url ?? '/';
@@ -191,11 +206,14 @@ export class FakeTenant {
     const rawQuery = q < 0 ? '' : url.slice(q + 1);
     const path = safeDecode(rawPath.startsWith(VERSION) ? rawPath.slice(VERSION.length) || '/' : rawPath);
     const body = parseJson(text);
-    this.log.push({
+    const recorded: RecordedRequest = {
       method, path, query: safeDecode(rawQuery), body: body.ok ? body.value : text,
       ...(method === 'POST' && path === '/$batch' ? { batchItems: countItems(body.ok ? body.value : undefined) } : {}),
-    });
-    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+      at: performance.now(), inFlight: this.inFlight,
+    };
+    this.log.push(recorded);
+    const latency = typeof this.latencyMs === 'function' ? this.latencyMs(recorded) : this.latencyMs;
+    if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
     const outcome = this.decide(req, method, rawPath, rawQuery, path, body, requestId);
     this.deliver(req, res, outcome, requestId);
   }

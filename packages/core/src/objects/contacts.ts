@@ -29,6 +29,7 @@ export function removeFromContactList(rt: Runtime): RemoveContact {
   return async (contact, member) => {
     await rt.requireSignedIn(member);
     await rt.port('directory', member).removeContact(contact.record.signinName);
+    rt.contactList.removed(contact.record.signinName);
     contact.listed = false; // B611: the object stays valid, but gets no further status updates.
     rt.events.emit('OnContactListRemove', HR.S_OK, contact);
   };

@@ -76,7 +76,7 @@ export class MessengerGroup implements IMessengerGroup {
     const member = 'IMessengerGroup.Contacts';
     return this.rt.run(member, async () => {
       if (!(await this.rt.signedIn())) return new MessengerContacts(this.rt, [], async () => undefined);
-      const contacts = await Promise.all(this.record.members.map((m) => this.rt.contactByName(m)));
+      const contacts = await this.rt.contactsByName(this.record.members);
       return new MessengerContacts(this.rt, contacts, (contact) => this.RemoveContact(contact));
     });
   }

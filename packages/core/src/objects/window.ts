@@ -141,7 +141,7 @@ export class ConversationWindow extends WindowBase implements IMessengerConversa
     const member = 'IMessengerConversationWnd.Contacts';
     return this.rt.run(member, async () => {
       await this.rt.requireSignedIn(member, 'E_FAIL');
-      const contacts = await Promise.all(this.record.contacts.map((c) => this.rt.contactByName(c)));
+      const contacts = await this.rt.contactsByName(this.record.contacts);
       return new MessengerContacts(this.rt, contacts, async (_c, m) => { throw messengerError('E_NOTIMPL', m, 'Participants cannot be removed from a conversation.'); });
     });
   }
