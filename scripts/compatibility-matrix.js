@@ -2,7 +2,8 @@
 /**
  * Writes docs/compatibility.md: every member of the type library x every backend whose contract
  * test file is test/<backend>.contract.test.ts -> pass / unsupported (HRESULT) / fail / untested,
- * and which docs/BEHAVIOUR.md rules the passing kit tests cite.
+ * and which docs/BEHAVIOUR.md rules the passing kit tests cite; and the same matrix as an SVG heatmap,
+ * docs/compatibility.svg (scripts/matrix-svg.js).
  * It runs the conformance kit through Jest's JSON output, so the matrix is always what the kit saw.
  *   npm run matrix            (builds first)
  */
@@ -11,6 +12,8 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+
+const { renderMatrixSvg } = require('./matrix-svg');
 
 const root = path.resolve(__dirname, '..');
 const { TYPELIB } = require(path.join(root, 'packages/contract/dist/typelib.js'));
@@ -63,6 +66,7 @@ const cellFor = (backend, row) => {
   return described.map(([variant, d]) => (variant ? `${d} (${variant})` : d)).join('; ');
 };
 
+const memberLabel = (r) => `${r.iface}.${r.member}${r.kind === 'event' ? ' (event)' : ''}`;
 const rows = TYPELIB.filter((r) => r.kind !== 'propput' || !TYPELIB.some((g) => g.iface === r.iface && g.member === r.member && g.kind === 'propget'));
 const lines = [
   '# Compatibility matrix',
@@ -74,9 +78,11 @@ const lines = [
   '- **fail (n)**: n kit tests of the member failed.',
   '- **untested**: the kit has no test for the member yet.',
   '',
+  'The same matrix as a picture: [compatibility.svg](compatibility.svg).',
+  '',
   `| Member | ${backends.join(' | ')} |`,
   `|---|${backends.map(() => '---').join('|')}|`,
-  ...rows.map((r) => `| ${r.iface}.${r.member}${r.kind === 'event' ? ' (event)' : ''} | ${backends.map((b) => cellFor(b, r)).join(' | ')} |`),
+  ...rows.map((r) => `| ${memberLabel(r)} | ${backends.map((b) => cellFor(b, r)).join(' | ')} |`),
   '',
 ];
 const totals = backends.map((b) => {
@@ -109,7 +115,9 @@ const naLines = NOT_APPLICABLE.map(([reason]) => `- ${reason}: ${rules.filter((r
 lines.push('Totals:', '', ...totals.map((t) => `- ${t}`), '', `Of docs/BEHAVIOUR.md, ${ruleSummary}. By kind:`, '', ...ruleLines, '',
   'Rules that cannot apply to a JavaScript API, not counted above:', '', ...naLines, '');
 fs.writeFileSync(path.join(root, 'docs', 'compatibility.md'), lines.join('\n'));
+fs.writeFileSync(path.join(root, 'docs', 'compatibility.svg'),
+  renderMatrixSvg({ backends, rows: rows.map((r) => ({ member: memberLabel(r), cells: backends.map((b) => cellFor(b, r)) })) }));
 console.log(totals.join('\n'));
 console.log(ruleSummary);
-console.log(`Wrote docs/compatibility.md (${results.numPassedTests} passed, ${results.numFailedTests} failed).`);
+console.log(`Wrote docs/compatibility.md and docs/compatibility.svg (${results.numPassedTests} passed, ${results.numFailedTests} failed).`);
 process.exit(results.numFailedTests > 0 ? 1 : 0);

@@ -14,6 +14,8 @@ function polled(other: OtherSide, poll: () => Promise<void>): OtherSide {
     contactStatus: after(other.contactStatus), contactFriendlyName: after(other.contactFriendlyName),
     contactPhone: after(other.contactPhone), contactPager: after(other.contactPager), contactEmail: after(other.contactEmail),
     contactLeavesConversations: after(other.contactLeavesConversations), myFriendlyName: after(other.myFriendlyName),
+    contactJoinsConversations: after(other.contactJoinsConversations), conversationsClosed: after(other.conversationsClosed),
+    contactListAdd: after(other.contactListAdd), contactListRemove: after(other.contactListRemove),
     myPhone: after(other.myPhone), appShutdown: after(other.appShutdown), unreadEmail: after(other.unreadEmail),
     signOut: after(other.signOut), failNextCall: (hr) => other.failNextCall(hr),
   };
@@ -21,7 +23,7 @@ function polled(other: OtherSide, poll: () => Promise<void>): OtherSide {
 
 runMessengerContract('graph', async (seed) => {
   // The fixture's service is the tenant: its id is the tenant id in braces.
-  const service = seed.services[0]!;
+  const service = seed.services.find((s) => s.primary) ?? seed.services[0]!;
   const tenant = new testing.FakeTenant({ seed, tenantId: service.id.replace(/[{}]/g, '') });
   await tenant.start();
   const upn = seed.self.signinName;
@@ -42,14 +44,29 @@ runMessengerContract('graph', async (seed) => {
   const backend = graphBackend({
     auth, tenantId: tenant.tenantId, baseUrl: tenant.baseUrl, serviceName: service.name,
     presence: { intervalMs: 0 }, retry: { delaySeconds: 0, maxRetries: 2 }, timeoutMs: 5000,
+    // As the memory backend does, start signed in only when the fixture says so (it does not).
+    signedInAtStart: seed.signedIn,
   });
   const signOut = async () => { revoked = true; await other.signOut(); };
   // The adapter answers many calls from what it already holds, so "the next call fails" is injected
   // at its ports; the fake tenant's own HTTP faults are exercised in test/graph-faults.test.ts.
   const faults = withPortFaults(backend);
+  // Signed out, the adapter does not poll: a change made meanwhile is found by a directory round
+  // after the next sign-in (in production the timer's, every `directoryEvery`-th round); here, one
+  // round as soon as the watcher starts again.
+  let changedSignedOut = false;
+  const poll = async (): Promise<void> => {
+    if (await backend.ports.session.isSignedIn()) await backend.watcher.pollNow();
+    else changedSignedOut = true;
+  };
+  const start = backend.watcher.start.bind(backend.watcher);
+  backend.watcher.start = () => {
+    start();
+    if (changedSignedOut) { changedSignedOut = false; void backend.watcher.pollNow(); }
+  };
   return {
     backend: faults.backend,
-    otherSide: polled({ ...other, signOut, failNextCall: faults.failNextCall }, () => backend.watcher.pollNow()),
+    otherSide: polled({ ...other, signOut, failNextCall: faults.failNextCall }, poll),
     dispose: () => tenant.stop(),
   };
 }, {

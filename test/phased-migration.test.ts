@@ -16,6 +16,7 @@ import {
   type MigrationConfig, cohortBucket, fileMismatchStore, loadMigrationConfig, memoryWriteQueue, routesCommand,
   readMismatches, routesFor, routingBackend, summarise, withStage,
 } from '../packages/migration/src/index-routing';
+import { main } from '../packages/cli/src/main';
 
 const EXAMPLE = path.join(__dirname, '..', 'examples', 'phased-migration');
 const STAGES = {
@@ -169,5 +170,68 @@ describe('the phased migration example', () => {
     expect(walter1).toContain('Cohort: out (bucket 1113 of 10000: joins at 11.14%, cohort is 10%)');
     expect(walter1).toMatch(/groups +old \(com\) +route +- +out/);
     expect(await print(STAGES[3], 'walter@contoso.com')).toMatch(/presence +new \(graph\) +route/);
+  });
+});
+
+/**
+ * The README's commands, as pasted: every `$ imessenger …` line of its code blocks, in order, run
+ * through the CLI (`main`) from a copy of the example's folder (so `out/` is written there), with
+ * the output the README shows under it (timestamps aside) and exit code 0, or the one its comment
+ * names ("# … exit 1 …"). Needs the build (`tsc -b`): `run` starts the shim's worker from dist.
+ */
+describe('examples/phased-migration/README.md: its commands run as pasted', () => {
+  jest.setTimeout(60_000);
+
+  interface Pasted { readonly line: string; readonly argv: string[]; readonly output: string; readonly exit: number }
+
+  /** A shell line's words: plain words and '…' / "…" quoted ones, up to a # comment. */
+  const words = (line: string): { argv: string[]; comment: string } => {
+    const argv: string[] = [];
+    const re = /\s*(?:'([^']*)'|"([^"]*)"|(#.*)$|(\S+))/gy;
+    let comment = '';
+    for (let m = re.exec(line); m && m[0] !== ''; m = re.exec(line)) {
+      if (m[3] !== undefined) { comment = m[3]; break; }
+      argv.push(m[1] ?? m[2] ?? m[4]!);
+    }
+    return { argv, comment };
+  };
+
+  const pasted = (readme: string): Pasted[] => {
+    const commands: Pasted[] = [];
+    for (const block of readme.matchAll(/^```[a-z]*\n([\s\S]*?)^```$/gm)) {
+      const lines = block[1]!.split('\n');
+      lines.forEach((line, i) => {
+        if (!line.startsWith('$ imessenger ')) return;
+        const end = lines.findIndex((l, j) => j > i && l.startsWith('$ '));
+        const output = lines.slice(i + 1, end < 0 ? undefined : end).join('\n').replace(/\s+$/, '');
+        const { argv, comment } = words(line.slice('$ imessenger '.length));
+        commands.push({ line, argv, output: output ? `${output}\n` : '', exit: Number(/\bexit (\d+)/.exec(comment)?.[1] ?? 0) });
+      });
+    }
+    return commands;
+  };
+
+  const TIME = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g;
+
+  test('every command, in order, with the output and exit code the README shows', async () => {
+    const readme = fs.readFileSync(path.join(EXAMPLE, 'README.md'), 'utf8');
+    const commands = pasted(readme);
+    // The CLI tries a stage (writing the mismatch file the config names), then the checks read it.
+    expect(commands.map((c) => c.argv.slice(0, 2).join(' '))).toEqual(expect.arrayContaining(['run --backend', 'migrate routes', 'migrate report', 'migrate reconcile']));
+    expect(commands.findIndex((c) => c.argv[0] === 'run')).toBeLessThan(commands.findIndex((c) => c.argv[1] === 'report'));
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'phased-readme-'));
+    try {
+      fs.cpSync(EXAMPLE, cwd, { recursive: true, filter: (source) => path.basename(source) !== 'out' });
+      for (const command of commands) {
+        let out = '';
+        let err = '';
+        const code = await main(command.argv, { stdout: (t) => { out += t; }, stderr: (t) => { err += t; }, cwd, env: {} });
+        expect({ line: command.line, code, err }).toEqual({ line: command.line, code: command.exit, err: '' });
+        if (command.output) expect({ line: command.line, out: out.replace(TIME, '<time>') }).toEqual({ line: command.line, out: command.output.replace(TIME, '<time>') });
+      }
+      expect(readMismatches(path.join(cwd, 'out', 'mismatches.jsonl'))).toHaveLength(1);
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
   });
 });

@@ -81,7 +81,8 @@ export function comError(error: unknown, via?: string): MessengerError {
   const message = error instanceof Error ? error.message : String(error);
   const name = error instanceof Error ? error.name : '';
   const prefix = (text: string): string => (via && !text.includes(via.split('.').pop() ?? via) ? `${via}: ${text}` : text);
-  const winax = name === 'TypeError' ? WINAX_TYPE_ERRORS[message.trim()] : undefined;
+  const text = message.trim();
+  const winax = name === 'TypeError' && Object.hasOwn(WINAX_TYPE_ERRORS, text) ? WINAX_TYPE_ERRORS[text] : undefined;
   if (winax) return messengerError(winax.hr, undefined, prefix(`${message} (${winax.why})`), error);
   const hr = hresultOf(error) ?? HR.E_FAIL;
   return new MessengerError(hr, { detail: prefix(message), cause: error });

@@ -15,7 +15,7 @@ import {
   type PresencePort, type RemoteChange, type SelfRecord, type ServiceRecord, type SessionPort, type ShellPort, succeeded,
   type WindowGeometry, type WindowRecord,
 } from '@imessenger/contract';
-import { Com, flag, int, Registry, text } from './com';
+import { type Com, flag, int, Registry, text } from './com';
 import type { AutomationObject } from './dispatch';
 import type { ObjectKind } from './event-args';
 import { ComEvents } from './events';

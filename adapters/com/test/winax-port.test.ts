@@ -288,7 +288,9 @@ describe('COM errors -> MessengerError with the same HRESULT', () => {
 
   test('end to end: the object\'s error reaches the caller with its HRESULT, the member and the original message', async () => {
     const { backend } = track(setup());
-    const msn = createMessenger({ backend });
+    // The object refusing a name core accepted is the service's answer (B642): by default it arrives in
+    // OnGroupAdded; 'reject' makes the call carry it too, which is what this test follows.
+    const msn = createMessenger({ backend, outcomes: 'reject' });
     await msn.Signin(0, 'ann@contoso.com', 'pw');
     const error = await msn.CreateGroup('Coworkers', SERVICE).then(() => undefined, (e: unknown) => e);
     const failure = asMessengerError(error);

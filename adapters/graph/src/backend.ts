@@ -19,6 +19,8 @@ import { graphPreferences } from './ports/preferences';
 import { graphPresence } from './ports/presence';
 import { graphSession } from './ports/session';
 import { graphShell } from './ports/shell';
+import { STATUS_POLICIES, type StatusPolicy } from './presence-map';
+import { StartupSignin } from './startup';
 import { SubscriptionManager, type WebhookOptions } from './webhook';
 
 export interface GraphBackendOptions {
@@ -32,6 +34,8 @@ export interface GraphBackendOptions {
   readonly retry?: GraphHttpOptions['retry'];
   /** `$batch` requests in flight at once (default 4, BATCH_CONCURRENCY: README "Efficiency"). */
   readonly batchConcurrency?: GraphHttpOptions['batchConcurrency'];
+  /** Pages followed for one collection before MSGR_E_SERVER_PROTOCOL (default 1,000, MAX_PAGES: README "Hostile servers"). */
+  readonly maxPages?: GraphHttpOptions['maxPages'];
   /** Opens the links that stand for Messenger's own windows (default: records them). */
   readonly launcher?: Launcher;
   /** Presence polling (default every 30 s). */
@@ -42,6 +46,20 @@ export interface GraphBackendOptions {
   readonly receiveFileDirectory?: string;
   /** Presence change notifications through a public HTTPS webhook (webhook.ts); polling stays on as the fallback. */
   readonly webhook?: WebhookOptions;
+  /**
+   * Start signed in, as the Messenger client was from logon (README "Signed in at start"). Default:
+   * yes when the auth has an account at hand (a configured token or actAs, an account in the MSAL
+   * cache), quietly no otherwise; `true` also warns when there is none; `false`: start signed out.
+   * The first call waits for it; it raises no OnSignin; a failure warns and leaves the session signed out.
+   */
+  readonly signedInAtStart?: boolean;
+  /** Where a failed start-up sign-in is reported (default: a process warning, GraphStartupWarning). */
+  readonly onStartupWarning?: (message: string) => void;
+  /**
+   * MyStatus put of a status Teams cannot express: 'strict' (default) -> E_INVALIDARG; 'nearest' ->
+   * the nearest Teams presence, which MyStatus then reads back (README "Statuses Teams cannot express").
+   */
+  readonly statusPolicy?: StatusPolicy;
 }
 
 /**
@@ -73,6 +91,14 @@ export const GRAPH_UNSUPPORTED: Readonly<Record<string, HResultName>> = {
   'DMessengerEvents.OnContactPropertyChange': 'E_NOTIMPL',
   'DMessengerEvents.OnIMWindowContactRemoved': 'E_NOTIMPL',
   'DMessengerEvents.OnAppShutdown': 'E_NOTIMPL',
+  // Changes made elsewhere that the adapter does not watch (it polls presence and profiles, not chat
+  // rosters, chat windows or the contact folder); the caller's own changes raise these events.
+  // One service, the tenant: any other service id is unknown.
+  'IMessenger.Services (second service)': 'MSGR_E_INVALID_SERVICE',
+  'DMessengerEvents.OnContactListAdd (remote)': 'E_NOTIMPL',
+  'DMessengerEvents.OnContactListRemove (remote)': 'E_NOTIMPL',
+  'DMessengerEvents.OnIMWindowContactAdded (remote)': 'E_NOTIMPL',
+  'DMessengerEvents.OnIMWindowDestroyed (remote)': 'E_NOTIMPL',
 };
 
 export interface GraphBackend {
@@ -92,8 +118,13 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function graphBackend(options: GraphBackendOptions): GraphBackend {
   if (!options?.auth) throw new TypeError('graphBackend: `auth` is required (DeviceCodeAuth, ClientCredentialsAuth or StaticTokenAuth).');
   if (!GUID.test(options.tenantId ?? '')) throw new TypeError(`graphBackend: \`tenantId\` must be the tenant's GUID, got ${JSON.stringify(options.tenantId)}.`);
+  const statusPolicy = options.statusPolicy ?? 'strict';
+  if (!STATUS_POLICIES.includes(statusPolicy)) throw new TypeError(`graphBackend: \`statusPolicy\` must be ${STATUS_POLICIES.map((p) => `'${p}'`).join(' or ')}, got ${JSON.stringify(options.statusPolicy)}.`);
+  if (options.signedInAtStart !== undefined && typeof options.signedInAtStart !== 'boolean') {
+    throw new TypeError(`graphBackend: \`signedInAtStart\` must be true or false, got ${JSON.stringify(options.signedInAtStart)}.`);
+  }
   const launcher = options.launcher ?? new RecordingLauncher();
-  const http = new GraphHttp({ auth: options.auth, baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, retry: options.retry, batchConcurrency: options.batchConcurrency });
+  const http = new GraphHttp({ auth: options.auth, baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, retry: options.retry, batchConcurrency: options.batchConcurrency, maxPages: options.maxPages });
   const ctx = new GraphContext({
     http, auth: options.auth, tenantId: options.tenantId, launcher,
     serviceName: options.serviceName ?? 'Microsoft Teams',
@@ -105,7 +136,7 @@ export function graphBackend(options: GraphBackendOptions): GraphBackend {
   const unwired: Required<BackendPorts> = {
     session: graphSession(ctx, watcher),
     directory: graphDirectory(ctx),
-    presence: graphPresence(ctx, watcher),
+    presence: graphPresence(ctx, watcher, statusPolicy),
     groups: graphGroups(ctx),
     conversations,
     mail: graphMail(ctx),
@@ -114,7 +145,10 @@ export function graphBackend(options: GraphBackendOptions): GraphBackend {
     events: graphEvents(ctx),
   };
   // With a webhook, subscriptions follow sign-in, sign-out and contact list changes.
-  const ports = webhook ? webhook.wire(unwired) : unwired;
+  const wired = webhook ? webhook.wire(unwired) : unwired;
+  // Every call waits for the start-up sign-in (startup.ts), which signs in through the wired session.
+  const startup = new StartupSignin(options.auth, wired.session, { signedInAtStart: options.signedInAtStart, onWarning: options.onStartupWarning });
+  const ports = startup.gate(wired);
   const info: BackendInfo = { name: 'graph', unsupported: GRAPH_UNSUPPORTED };
   const module = new ContainerModule(({ bind }) => {
     bind<BackendInfo>(TOKENS.BackendInfo).toConstantValue(info);

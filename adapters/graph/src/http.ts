@@ -2,14 +2,26 @@
  * The adapter's one door to Graph: the Graph client with a middleware chain of our own —
  * tokens from GraphAuth (with one silent refresh on 401), the client's RetryHandler (429/503/504,
  * honouring Retry-After, bounded; switched off per request for non-idempotent POSTs), a throttle
- * observer (a 429's Retry-After holds back new $batch requests), a timeout, and a request counter.
- * Every failure leaves as a MessengerError through errors.ts.
+ * observer (a 429's Retry-After holds back new $batch requests), and the transport guard (a
+ * timeout, redirects followed only on the Graph origin, connection failures told apart, a request
+ * counter). Every failure leaves as a MessengerError through errors.ts.
+ *
+ * A hostile or broken server cannot steer it (README "Hostile servers"): no request leaves the
+ * Graph origin (redirects elsewhere and off-origin nextLinks are refused, the token goes nowhere
+ * else), paging stops at a nextLink seen before or after `maxPages` pages, no path carries a dot
+ * segment (paths.ts), and every text a server supplies is redacted of the secrets the process
+ * holds before it becomes an error (secrets.ts).
  */
 import {
-  Client, type Context, GraphError, HTTPMessageHandler, type Middleware, ResponseType, RetryHandler, RetryHandlerOptions,
+  Client, type Context, GraphClientError, GraphError, HTTPMessageHandler, type Middleware, ResponseType, RetryHandler, RetryHandlerOptions,
 } from '@microsoft/microsoft-graph-client';
+import { messengerError } from '@imessenger/contract';
 import type { GraphAuth } from './auth/auth';
-import { type GraphResource, graphError } from './errors';
+import { type GraphFailure, type GraphResource, graphError } from './errors';
+import { pathProblem } from './paths';
+import { registerSecret } from './secrets';
+
+export { segment, odataString, userPath, formsDotSegment } from './paths';
 
 export const GRAPH_BASE_URL = 'https://graph.microsoft.com/v1.0';
 /** Graph's $batch limit (FACTS #3). */
@@ -27,6 +39,14 @@ export const BATCH_LIMIT = 20;
 export const BATCH_CONCURRENCY = 4;
 /** The longest wait a Retry-After is honoured for before a throttled $batch item is re-sent, in seconds. */
 const MAX_WAIT_S = 60;
+/**
+ * Pages `all()` follows for one collection by default (`maxPages`): the contact list at 1,000 a page
+ * is 1,000,000 contacts, group chats at 50 a page 50,000 chats. A server that pages on past it (or
+ * hands out a nextLink seen before) is a broken or hostile one: MSGR_E_SERVER_PROTOCOL.
+ */
+export const MAX_PAGES = 1000;
+/** Redirects followed for one request, all on the Graph origin (Graph's API answers do not redirect). */
+export const MAX_REDIRECTS = 5;
 
 export interface GraphHttpOptions {
   readonly auth: GraphAuth;
@@ -38,6 +58,8 @@ export interface GraphHttpOptions {
   readonly retry?: { readonly maxRetries?: number; readonly delaySeconds?: number };
   /** `$batch` requests in flight at once, over all batch() calls (default BATCH_CONCURRENCY, 4). */
   readonly batchConcurrency?: number;
+  /** Pages `all()` follows for one collection before failing with MSGR_E_SERVER_PROTOCOL (default MAX_PAGES, 1,000). */
+  readonly maxPages?: number;
 }
 
 export interface RequestOptions {
@@ -73,16 +95,6 @@ export interface BatchOptions {
   readonly concurrency?: number;
 }
 
-/** Encode one path segment (an id or a UPN): quotes, slashes, '#', '%', unicode all survive. */
-export const segment = (value: string): string => encodeURIComponent(value).replace(/'/g, '%27');
-
-/** An OData string literal: single quotes doubled (FACTS query parameters). */
-export const odataString = (value: string): string => `'${value.replace(/'/g, "''")}'`;
-
-/** The path of a user by id or UPN; a UPN starting with '$' must use the users('…') form (PITFALLS F). */
-export const userPath = (idOrUpn: string): string =>
-  idOrUpn.startsWith('$') ? `/users(${encodeURIComponent(odataString(idOrUpn))})` : `/users/${segment(idOrUpn)}`;
-
 export class GraphHttp {
   private readonly client: Client;
   private readonly base: URL;
@@ -92,17 +104,21 @@ export class GraphHttp {
   private readonly batchSlots: Slots;
   /** Until when (Date.now() ms) Graph asked us to hold back: no new $batch goes out before. */
   private throttledUntil = 0;
+  /** Pages all() follows for one collection (MAX_PAGES). */
+  private readonly maxPages: number;
 
-  constructor(private readonly options: GraphHttpOptions) {
+  constructor(options: GraphHttpOptions) {
     this.base = new URL(options.baseUrl ?? GRAPH_BASE_URL);
     const concurrency = options.batchConcurrency ?? BATCH_CONCURRENCY;
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`GraphHttp: batchConcurrency must be a positive integer, got ${concurrency}`);
     this.batchSlots = new Slots(concurrency);
+    this.maxPages = options.maxPages ?? MAX_PAGES;
+    if (!Number.isInteger(this.maxPages) || this.maxPages < 1) throw new RangeError(`GraphHttp: maxPages must be a positive integer, got ${options.maxPages}`);
     const chain: Middleware[] = [
       new TokenMiddleware(options.auth, this.base),
       new RetryHandler(new RetryHandlerOptions(options.retry?.delaySeconds ?? 3, options.retry?.maxRetries ?? 3)),
       new ThrottleObserver((seconds) => this.holdBack(seconds)),
-      new TimeoutMiddleware(options.timeoutMs ?? 30_000, () => { this.requestCount++; }),
+      new TransportGuard(this.base, options.timeoutMs ?? 30_000, () => { this.requestCount++; }),
       new HTTPMessageHandler(),
     ];
     chain.reduce((previous, next) => { previous.setNext?.(next); return next; });
@@ -111,15 +127,28 @@ export class GraphHttp {
   }
 
   /**
-   * A path under the Graph root. An absolute link Graph handed out (@odata.nextLink) must point at
-   * our own root (a token never goes elsewhere) and is sent relative to it.
+   * A path under the Graph root. Our own paths must have no dot segment and no empty segment
+   * (E_INVALIDARG, before any request: paths.ts). An absolute link Graph handed out (@odata.nextLink)
+   * must point at our own origin and root — a token never goes elsewhere — and carry no dot segment
+   * (MSGR_E_SERVER_PROTOCOL); it is sent relative to the root.
    */
   private url(path: string): string {
-    if (!/^https?:\/\//i.test(path)) return path;
-    const link = new URL(path);
+    if (!/^[a-z][a-z0-9+.-]*:/i.test(path)) {
+      const problem = pathProblem(path, { allowEmpty: false });
+      if (problem) throw messengerError('E_INVALIDARG', undefined, `${path.split('?')[0]} is not sent to Microsoft Graph: ${problem}.`);
+      return path;
+    }
     const root = this.base.pathname.replace(/\/$/, '');
-    if (link.origin !== this.base.origin || !link.pathname.startsWith(`${root}/`)) {
-      throw graphError({ transport: 'malformed' }, `a link outside ${this.base.origin}${root}`);
+    let link: URL;
+    try { link = new URL(path); } catch { throw graphError({ transport: 'malformed' }, 'a link Graph handed out', undefined, 'not a URL'); }
+    if (link.origin !== this.base.origin) {
+      throw graphError({ transport: 'origin' }, `a link to ${link.origin}`, undefined, `only ${this.base.origin} is Microsoft Graph; the link is not followed`);
+    }
+    // The path as the server wrote it, before URL parsing resolved any dot segment away.
+    const rawPath = path.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '');
+    const problem = pathProblem(rawPath);
+    if (problem || !link.pathname.startsWith(`${root}/`)) {
+      throw graphError({ transport: 'origin' }, `a link outside ${this.base.origin}${root}`, undefined, problem ?? 'not under the Graph root');
     }
     return link.pathname.slice(root.length) + link.search;
   }
@@ -177,13 +206,29 @@ export class GraphHttp {
     await this.raw('DELETE', path, undefined, options);
   }
 
-  /** Every item of a collection: the first page, then each @odata.nextLink to the end (FACTS paging). */
+  /**
+   * Every item of a collection: the first page, then each @odata.nextLink to the end (FACTS paging).
+   * Bounded: a nextLink already followed (a loop), a page past `maxPages`, or a page that is not
+   * `{ value: [...] }` fails the whole call with MSGR_E_SERVER_PROTOCOL; a nextLink off the Graph
+   * origin is never followed (url()).
+   */
   async all<T>(path: string, options: RequestOptions = {}): Promise<T[]> {
+    const what = `GET ${path.split('?')[0]}`;
     const items: T[] = [];
-    let page = await this.get<{ value: T[]; '@odata.nextLink'?: string }>(path, options);
+    const seen = new Set<string>();
+    if (/^https?:\/\//i.test(path)) seen.add(path);
+    let page = pageOf<T>(await this.get<unknown>(path, options), what, options.resource);
     items.push(...page.value);
-    while (page['@odata.nextLink']) {
-      page = await this.get(page['@odata.nextLink'], { resource: options.resource, retry: options.retry });
+    for (let pages = 1; page.next !== undefined; pages++) {
+      const link = page.next;
+      if (seen.has(link)) {
+        throw graphError({ transport: 'paging' }, what, options.resource, `page ${pages} links back to a page already read: the server pages in a loop`);
+      }
+      if (pages >= this.maxPages) {
+        throw graphError({ transport: 'paging' }, what, options.resource, `still more after ${this.maxPages} pages (maxPages)`);
+      }
+      seen.add(link);
+      page = pageOf<T>(await this.get<unknown>(link, { resource: options.resource, retry: options.retry }), what, options.resource);
       items.push(...page.value);
     }
     return items;
@@ -203,6 +248,11 @@ export class GraphHttp {
    * failure of the first failed batch (in request order) is thrown, as a MessengerError.
    */
   async batch<T = unknown>(requests: readonly BatchRequest[], options: BatchOptions = {}): Promise<BatchResponse<T>[]> {
+    // Item URLs are paths too: none with a dot or empty segment goes out (the whole call fails first).
+    for (const r of requests) {
+      const problem = pathProblem(r.url, { allowEmpty: false });
+      if (problem) throw messengerError('E_INVALIDARG', undefined, `${r.method} ${r.url.split('?')[0]} is not sent to Microsoft Graph: ${problem}.`);
+    }
     const results: (BatchResponse<T> | undefined)[] = new Array(requests.length);
     const maxRounds = options.maxRounds ?? 4;
     let pending = requests.map((_, i) => i);
@@ -349,9 +399,65 @@ function failureOf(status: number, text: string, what: string, resource?: GraphR
   return graphError({ status, code }, what, resource, message);
 }
 
-/** Failures the Graph client throws (no response): the connection, our timeout. */
+/** One page of a collection, checked: `{ value: [...] }` and a string nextLink (or none). */
+function pageOf<T>(body: unknown, what: string, resource?: GraphResource): { value: T[]; next?: string } {
+  const page = body as { value?: unknown; '@odata.nextLink'?: unknown } | undefined;
+  const next = page?.['@odata.nextLink'];
+  if (typeof page !== 'object' || page === null || !Array.isArray(page.value) || (next != null && typeof next !== 'string')) {
+    throw graphError({ transport: 'malformed' }, what, resource, 'a page of a collection that is not { value: [...] }');
+  }
+  return { value: page.value as T[], ...(typeof next === 'string' && next !== '' ? { next } : {}) };
+}
+
+/** A failure decided inside the middleware chain; a GraphClientError passes through the Graph client unchanged. */
+interface Guarded { readonly guard: true; readonly failure: GraphFailure; readonly detail?: string }
+
+function guarded(failure: GraphFailure, detail?: string): GraphClientError {
+  const error = new GraphClientError(detail ?? failure.transport);
+  error.customError = { guard: true, failure, ...(detail ? { detail } : {}) } satisfies Guarded;
+  return error;
+}
+
+const guardOf = (error: unknown): Guarded | undefined => {
+  const custom = error instanceof GraphClientError ? (error.customError as Partial<Guarded> | undefined) : undefined;
+  return custom?.guard === true ? custom as Guarded : undefined;
+};
+
+/** Socket errors after which the server may have received the request: it reset or closed the connection. */
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+/** Errors of making the connection: nothing was sent. */
+const CONNECT_CODES = new Set([
+  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EHOSTUNREACH', 'EHOSTDOWN', 'ENETUNREACH', 'ENETDOWN', 'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/**
+ * What a fetch failure was, from its error chain (`cause`, and `body` where the Graph client wrapped
+ * an error of another realm): a timeout or abort, a reset, a failed connection; undefined when not
+ * told apart. Only error names and codes are read, never messages.
+ */
+function transportOf(error: unknown): { failure: GraphFailure; detail?: string } | undefined {
+  let e: unknown = error;
+  for (let depth = 0; typeof e === 'object' && e !== null && depth < 6; depth++) {
+    const { name, code } = e as { name?: unknown; code?: unknown };
+    if (name === 'TimeoutError' || name === 'AbortError') return { failure: { transport: 'timeout' } };
+    if (typeof code === 'string' && RESET_CODES.has(code)) {
+      return { failure: { transport: 'reset' }, detail: `${code}: the server reset or closed the connection before its answer was complete; the request may have reached it` };
+    }
+    if (typeof code === 'string' && CONNECT_CODES.has(code)) return { failure: { transport: 'network' }, detail: `could not connect: ${code}` };
+    const next = (e as { cause?: unknown; body?: unknown }).cause ?? (e as { body?: unknown }).body;
+    e = next === e ? undefined : next;
+  }
+  return undefined;
+}
+
+/** Failures the Graph client throws (no response): the connection, our timeout, the transport guard. */
 function translate(error: unknown, what: string, resource?: GraphResource): unknown {
   if (typeof error === 'object' && error !== null && (error as { name?: string }).name === 'MessengerError') return error;
+  const guard = guardOf(error);
+  if (guard) return graphError(guard.failure, what, resource, guard.detail);
+  // A failure while reading the body (after the middleware chain): reset, timeout.
+  const transport = transportOf(error);
+  if (transport) return graphError(transport.failure, what, resource, transport.detail);
   const name = error instanceof GraphError ? error.code : (error as { name?: string } | null)?.name;
   if (name === 'TimeoutError' || name === 'AbortError') return graphError({ transport: 'timeout' }, what, resource);
   // No token to be had (signed out elsewhere, refresh refused): the session is over.
@@ -360,7 +466,11 @@ function translate(error: unknown, what: string, resource?: GraphResource): unkn
   return graphError({ transport: 'network' }, what, resource);
 }
 
-/** Sets the bearer token (our own origin only) and refreshes it once after a 401 (PITFALLS C1, E2). */
+/**
+ * Sets the bearer token (our own origin only) and refreshes it once after a 401 (PITFALLS C1, E2).
+ * Every token it is handed is registered as a secret (secrets.ts): whatever the GraphAuth, a server
+ * that echoes the token cannot make it reach an error or a log.
+ */
 class TokenMiddleware implements Middleware {
   private next!: Middleware;
   constructor(private readonly auth: GraphAuth, private readonly base: URL) {}
@@ -376,8 +486,10 @@ class TokenMiddleware implements Middleware {
 
   private async attempt(context: Context, forceRefresh: boolean): Promise<void> {
     const url = typeof context.request === 'string' ? context.request : context.request.url;
-    if (new URL(url).origin !== this.base.origin) throw new Error(`Refusing to send a Graph token to ${new URL(url).origin}.`);
+    const origin = new URL(url).origin;
+    if (origin !== this.base.origin) throw guarded({ transport: 'origin' }, `refusing to send a Graph token to ${origin}`);
     const token = await this.auth.getToken({ forceRefresh });
+    registerSecret(token);
     const headers = new Headers(context.options?.headers as HeadersInit | undefined);
     headers.set('Authorization', `Bearer ${token}`);
     context.options = { ...context.options, headers: Object.fromEntries(headers.entries()) };
@@ -403,22 +515,58 @@ class ThrottleObserver implements Middleware {
   }
 }
 
-/** Aborts a request that takes longer than `ms`, and counts every request that goes out. */
-class TimeoutMiddleware implements Middleware {
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * The last middleware before fetch: counts every request that goes out, aborts one that takes
+ * longer than `ms`, tells a reset from a failed connection (the Graph client keeps neither the
+ * error's code nor its cause), and handles redirects itself (`redirect: 'manual'`): one to the Graph
+ * origin (same scheme, host and port as the base URL) is followed, at most MAX_REDIRECTS times; one
+ * anywhere else is refused with MSGR_E_SERVER_PROTOCOL — its body is never read as Graph's answer.
+ */
+class TransportGuard implements Middleware {
   private next!: Middleware;
-  constructor(private readonly ms: number, private readonly count: () => void) {}
+  constructor(private readonly base: URL, private readonly ms: number, private readonly count: () => void) {}
   setNext(next: Middleware): void { this.next = next; }
 
   async execute(context: Context): Promise<void> {
+    for (let hops = 0; ; hops++) {
+      const url = typeof context.request === 'string' ? context.request : context.request.url;
+      if (new URL(url).origin !== this.base.origin) throw guarded({ transport: 'origin' }, `refusing to send a request to ${new URL(url).origin}`);
+      await this.send(context);
+      const response = context.response;
+      if (!response || !REDIRECT_STATUSES.has(response.status)) return;
+      const location = response.headers.get('Location');
+      if (!location) return; // a 3xx without a target: reported as the status it is
+      await response.body?.cancel().catch(() => undefined);
+      let target: URL;
+      try { target = new URL(location, url); } catch { throw guarded({ transport: 'malformed' }, `HTTP ${response.status} to a Location that is not a URL`); }
+      if (target.origin !== this.base.origin) {
+        throw guarded({ transport: 'origin' }, `HTTP ${response.status} redirect to ${target.origin}, which is not Microsoft Graph (${this.base.origin}); not followed`);
+      }
+      if (hops >= MAX_REDIRECTS) throw guarded({ transport: 'origin' }, `more than ${MAX_REDIRECTS} redirects`);
+      const method = (context.options?.method ?? 'GET').toUpperCase();
+      // As fetch does: 303, and 301/302 after a POST, continue as a GET without a body.
+      const asGet = response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST');
+      const { body: _body, ...rest } = context.options ?? {};
+      context.request = target.href;
+      context.options = asGet && method !== 'GET' && method !== 'HEAD' ? { ...rest, method: 'GET' } : context.options;
+      context.response = undefined;
+    }
+  }
+
+  private async send(context: Context): Promise<void> {
     this.count();
     const signal = AbortSignal.timeout(this.ms);
-    context.options = { ...context.options, signal };
+    context.options = { ...context.options, signal, redirect: 'manual' };
     try {
       await this.next.execute(context);
     } catch (error) {
       // fetch rejects with a DOMException from another realm (Jest, vm, workers), which the Graph
       // client does not recognise as an Error and reports without its name: say it is a timeout.
-      if (signal.aborted) throw Object.assign(new Error(`No answer within ${this.ms} ms.`), { name: 'TimeoutError' });
+      if (signal.aborted) throw guarded({ transport: 'timeout' }, `no answer within ${this.ms} ms`);
+      const transport = transportOf(error);
+      if (transport) throw guarded(transport.failure, transport.detail);
       throw error;
     }
   }

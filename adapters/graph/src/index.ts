@@ -3,10 +3,11 @@ export type { GraphAuth } from './auth/auth';
 export { GraphAuthError } from './auth/auth';
 export * from './auth';
 export { hresultFor, graphError, redact, type GraphFailure, type GraphResource } from './errors';
-export { statusFromGraph, statusToGraph, SETTABLE_ON_TEAMS, type GraphPresence } from './presence-map';
+export { registerSecret, registerSecrets, forgetSecret, MAX_SECRETS } from './secrets';
+export { statusFromGraph, statusToGraph, SETTABLE_ON_TEAMS, NEAREST_ON_TEAMS, STATUS_POLICIES, type GraphPresence, type StatusPolicy } from './presence-map';
 export { RecordingLauncher, linkFor, type Launcher, type LaunchIntent } from './launcher';
 export {
-  GraphHttp, GRAPH_BASE_URL, BATCH_CONCURRENCY, BATCH_LIMIT, segment, odataString, userPath,
+  GraphHttp, GRAPH_BASE_URL, BATCH_CONCURRENCY, BATCH_LIMIT, MAX_PAGES, MAX_REDIRECTS, segment, odataString, userPath, formsDotSegment,
   type GraphHttpOptions, type BatchRequest, type BatchResponse, type BatchOptions,
 } from './http';
 export { meetingExternalId } from './ports/conversations';
@@ -16,4 +17,9 @@ export {
   type WebhookOptions, type WebhookHandler, type WebhookHandlerOptions, type PresenceSubscription,
   type RejectedNotification, type RejectReason, type ReceiveResult, type ReceiveOptions,
 } from './webhook';
+/**
+ * Test fixtures (the fake tenant), kept here for existing users.
+ * @deprecated Import them from `@imessenger/adapter-graph/testing`; this namespace leaves the main
+ * entry in a later release, so that test code is not part of the adapter's API.
+ */
 export * as testing from './testing';

@@ -3,7 +3,9 @@
  * Reading maps availability first, then activity, case-insensitively, so the stored page's
  * PascalCase and the current page's camelCase values both work; anything unknown is
  * MISTATUS_UNKNOWN. Writing goes through setUserPreferredPresence, which takes six pairs only:
- * a status outside them has no Teams equivalent and is refused (never silently changed).
+ * under the default status policy ('strict') a status outside them has no Teams equivalent and is
+ * refused (never silently changed); under 'nearest' (opt-in) it is set as the nearest pair (NEAREST)
+ * and reads back as what Teams then shows.
  */
 import { MISTATUS } from '@imessenger/contract';
 
@@ -52,10 +54,49 @@ const WRITE: ReadonlyMap<MISTATUS, GraphPresence> = new Map([
   [MISTATUS.MISTATUS_INVISIBLE, { availability: 'Offline', activity: 'OffWork' }],
 ]);
 
-/** The preferred presence for a status, or undefined when Teams has no equivalent. */
-export function statusToGraph(status: MISTATUS): GraphPresence | undefined {
-  return WRITE.get(status);
+/**
+ * What MyStatus put does with a status setUserPreferredPresence has no pair for: 'strict' (the
+ * default) refuses it with E_INVALIDARG; 'nearest' sets the nearest pair Teams has (NEAREST).
+ */
+export type StatusPolicy = 'strict' | 'nearest';
+export const STATUS_POLICIES: readonly StatusPolicy[] = ['strict', 'nearest'];
+
+const AWAY: GraphPresence = { availability: 'Away', activity: 'Away' };
+const BUSY: GraphPresence = { availability: 'Busy', activity: 'Busy' };
+
+/**
+ * statusPolicy 'nearest': the pair (FACTS #27) set for each status Teams cannot express, chosen by
+ * what the status tells the people who see it. (Busy, InACall) would say "on the phone" better, but
+ * only setPresence takes it: an app session that expires within minutes unless renewed and that a
+ * preferred presence outranks (FACTS #23-#26). MISTATUS_CUSTOM has no meaning to map: always refused.
+ */
+const NEAREST: ReadonlyMap<MISTATUS, GraphPresence> = new Map([
+  // Not connected is not a presence; what others see of it is Offline: "appear offline".
+  [MISTATUS.MISTATUS_OFFLINE, { availability: 'Offline', activity: 'OffWork' }],
+  // Teams shows an idle user as Away; AvailableIdle cannot be set.
+  [MISTATUS.MISTATUS_IDLE, AWAY],
+  [MISTATUS.MISTATUS_MAY_BE_AVAILABLE, AWAY],
+  [MISTATUS.MISTATUS_OUT_TO_LUNCH, AWAY],
+  // Automatic replies (not presence) say "out of office" on Teams; presence can only say Away.
+  [MISTATUS.MISTATUS_OUT_OF_OFFICE, AWAY],
+  [MISTATUS.MISTATUS_ON_THE_PHONE, BUSY],
+  [MISTATUS.MISTATUS_IN_A_MEETING, BUSY],
+  [MISTATUS.MISTATUS_IN_A_CONFERENCE, BUSY],
+  [MISTATUS.MISTATUS_ALLOW_URGENT_INTERRUPTIONS, { availability: 'DoNotDisturb', activity: 'DoNotDisturb' }],
+]);
+
+/** The preferred presence for a status, or undefined when Teams has no equivalent (under `policy`). */
+export function statusToGraph(status: MISTATUS, policy: StatusPolicy = 'strict'): GraphPresence | undefined {
+  return WRITE.get(status) ?? (policy === 'nearest' ? NEAREST.get(status) : undefined);
 }
 
-/** The statuses MyStatus put can set on Teams. */
+/** The statuses MyStatus put can set on Teams as they are. */
 export const SETTABLE_ON_TEAMS: readonly MISTATUS[] = [...WRITE.keys()];
+
+/**
+ * statusPolicy 'nearest': each status Teams cannot express -> the status MyStatus reads back after
+ * it is put (what Teams then shows, read as the own presence is).
+ */
+export const NEAREST_ON_TEAMS: ReadonlyMap<MISTATUS, MISTATUS> = new Map(
+  [...NEAREST].map(([status, pair]) => [status, statusFromGraph(pair, { self: true })]),
+);

@@ -19,7 +19,9 @@ import {
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BackendPorts, DirectoryPort, SessionPort } from '@imessenger/contract';
 import { type GraphContext, PRESENCE_ID_LIMIT } from './context';
+import { redact } from './errors';
 import { odataString, segment } from './http';
+import { registerSecret } from './secrets';
 import type { PresenceWatcher } from './ports/events';
 import { statusFromGraph } from './presence-map';
 
@@ -152,6 +154,9 @@ export class SubscriptionManager {
     } catch {
       throw new TypeError('webhook.privateKeyPem is not a PEM private key.');
     }
+    // Secrets by value: neither may reach an error or a log line (secrets.ts).
+    registerSecret(clientState);
+    registerSecret(options.privateKeyPem);
     this.clientState = clientState;
     this.renewBeforeMs = renewBeforeMs;
     this.options = options;
@@ -320,7 +325,7 @@ export class SubscriptionManager {
   }
 
   private report(error: unknown): void {
-    (this.options.onError ?? ((e: unknown) => process.emitWarning(`Graph presence subscription: ${e instanceof Error ? e.message : String(e)}`)))(error);
+    (this.options.onError ?? ((e: unknown) => process.emitWarning(redact(`Graph presence subscription: ${e instanceof Error ? e.message : String(e)}`))))(error);
   }
 
   /** Me and my contacts, each once, in list order. */
@@ -400,7 +405,7 @@ export class SubscriptionManager {
     if (sub.expiresAt <= Date.now()) return this.replace(sub);
     try {
       const expirationDateTime = this.expiry();
-      const response = await this.ctx.http.raw<{ expirationDateTime?: string }>('PATCH', `/subscriptions/${segment(sub.id)}`, { expirationDateTime }, { accept: [404] });
+      const response = await this.ctx.http.raw<{ expirationDateTime?: string }>('PATCH', `/subscriptions/${segment(sub.id, 'MSGR_E_SERVER_PROTOCOL')}`, { expirationDateTime }, { accept: [404] });
       if (response.status === 404) return this.replace(sub);
       sub.expiresAt = Date.parse(response.body?.expirationDateTime ?? expirationDateTime);
       sub.retryAt = 0;
@@ -425,7 +430,7 @@ export class SubscriptionManager {
   private async remove(sub: ActiveSubscription): Promise<void> {
     this.active.delete(sub.id);
     try {
-      await this.ctx.http.raw('DELETE', `/subscriptions/${segment(sub.id)}`, undefined, { accept: [404] });
+      await this.ctx.http.raw('DELETE', `/subscriptions/${segment(sub.id, 'MSGR_E_SERVER_PROTOCOL')}`, undefined, { accept: [404] });
     } catch (error) {
       this.report(error);
     }
@@ -560,7 +565,7 @@ export function createWebhookHandler(manager: SubscriptionManager, options: Webh
   const pending = new Set<Promise<void>>();
   const stats = { accepted: 0, rejected: 0 };
   const limit = options.maxBodyBytes ?? 4 * 1024 * 1024;
-  const onError = options.onError ?? ((e: unknown) => process.emitWarning(`Graph change notification: ${e instanceof Error ? e.message : String(e)}`));
+  const onError = options.onError ?? ((e: unknown) => process.emitWarning(redact(`Graph change notification: ${e instanceof Error ? e.message : String(e)}`)));
   const receiveOptions: ReceiveOptions = options.validateTokens ? { validateTokens: options.validateTokens } : {};
 
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

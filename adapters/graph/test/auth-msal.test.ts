@@ -15,7 +15,6 @@ import {
 
 const LOGIN = 'https://login.microsoftonline.com';
 const TENANT = '3f6d2a9c-1b4e-4c8d-9a7f-2e5b6c8d0f11';
-const AUTHORITY = `${LOGIN}/${TENANT}`;
 const CLIENT_ID = '0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
 const USER = 'Ada.Lovelace@contoso.example';
 const OID = '9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d';
@@ -180,6 +179,34 @@ describe('DeviceCodeAuth', () => {
     await expect(second.getToken()).resolves.toBe(AT1);
     expect(codes).toEqual([]);
     expect(posted).toHaveLength(2);
+  });
+
+  test('signinSilently (signed in at start): the cached account, with no network call and no device code', async () => {
+    mockDeviceCodeSignin();
+    await deviceAuth().auth.signin(USER);
+    const { auth, codes } = deviceAuth();
+    await expect(auth.signinSilently()).resolves.toEqual({ username: USER });
+    await expect(auth.getToken()).resolves.toBe(AT1);
+    expect(codes).toEqual([]);
+    expect(posted).toHaveLength(2);
+  });
+
+  test('signinSilently with an empty cache: undefined, no request, never a device code', async () => {
+    const { auth, codes } = deviceAuth();
+    await expect(auth.signinSilently()).resolves.toBeUndefined();
+    expect(codes).toEqual([]);
+    expect(posted).toEqual([]);
+    expect((await rejection(auth.getToken())).reason).toBe('no-account');
+  });
+
+  test('signinSilently when the cached refresh token is refused: undefined (the user must sign in), no device code', async () => {
+    mockDeviceCodeSignin(AT1, RT1, 60);
+    await deviceAuth().auth.signin(USER);
+    mockToken(400, { error: 'invalid_grant', error_description: 'AADSTS700082: The refresh token has expired due to inactivity.', error_codes: [700082] });
+    const { auth, codes } = deviceAuth();
+    await expect(auth.signinSilently()).resolves.toBeUndefined();
+    expect(codes).toEqual([]);
+    expect(posted.map((p) => `${p.endpoint}:${p.body.grant_type ?? ''}`)).toEqual(['devicecode:', 'token:device_code', 'token:refresh_token']);
   });
 
   test('a different sign-in name does not use the cached account: device code again', async () => {

@@ -23,6 +23,15 @@ describe('StaticTokenAuth', () => {
     expect(token).toHaveBeenCalledTimes(1);
   });
 
+  test('signinSilently: the configured user is always at hand (signed in at start), with no token call', async () => {
+    const token = jest.fn(() => 'T1');
+    const auth = new StaticTokenAuth({ username: 'ada@contoso.example', token });
+    await auth.signout();
+    await expect(auth.signinSilently()).resolves.toEqual({ username: 'ada@contoso.example' });
+    await expect(auth.getToken()).resolves.toBe('T1');
+    expect(token).toHaveBeenCalledTimes(1);
+  });
+
   test('signout: no-account until the next signin', async () => {
     const auth = new StaticTokenAuth({ username: 'ada@contoso.example', token: () => 'T1' });
     await auth.signout();

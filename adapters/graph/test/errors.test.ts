@@ -20,6 +20,9 @@ describe('Graph failures -> HRESULTs (one row each)', () => {
     [{ transport: 'network' }, 'other', 'MSGR_E_CONNECT'],
     [{ transport: 'timeout' }, 'other', 'MSGR_E_SESSION_TIMEOUT'],
     [{ transport: 'malformed' }, 'other', 'MSGR_E_SERVER_PROTOCOL'],
+    [{ transport: 'reset' }, 'other', 'MSGR_E_CONNECT'],
+    [{ transport: 'origin' }, 'other', 'MSGR_E_SERVER_PROTOCOL'],
+    [{ transport: 'paging' }, 'contact', 'MSGR_E_SERVER_PROTOCOL'],
   ] as const)('%j on a %s -> %s', (failure, resource, hr) => {
     expect(hresultFor(failure, resource)).toBe(hr);
     expect(graphError(failure, 'GET /x', resource).code).toBe(hr);

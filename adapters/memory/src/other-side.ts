@@ -47,6 +47,35 @@ export function memoryOtherSide(store: MemoryStore): OtherSide {
         store.notify({ type: 'windowContactRemoved', windowId: w.record.id, signinName: left });
       }
     },
+    async contactJoinsConversations(signinName: string) {
+      const u = userOf(signinName);
+      const key = u.signinName.toLowerCase();
+      for (const w of store.windows.values()) {
+        if (w.record.contacts.some((c) => c.toLowerCase() === key)) continue;
+        w.record = { ...w.record, contacts: [...w.record.contacts, u.signinName] };
+        store.notify({ type: 'windowContactAdded', windowId: w.record.id, signinName: u.signinName });
+      }
+    },
+    async conversationsClosed(signinName: string) {
+      const key = signinName.toLowerCase();
+      for (const [id, w] of [...store.windows]) {
+        if (!w.record.contacts.some((c) => c.toLowerCase() === key)) continue;
+        store.windows.delete(id);
+        store.notify({ type: 'windowClosed', windowId: id });
+      }
+    },
+    async contactListAdd(signinName: string) {
+      const u = userOf(signinName);
+      if (store.inList(u.signinName)) return;
+      store.addToList(u.signinName);
+      store.notify({ type: 'contactListAdd', signinName: u.signinName });
+    },
+    async contactListRemove(signinName: string) {
+      const u = userOf(signinName);
+      if (!store.inList(u.signinName)) return;
+      store.removeFromList(u.signinName);
+      store.notify({ type: 'contactListRemove', signinName: u.signinName });
+    },
     async myFriendlyName(friendlyName: string) {
       const previous = store.state.self.friendlyName;
       store.write((s) => { s.self.friendlyName = friendlyName; });

@@ -50,7 +50,7 @@ export function memoryPorts(store: MemoryStore, shellLog: ShellLog): Required<Ba
     async listContacts() {
       store.enter('listContacts');
       const serviceId = store.primaryServiceId();
-      return store.state.contactList.map((key) => store.record(store.state.users[key]!, serviceId));
+      return store.state.contactList.map((key) => store.record(store.user(key)!, serviceId));
     },
     async lookup(signinName) {
       store.enter('lookup');

@@ -77,22 +77,62 @@ export const SEED_SCHEMA: Schema = {
   },
 };
 
-/** A seed that failed validation; `path` points at the bad key (e.g. `contacts[2].status`). */
+/**
+ * A seed that failed validation; `path` points at the bad key (e.g. `contacts[2].status`), `file`
+ * names the file the seed was read from when the loader said (memoryBackend's `seedFile`).
+ */
 export class SeedError extends Error {
   override readonly name = 'SeedError';
-  constructor(readonly path: string, readonly problem: string) { super(`Invalid seed at ${path}: ${problem}`); }
+  constructor(readonly path: string, readonly problem: string, readonly file?: string) {
+    super(`Invalid seed${file ? ` in ${file}` : ''} at ${path}: ${problem}`);
+  }
+
+  /** The same error, naming the file the seed was read from. */
+  inFile(file: string): SeedError { return new SeedError(this.path, this.problem, file); }
 }
+
+/**
+ * How deeply a seed may nest arrays and objects. A valid seed needs 4 (`groups[0].members[0]`);
+ * the bound is checked first, without recursion, so a hostile document (100,000 nested arrays) is a
+ * SeedError naming the limit, never a stack overflow in whoever reads it next.
+ */
+export const SEED_MAX_DEPTH = 32;
+
+/** The path of the first array or object nested deeper than `limit` (breadth-first, no recursion), or undefined. */
+function tooDeep(doc: unknown, limit: number): string | undefined {
+  let level: { value: unknown; path: string }[] = [{ value: doc, path: '$' }];
+  for (let depth = 1; level.length > 0; depth++) {
+    const next: { value: unknown; path: string }[] = [];
+    for (const { value, path } of level) {
+      if (typeof value !== 'object' || value === null) continue;
+      if (depth > limit) return path;
+      const at = (key: string | number): string =>
+        typeof key === 'number' ? `${path}[${key}]` : path === '$' ? key : `${path}.${key}`;
+      if (Array.isArray(value)) value.forEach((item, i) => next.push({ value: item, path: at(i) }));
+      else for (const [key, item] of Object.entries(value)) next.push({ value: item, path: at(key) });
+    }
+    level = next;
+  }
+  return undefined;
+}
+
+/** Own properties only: a key such as `__proto__`, `constructor` or `toString` must not find Object.prototype's member. */
+const own = <T>(record: Readonly<Record<string, T>>, key: string): T | undefined =>
+  (Object.hasOwn(record, key) ? record[key] : undefined);
 
 function check(value: unknown, schema: Schema, path: string): void {
   const fail = (problem: string): never => { throw new SeedError(path, problem); };
   switch (schema.type) {
     case 'object': {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`expected an object, got ${describe(value)}`);
+      // JSON data: a class instance or an object with a prototype of its own could answer keys it does not own.
+      const proto = Object.getPrototypeOf(value) as object | null;
+      if (proto !== null && Object.getPrototypeOf(proto) !== null) fail('expected a plain object (JSON data), got an object with a prototype of its own');
       const obj = value as Record<string, unknown>;
-      for (const key of schema.required ?? []) if (obj[key] === undefined) fail(`missing required key "${key}"`);
+      for (const key of schema.required ?? []) if (own(obj, key) === undefined) fail(`missing required key "${key}"`);
       for (const [key, v] of Object.entries(obj)) {
-        const sub = schema.properties[key];
-        if (!sub) fail(`unknown key "${key}" (allowed: ${Object.keys(schema.properties).join(', ')})`);
+        const sub = own(schema.properties, key);
+        if (!sub) fail(`unknown key ${JSON.stringify(key)} (allowed: ${Object.keys(schema.properties).join(', ')})`);
         else if (v !== undefined) check(v, sub, path === '$' ? key : `${path}.${key}`);
       }
       return;
@@ -120,10 +160,19 @@ function check(value: unknown, schema: Schema, path: string): void {
   }
 }
 
-const describe = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : `${typeof v} ${JSON.stringify(v)}`);
+/** A short description of a bad value: never the whole of an object (it may be huge, or nested too deeply to stringify). */
+const describe = (v: unknown): string => {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  const text = typeof v === 'string' ? JSON.stringify(v) : String(v);
+  return `${typeof v} ${text.length > 80 ? `${text.slice(0, 77)}...` : text}`;
+};
 
 /** Check a seed document against SEED_SCHEMA and its cross-references; throws SeedError. */
 export function validateSeed(doc: unknown): SeedDocument {
+  const deep = tooDeep(doc, SEED_MAX_DEPTH);
+  if (deep !== undefined) throw new SeedError(deep, `nested deeper than ${SEED_MAX_DEPTH} levels of arrays and objects (the limit; a seed needs 4)`);
   check(doc, SEED_SCHEMA, '$');
   const seed = doc as SeedDocument;
   const known = new Set([seed.self, ...(seed.contacts ?? []), ...(seed.directory ?? [])].map((u) => u.signinName.toLowerCase()));

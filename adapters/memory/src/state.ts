@@ -55,8 +55,8 @@ export function stateFromSeed(doc: unknown = DEFAULT_SEED): MemoryState {
     id: s.id, name: s.name, primary: s.primary ?? (!all.some((x) => x.primary) && i === 0),
   }));
   const primary = services.find((s) => s.primary) ?? services[0]!;
-  const users: Record<string, UserState> = {};
-  for (const u of [...(seed.directory ?? []), ...(seed.contacts ?? [])]) users[u.signinName.toLowerCase()] = user(u, MISTATUS.MISTATUS_OFFLINE);
+  // fromEntries makes own keys, also of "__proto__" (an assignment would set the prototype instead).
+  const users: Record<string, UserState> = Object.fromEntries([...(seed.directory ?? []), ...(seed.contacts ?? [])].map((u) => [u.signinName.toLowerCase(), user(u, MISTATUS.MISTATUS_OFFLINE)]));
   const self = { ...user(seed.self, MISTATUS.MISTATUS_ONLINE), ...(seed.self.password === undefined ? {} : { password: seed.self.password }) };
   const state: MemoryState = {
     version: 1,
@@ -74,7 +74,7 @@ export function stateFromSeed(doc: unknown = DEFAULT_SEED): MemoryState {
   for (const g of seed.groups ?? []) {
     state.groups.push({
       id: `group-${state.nextId++}`, name: g.name, serviceId: primary.id,
-      members: (g.members ?? []).map((m) => (users[m.toLowerCase()] ?? self).signinName),
+      members: (g.members ?? []).map((m) => ((Object.hasOwn(users, m.toLowerCase()) ? users[m.toLowerCase()] : undefined) ?? self).signinName),
     });
   }
   return state;

@@ -5,11 +5,15 @@
 import {
   type ContactRecord, type HResultName, type RemoteChange, type WindowGeometry, type WindowRecord, messengerError,
 } from '@imessenger/contract';
-import type { StateFile } from './persistence';
+import { StateChangedError, type StateFile } from './persistence';
 import type { GroupState, MemoryState, UserState } from './state';
 
 /** An open conversation: session state, never persisted. */
 export interface WindowState { record: WindowRecord; geometry: WindowGeometry; history: string[] }
+
+/** state.users[key], own properties only. */
+const ownUser = (users: Readonly<Record<string, UserState>>, key: string): UserState | undefined =>
+  (Object.hasOwn(users, key) ? users[key] : undefined);
 
 export class MemoryStore {
   /** Open conversation windows by id. */
@@ -21,8 +25,13 @@ export class MemoryStore {
 
   constructor(public state: MemoryState, private readonly file?: StateFile) {}
 
-  /** Every port call starts here: an injected fault fails exactly one call. */
+  /**
+   * Every port call starts here: the state another process saved to the file since is loaded (see
+   * write); an injected fault fails exactly one call.
+   */
   enter(operation: string): void {
+    const changed = this.file?.changed();
+    if (changed) this.adopt(changed);
     const fault = this.nextFault;
     if (fault) {
       this.nextFault = undefined;
@@ -32,18 +41,32 @@ export class MemoryStore {
 
   failNext(hr: HResultName): void { this.nextFault = hr; }
 
-  /** Apply a change and persist it before acknowledging; a failed save undoes the change. */
+  /**
+   * Apply a change and persist it before acknowledging; a failed save undoes the change. With a
+   * state file, under its lock: if another process changed the file since this one read it, the
+   * change is not applied; its state is adopted and StateChangedError thrown, and the port call is
+   * run again on the new state (rerunOnStateChange in backend.ts), its checks included.
+   */
   write<T>(change: (state: MemoryState) => T): T {
-    if (!this.file) return change(this.state);
-    const before = structuredClone(this.state);
+    const file = this.file;
+    if (!file) return change(this.state);
+    let before: MemoryState | undefined;
     try {
-      const result = change(this.state);
-      this.file.save(this.state);
-      return result;
+      return file.commit(() => {
+        before = structuredClone(this.state);
+        return { state: this.state, result: change(this.state) };
+      });
     } catch (error) {
-      this.state = before;
+      if (error instanceof StateChangedError) this.adopt(error.state);
+      else if (before) this.state = before; // the change failed, or its save: undone in memory too
       throw error;
     }
+  }
+
+  /** Take the state another process saved. Window ids keep counting up (open windows keep theirs). */
+  private adopt(state: MemoryState): void {
+    state.nextId = Math.max(state.nextId, this.state.nextId);
+    this.state = state;
   }
 
   watch(listener: (change: RemoteChange) => void): () => void {
@@ -59,9 +82,10 @@ export class MemoryStore {
     if (!this.state.signedIn) throw messengerError('MSGR_E_NOT_LOGGED_ON', undefined, `${operation}: not signed in.`);
   }
 
+  /** The user of a sign-in name (an own key of state.users only: "constructor" or "__proto__" is nobody, not Object.prototype's member). */
   user(signinName: string): UserState | undefined {
     const key = signinName.toLowerCase();
-    return key === this.state.self.signinName.toLowerCase() ? this.state.self : this.state.users[key];
+    return key === this.state.self.signinName.toLowerCase() ? this.state.self : ownUser(this.state.users, key);
   }
 
   inList(signinName: string): boolean { return this.listedUsers().has(signinName.toLowerCase()); }
@@ -71,7 +95,7 @@ export class MemoryStore {
     const key = signinName.toLowerCase();
     const users = this.validListed();
     this.write((s) => { s.contactList.push(key); });
-    users?.set(key, this.state.users[key]);
+    users?.set(key, this.user(key));
     this.listed = users && { list: this.state.contactList, length: this.state.contactList.length, from: this.state.users, users };
   }
 
@@ -94,7 +118,8 @@ export class MemoryStore {
     if (valid) return valid;
     const { contactList: list, users: from } = this.state;
     const users = new Map<string, UserState | undefined>();
-    for (const key of list) users.set(key, from[key]);
+    // The local user may be in their own list (B341): self is not in `users`.
+    for (const key of list) users.set(key, this.user(key));
     this.listed = { list, length: list.length, from, users };
     return users;
   }

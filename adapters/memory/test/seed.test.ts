@@ -28,6 +28,12 @@ describe('seed validation', () => {
     [{ ...minimal, colour: 'blue' }, '$', 'unknown key "colour"'],
     [{ ...minimal, services: [{ id: 'a', name: 'A', primary: true }, { id: 'b', name: 'B', primary: true }] }, 'services', 'more than one service is primary'],
     [[], '$', 'expected an object, got an array'],
+    // Keys that Object.prototype has are unknown keys too (JSON.parse makes "__proto__" an own key).
+    [JSON.parse('{"self":{"signinName":"a@x.com"},"__proto__":{}}'), '$', 'unknown key "__proto__"'],
+    [JSON.parse('{"self":{"signinName":"a@x.com","constructor":{}}}'), 'self', 'unknown key "constructor"'],
+    [JSON.parse('{"self":{"signinName":"a@x.com","phones":{"toString":"1"}}}'), 'self.phones', 'unknown key "toString"'],
+    // Nesting is bounded before the schema is walked (SEED_MAX_DEPTH): the first container too deep.
+    [{ ...minimal, contacts: JSON.parse(`${'['.repeat(40)}${']'.repeat(40)}`) }, `contacts${'[0]'.repeat(31)}`, 'nested deeper than 32 levels'],
   ])('%j is rejected at %s', (seed, path, problem) => {
     let error: unknown;
     try { validateSeed(seed); } catch (e) { error = e; }

@@ -140,6 +140,19 @@ export class CompanyDirectory implements SessionPort, DirectoryPort, PresencePor
       contactPager: async (name, canPage) => { this.update(name, { canPage }); this.emit({ type: 'contactPager', signinName: name, canPage }); },
       contactEmail: async (name, email) => { this.update(name, { email }); this.emit({ type: 'contactEmail', signinName: name, email }); },
       contactLeavesConversations: none('conversations'),
+      contactJoinsConversations: none('conversations'),
+      conversationsClosed: none('conversations'),
+      contactListAdd: async (name) => {
+        this.person(name);
+        if (this.list.includes(key(name))) return;
+        this.list.push(key(name));
+        this.emit({ type: 'contactListAdd', signinName: name });
+      },
+      contactListRemove: async (name) => {
+        if (!this.list.includes(key(name))) return;
+        this.list.splice(this.list.indexOf(key(name)), 1);
+        this.emit({ type: 'contactListRemove', signinName: name });
+      },
       myFriendlyName: async (friendlyName) => {
         const previous = this.me.friendlyName;
         this.me = { ...this.me, friendlyName };

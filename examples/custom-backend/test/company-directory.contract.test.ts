@@ -22,11 +22,13 @@ const unsupported = {
     'IMessenger.InstantMessage', 'IMessenger2.StartVideo', 'IMessenger.StartVoice', 'IMessenger.Page', 'IMessenger.Phone',
     'IMessenger.SendFile', 'IMessenger.InviteApp',
     'IMessengerConversationWnd', 'IMessengerConversationWnd.Contacts', 'IMessengerConversationWnd.History', 'IMessengerConversationWnd.AddContact',
-    'DMessengerEvents.OnIMWindowContactRemoved',
+    'DMessengerEvents.OnIMWindowContactRemoved', 'DMessengerEvents.OnIMWindowContactAdded (remote)', 'DMessengerEvents.OnIMWindowDestroyed (remote)',
     'IMessenger.OpenInbox', 'IMessenger.SendMail', 'IMessenger.UnreadEmailCount', 'IMessenger.ReceiveFileDirectory',
     'IMessenger.ViewProfile', 'IMessenger.OptionsPages', 'IMessenger.MediaWizard', 'IMessenger.FindContact', 'IMessenger.Window',
     ...WINDOW,
   ]),
+  // One service, the directory: any other service id is unknown.
+  'IMessenger.Services (second service)': 'MSGR_E_INVALID_SERVICE' as HResultName,
 };
 
 runMessengerContract('company-directory', (seed) => {

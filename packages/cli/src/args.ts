@@ -1,45 +1,121 @@
 /**
- * The command line of `imessenger`: parsed into what runScript needs, or a UsageError that says
- * exactly what is wrong (unknown option, missing script, bad --backend value, unreadable or
- * invalid JSON file, naming the path).
+ * The command line of `imessenger` and of `imessenger run`: parsed (the one parser of every
+ * command, @imessenger/command-line: node:util parseArgs, strict) into what runScript needs, or a
+ * UsageError that says exactly what is wrong (unknown option, missing script, bad --backend,
+ * --timeout or --max-memory value, unreadable or invalid JSON or migration config, naming the path).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { BackendConfig } from '@imessenger/shim';
+import { type CommandSpec, UsageError, defineCommand, formatHelp, parseCommandLine } from '@imessenger/command-line';
+import type { BackendConfig, RoutingBackendConfig, SingleBackendConfig } from '@imessenger/shim';
+import { MAX_TIMEOUT_SECONDS, MIN_MEMORY_MB } from './limits';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-depth';
+import { notJScript } from './language';
 
-export const BACKENDS = ['memory', 'com', 'graph'] as const;
+export { UsageError } from '@imessenger/command-line';
+
+export const BACKENDS = ['memory', 'com', 'graph', 'routing'] as const;
 export type BackendKind = (typeof BACKENDS)[number];
+/** What each side of `--backend routing` can be. */
+const SIDE_KINDS = ['memory', 'com', 'graph'] as const;
 
 /** The seed the CLI ships with (the same document as examples/legacy-jscript/seed.json). */
 export const BUNDLED_SEED_PATH = path.join(__dirname, '..', 'seed.json');
 
-export const USAGE = `Usage: imessenger run <script.js> [options] [-- script arguments...]
-       imessenger migrate copy|routes|report|reconcile|retry …   (imessenger migrate <command> --help)
-
-Runs an unmodified legacy Messenger JScript/WSH script (ActiveXObject("Messenger.UIAutomation.1"),
-WScript.*, Enumerator, function obj::Event handlers) and exits with its WScript.Quit code.
-
-Options:
-  --backend <memory|com|graph>  The backend (default: memory, the embedded in-memory backend).
-  --seed <file.json>            Initial state for memory and com (default: the bundled seed).
-  --state <file>                memory: keep the state in this file across runs.
-  --graph-config <file.json>    graph: { "tenantId", "clientId", "authority", "cacheFile",
-                                "accessToken", "username", "baseUrl", "presencePollMs" }.
-                                Each key can also come from the environment:
-                                IMESSENGER_GRAPH_TENANT_ID, _CLIENT_ID, _AUTHORITY, _CACHE_FILE,
-                                _ACCESS_TOKEN, _USERNAME, _BASE_URL, _PRESENCE_POLL_MS
-                                (the file wins over the environment).
-  -h, --help                    Show this help.
-
-Everything after "--" becomes WScript.Arguments.
-
-Exit code: the script's WScript.Quit code (0 when it ends normally); 1 after an uncaught error
-(printed like cscript: file(line, col), description, error number); 2 for a usage error.`;
-
-/** A mistake on the command line; the message is shown with a pointer to --help. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
+/** This package's version (`imessenger --version`), from its package.json. */
+export function version(): string {
+  return (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
 }
+
+/** The commands `imessenger --help` lists (their options: `imessenger <command> --help`). */
+export const COMMANDS: readonly (readonly [string, string])[] = [
+  ['run <script.js>', 'Run an unmodified legacy Messenger JScript/WSH script on any backend.'],
+  ['migrate copy', 'Copy contact lists, groups and settings from one backend to another, resumably.'],
+  ['migrate routes', 'Print where each capability is served from for one user, in which mode, and why.'],
+  ['migrate report', 'Summarise the shadow mismatches recorded in a JSON-lines file.'],
+  ['migrate reconcile', 'Make the secondary equal to the primary (in-memory backends from seed or state files).'],
+  ['migrate retry', 'Apply the dual-write retry queue.'],
+];
+
+/** `imessenger` itself: its commands, --version and --help. */
+export const MAIN_SPEC = defineCommand({
+  name: '',
+  synopsis: ['<command> [options]', '--version'],
+  description: 'Runs legacy Messenger (IMessenger, Messenger.UIAutomation.1) scripts unchanged on any backend, and moves a Messenger deployment to another backend in phases.',
+  options: { version: { type: 'boolean', short: 'V', help: 'Print the version.' } },
+  sections: [{
+    title: 'Commands',
+    rows: COMMANDS,
+    text: 'Run "imessenger <command> --help" for a command\'s options ("imessenger help <command>" too).',
+  }],
+});
+
+export const RUN_SPEC = defineCommand({
+  name: 'run',
+  synopsis: '<script.js> [options] [-- script arguments...]',
+  description: 'Runs an unmodified legacy Messenger JScript/WSH script (ActiveXObject("Messenger.UIAutomation.1"), WScript.*, Enumerator, function obj::Event handlers, /*@cc_on @*/ conditional compilation) and exits with its WScript.Quit code. JScript only: a .vbs, .vbe, .wsf, .jse, .hta, .ps1… file is refused (exit code 2) with what runs it instead.',
+  positionals: { max: 1 },
+  passThrough: 'script arguments',
+  options: {
+    backend: { type: 'string', value: 'memory|com|graph|routing', help: 'The backend (default: memory, the embedded in-memory backend).' },
+    seed: { type: 'string', value: 'file.json', help: 'Initial state for memory and com (default: the bundled seed).' },
+    state: { type: 'string', value: 'file', help: 'memory: keep the state in this file across runs.' },
+    'graph-config': {
+      type: 'string', value: 'file.json',
+      help: [
+        'graph (and a routing side that is graph): { "tenantId", "clientId", "authority", "cacheFile", "accessToken", "username", "baseUrl", "presencePollMs", "signedInAtStart", "statusPolicy" }.',
+        'Each key can also come from the environment: IMESSENGER_GRAPH_TENANT_ID, _CLIENT_ID, _AUTHORITY, _CACHE_FILE, _ACCESS_TOKEN, _USERNAME, _BASE_URL, _PRESENCE_POLL_MS, _SIGNED_IN_AT_START, _STATUS_POLICY (the file wins over the environment).',
+        'The script starts signed in when the token or the token cache has an account, as Messenger was from logon ("signedInAtStart": false to start signed out); "statusPolicy": "nearest" sets the nearest Teams presence for a status Teams cannot show (default "strict": E_INVALIDARG).',
+      ].join('\n'),
+    },
+    config: {
+      type: 'string', value: 'plan.yaml',
+      help: 'routing: the migration config (JSON or YAML, as "imessenger migrate routes" reads it): which backend serves each capability for each user, shadow reads, dual writes.',
+    },
+    stage: { type: 'string', value: 'name', help: 'routing: make this stage of the config\'s plan the active one.' },
+    user: { type: 'string', value: 'upn', help: 'routing: whose routes apply (default: whoever the script signs in as).' },
+    mismatches: {
+      type: 'string', value: 'file.jsonl',
+      help: 'routing: append the shadow mismatches to this JSON-lines file (default: the config\'s shadow.mismatches; "imessenger migrate report --mismatches <file>" summarises them).',
+    },
+    'old-seed': {
+      type: 'string', value: 'file.json',
+      help: 'routing: the old side is the in-memory backend on this seed (changes are not kept), standing in for the backend the config names. Without --old-seed or --old-state, the old side is the backend the config names as "old" (memory, com or graph).',
+    },
+    'old-state': { type: 'string', value: 'file', help: 'routing: the old side is the in-memory backend keeping its state in this file.' },
+    'new-seed': { type: 'string', value: 'file.json', help: 'routing: the new side on this seed, as --old-seed.' },
+    'new-state': { type: 'string', value: 'file', help: 'routing: the new side keeping its state in this file, as --old-state.' },
+    timeout: {
+      type: 'string', value: 'seconds',
+      help: 'End the script after this many seconds of its whole run (event handlers and WScript.Sleep included), as WSH\'s //T:nn did: "Script execution time was exceeded on script ...", exit code 124. 0: no limit (the default).',
+    },
+    'max-memory': {
+      type: 'string', value: 'MB',
+      help: `Cap the script's memory (its JavaScript heap, and what the process grows by while it runs); past it the script ends with a message and exit code 134, not a crash. At least ${MIN_MEMORY_MB}.`,
+    },
+    isolate: {
+      type: 'boolean',
+      help: 'Run the script in a child process under Node\'s permission model: it reads only the SDK and the script, writes only the --state file\'s directory, starts no process, and cannot reach this one.',
+    },
+  },
+  sections: [
+    { title: 'Script arguments', text: 'Everything after "--" becomes WScript.Arguments.' },
+    {
+      title: 'Trust',
+      text: 'Like WSH, "imessenger run" is a trusted host. The script sees only the WScript objects, but it can reach this Node process (this.constructor.constructor("return process")()) and through it the files, the network and the programs of the user running it, as a WSH script could reach the machine. Run scripts you trust, or use --isolate.',
+    },
+  ],
+  examples: [
+    'imessenger run contacts.js --timeout 30',
+    'imessenger run contacts.js --isolate --timeout 30 --max-memory 256 --state state.json',
+    'imessenger run pilot.js --backend routing --config plan.yaml --user oscar@contoso.com',
+  ],
+});
+
+/** `imessenger run --help`. */
+export const USAGE = formatHelp(RUN_SPEC as CommandSpec).trimEnd();
+/** `imessenger --help`. */
+export const MAIN_USAGE = formatHelp(MAIN_SPEC as CommandSpec).trimEnd();
 
 export interface RunCommand {
   readonly command: 'run';
@@ -47,94 +123,191 @@ export interface RunCommand {
   readonly file: string;
   readonly backend: BackendConfig;
   readonly args: readonly string[];
+  /** --timeout, in milliseconds (absent: no limit). */
+  readonly timeoutMs?: number;
+  /** --max-memory, in megabytes (absent: no limit). */
+  readonly maxMemoryMb?: number;
+  /** --isolate: present (true) only when given. */
+  readonly isolate?: true;
 }
-export type Command = RunCommand | { readonly command: 'help' };
+/**
+ * What the command line asks for: run a script; the help of imessenger (`of: ''`) or of a command;
+ * the version; or a migrate command (its arguments, for @imessenger/migration to parse).
+ */
+export type Command =
+  | RunCommand
+  | { readonly command: 'help'; readonly of: string }
+  | { readonly command: 'version' }
+  | { readonly command: 'migrate'; readonly argv: readonly string[] };
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Graph settings: JSON key, environment suffix, and whether the value is a number. */
+/** Graph settings: JSON key and environment suffix. */
 const GRAPH_KEYS = [
   ['tenantId', 'TENANT_ID'], ['clientId', 'CLIENT_ID'], ['authority', 'AUTHORITY'], ['cacheFile', 'CACHE_FILE'],
   ['accessToken', 'ACCESS_TOKEN'], ['username', 'USERNAME'], ['baseUrl', 'BASE_URL'], ['presencePollMs', 'PRESENCE_POLL_MS'],
+  ['signedInAtStart', 'SIGNED_IN_AT_START'], ['statusPolicy', 'STATUS_POLICY'],
 ] as const;
 type GraphKey = (typeof GRAPH_KEYS)[number][0];
 
-/** Options that take a value, and what that value is called in messages. */
-const VALUE_OPTIONS: Readonly<Record<string, string>> = {
-  '--backend': 'memory|com|graph', '--seed': 'file.json', '--state': 'file', '--graph-config': 'file.json',
-};
-
 /**
  * `argv` without node and the script path (process.argv.slice(2)); `cwd` resolves relative paths.
- * Throws UsageError.
+ * Throws UsageError (its `command` names the command whose --help to suggest).
  */
 export function parseArgs(argv: readonly string[], env: Env = process.env, cwd: string = process.cwd()): Command {
-  const dash = argv.indexOf('--');
-  const own = dash < 0 ? [...argv] : argv.slice(0, dash);
-  const scriptArgs = dash < 0 ? [] : argv.slice(dash + 1);
-
-  if (own.length === 0) throw new UsageError('missing command: expected "run <script.js>"');
-  if (own.includes('-h') || own.includes('--help') || own[0] === 'help') return { command: 'help' };
-  const [command, ...rest] = own;
-  if (command !== 'run') {
-    throw new UsageError(command!.startsWith('-') ? `unknown option "${command!}"` : `unknown command "${command!}" (the command is "run")`);
+  const [first, ...rest] = argv;
+  if (first === undefined) throw new UsageError('missing command: expected "run <script.js>" or "migrate <command>"');
+  if (first === 'run') return parseRunArgs(rest, env, cwd);
+  if (first === 'migrate') return { command: 'migrate', argv: rest };
+  if (first === 'help') return { command: 'help', of: rest.join(' ') };
+  if (first.startsWith('-')) {
+    const main = parseCommandLine(MAIN_SPEC, argv);
+    if (main.help) return { command: 'help', of: '' };
+    if (main.values.version) return { command: 'version' };
+    throw new UsageError('missing command: expected "run <script.js>" or "migrate <command>"');
   }
+  throw new UsageError(`unknown command "${first}" (the commands: run, migrate)`);
+}
 
-  const values = new Map<string, string>();
-  let file: string | undefined;
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i]!;
-    if (arg.startsWith('-') && arg !== '-') {
-      const eq = arg.indexOf('=');
-      const name = eq < 0 ? arg : arg.slice(0, eq);
-      if (!(name in VALUE_OPTIONS)) throw new UsageError(`unknown option "${name}"`);
-      const value = eq < 0 ? rest[++i] : arg.slice(eq + 1);
-      if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) {
-        throw new UsageError(`option ${name} needs a value: ${name} <${VALUE_OPTIONS[name]!}>`);
-      }
-      if (values.has(name)) throw new UsageError(`option ${name} given twice`);
-      values.set(name, value);
-    } else if (file === undefined) {
-      file = arg;
-    } else {
-      throw new UsageError(`unexpected argument "${arg}": script arguments go after "--" (imessenger run ${file} -- ${arg})`);
-    }
+/** `imessenger run …` (the arguments after "run"). Throws UsageError. */
+export function parseRunArgs(argv: readonly string[], env: Env = process.env, cwd: string = process.cwd()): Command {
+  const line = parseCommandLine(RUN_SPEC, argv);
+  if (line.help) return { command: 'help', of: 'run' };
+  const values = line.values;
+  const file = line.positionals[0];
+  if (file === undefined) throw new UsageError('missing script: imessenger run <script.js>', 'run');
+  try {
+    return runCommand(file, values, line.rest, env, cwd);
+  } catch (error) {
+    if (error instanceof UsageError && !error.command) throw new UsageError(error.message, 'run');
+    throw error;
   }
-  if (file === undefined) throw new UsageError('missing script: imessenger run <script.js>');
+}
+
+type RunValues = ReturnType<typeof parseCommandLine<typeof RUN_SPEC.options>>['values'];
+
+function runCommand(file: string, values: RunValues, scriptArgs: readonly string[], env: Env, cwd: string): RunCommand {
   const script = path.resolve(cwd, file);
   if (!isReadableFile(script)) throw new UsageError(`cannot read script ${script}`);
+  const wrongKind = notJScript(script);
+  if (wrongKind !== undefined) throw new UsageError(wrongKind);
 
-  const kind = values.get('--backend') ?? 'memory';
+  const kind = values.backend ?? 'memory';
   if (!isBackendKind(kind)) throw new UsageError(`bad --backend value "${kind}": expected one of ${BACKENDS.join(', ')}`);
-  const only = (option: string, allowed: readonly BackendKind[]): void => {
-    if (values.has(option) && !allowed.includes(kind)) {
-      throw new UsageError(`option ${option} applies to --backend ${allowed.join(' or ')}, not ${kind}`);
+  const only = (option: keyof RunValues, allowed: readonly BackendKind[]): void => {
+    if (values[option] !== undefined && !allowed.includes(kind)) {
+      throw new UsageError(`option --${option} applies to --backend ${allowed.join(' or ')}, not ${kind}`);
     }
   };
-  only('--seed', ['memory', 'com']);
-  only('--state', ['memory']);
-  only('--graph-config', ['graph']);
+  only('seed', ['memory', 'com']);
+  only('state', ['memory']);
+  only('graph-config', ['graph', 'routing']);
+  for (const option of ['config', 'stage', 'user', 'mismatches', 'old-seed', 'old-state', 'new-seed', 'new-state'] as const) only(option, ['routing']);
 
-  const resolve = (option: string): string | undefined => {
-    const value = values.get(option);
-    return value === undefined ? undefined : path.resolve(cwd, value);
-  };
-  const seedPath = resolve('--seed');
+  const resolve = (value: string | undefined): string | undefined => (value === undefined ? undefined : path.resolve(cwd, value));
   let backend: BackendConfig;
+  if (kind === 'routing') {
+    backend = routingConfig(values, env, resolve);
+  } else {
+    backend = singleBackend(kind, { seed: resolve(values.seed), state: resolve(values.state), graphConfig: resolve(values['graph-config']) }, env);
+  }
+  const timeoutMs = values.timeout === undefined ? undefined : parseTimeout(values.timeout);
+  const maxMemoryMb = values['max-memory'] === undefined ? undefined : parseMemory(values['max-memory']);
+  const isolate = values.isolate === true;
+  if (isolate && kind === 'com' && process.platform === 'win32') {
+    throw new UsageError('--isolate cannot run --backend com on Windows: the Messenger object is reached through a native addon (winax), which Node\'s permission model cannot confine (run it without --isolate)');
+  }
+  if (isolate && kind === 'routing') {
+    throw new UsageError('--isolate cannot run --backend routing yet: the routing backend appends mismatches and queued writes with fsync, which Node 20\'s permission model refuses (run it without --isolate)');
+  }
+  return {
+    command: 'run', file: script, backend, args: scriptArgs,
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(maxMemoryMb !== undefined ? { maxMemoryMb } : {}),
+    ...(isolate ? { isolate } : {}),
+  };
+}
+
+/** One backend from its kind and the files that set it up. */
+function singleBackend(
+  kind: SingleBackendConfig['kind'], files: { seed?: string | undefined; state?: string | undefined; graphConfig?: string | undefined; seedOption?: string },
+  env: Env,
+): SingleBackendConfig {
+  const seedPath = files.seed ?? BUNDLED_SEED_PATH;
+  const seedOption = files.seedOption ?? '--seed';
   switch (kind) {
     case 'memory': {
-      const stateFile = resolve('--state');
-      backend = { kind, seed: readJson(seedPath ?? BUNDLED_SEED_PATH, '--seed'), ...(stateFile ? { stateFile } : {}) };
-      break;
+      // A state file that exists is the state; the seed only starts a new one.
+      const stateFile = files.state;
+      return { kind, seed: readJson(seedPath, seedOption), seedFile: seedPath, ...(stateFile ? { stateFile } : {}) };
     }
     case 'com':
-      backend = { kind, emulate: process.platform !== 'win32', seed: readJson(seedPath ?? BUNDLED_SEED_PATH, '--seed') };
-      break;
+      return { kind, emulate: process.platform !== 'win32', seed: readJson(seedPath, seedOption) };
     case 'graph':
-      backend = graphConfig(resolve('--graph-config'), env);
-      break;
+      return graphConfig(files.graphConfig, env);
   }
-  return { command: 'run', file: script, backend, args: scriptArgs };
+}
+
+/**
+ * `--backend routing`: the config is loaded here too (from @imessenger/migration, only for this
+ * backend), so that a bad config or stage is a usage error naming the file and line; the worker
+ * loads it again to build the backend. Each side is the in-memory backend when its seed or state
+ * is given (a stand-in, as in \`migrate reconcile\`), else the backend the config names.
+ */
+function routingConfig(values: RunValues, env: Env, resolve: (value: string | undefined) => string | undefined): RoutingBackendConfig {
+  const configFile = resolve(values.config);
+  if (configFile === undefined) throw new UsageError('--backend routing needs the migration config: --config <plan.yaml>');
+  const migration = require('@imessenger/migration') as typeof import('@imessenger/migration');
+  let plan: import('@imessenger/migration').MigrationConfig;
+  try {
+    plan = migration.loadMigrationConfig(configFile);
+    if (values.stage !== undefined) plan = migration.withStage(plan, values.stage);
+  } catch (error) {
+    if (!(error instanceof migration.MigrationConfigError)) throw error;
+    throw new UsageError(values.stage !== undefined && error.path === 'stage' ? `--stage: ${error.message}` : `--config: ${error.message}`);
+  }
+  const side = (which: 'old' | 'new'): SingleBackendConfig => {
+    const seed = resolve(values[`${which}-seed`]);
+    const state = resolve(values[`${which}-state`]);
+    if (seed !== undefined || state !== undefined) {
+      // A state file alone needs no seed: the bundled one starts it when the file does not exist yet.
+      return singleBackend('memory', { seed, state, seedOption: `--${which}-seed` }, env);
+    }
+    const named = plan[which];
+    if (!(SIDE_KINDS as readonly string[]).includes(named)) {
+      throw new UsageError(`--config: ${configFile} names ${which}: "${named}", which imessenger run cannot start: give --${which}-seed or --${which}-state (the in-memory backend standing in for it), or name ${SIDE_KINDS.join(', ')}`);
+    }
+    return singleBackend(named as SingleBackendConfig['kind'], { graphConfig: resolve(values['graph-config']) }, env);
+  };
+  const old = side('old');
+  const neu = side('new');
+  if (values['graph-config'] !== undefined && old.kind !== 'graph' && neu.kind !== 'graph') {
+    throw new UsageError('option --graph-config applies to a routing side that is graph; neither is');
+  }
+  return {
+    kind: 'routing', config: configFile, old, new: neu,
+    ...(values.stage !== undefined ? { stage: values.stage } : {}),
+    ...(values.user !== undefined ? { user: values.user } : {}),
+    ...(values.mismatches !== undefined ? { mismatches: resolve(values.mismatches)! } : {}),
+  };
+}
+
+/** --timeout: seconds (a fraction allowed) -> milliseconds; 0 is no limit, as WSH's //T:0. */
+function parseTimeout(value: string): number | undefined {
+  const seconds = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+  if (!(seconds <= MAX_TIMEOUT_SECONDS)) {
+    throw new UsageError(`bad --timeout value "${value}": expected a number of seconds from 0 (no limit) to ${MAX_TIMEOUT_SECONDS}, e.g. --timeout 30`);
+  }
+  return seconds === 0 ? undefined : Math.max(1, Math.round(seconds * 1000));
+}
+
+/** --max-memory: whole megabytes, at least MIN_MEMORY_MB. */
+function parseMemory(value: string): number {
+  const megabytes = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(megabytes >= MIN_MEMORY_MB && megabytes <= 2 ** 20)) {
+    throw new UsageError(`bad --max-memory value "${value}": expected a whole number of megabytes, at least ${MIN_MEMORY_MB}, e.g. --max-memory 256`);
+  }
+  return megabytes;
 }
 
 function isBackendKind(value: string): value is BackendKind {
@@ -158,15 +331,18 @@ function readJson(file: string, option: string): unknown {
   } catch (e) {
     throw new UsageError(`${option}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
+  let doc: unknown;
   try {
-    return JSON.parse(text);
+    doc = JSON.parse(text);
   } catch (e) {
     throw new UsageError(`${option}: ${file} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
+  if (nestedDeeperThan(doc, MAX_JSON_DEPTH)) throw new UsageError(`${option}: ${file} nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels (the limit)`);
+  return doc;
 }
 
 /** The graph BackendConfig from --graph-config and IMESSENGER_GRAPH_* (the file wins). */
-function graphConfig(file: string | undefined, env: Env): BackendConfig {
+function graphConfig(file: string | undefined, env: Env): Extract<SingleBackendConfig, { kind: 'graph' }> {
   const fromFile: Record<string, unknown> = {};
   if (file !== undefined) {
     const json = readJson(file, '--graph-config');
@@ -177,7 +353,7 @@ function graphConfig(file: string | undefined, env: Env): BackendConfig {
       fromFile[key] = value;
     }
   }
-  const settings: Partial<Record<GraphKey, string | number>> = {};
+  const settings: Partial<Record<GraphKey, string | number | boolean>> = {};
   for (const [key, suffix] of GRAPH_KEYS) {
     const where = key in fromFile ? `${file!}: "${key}"` : `IMESSENGER_GRAPH_${suffix}`;
     const raw = key in fromFile ? fromFile[key] : env[`IMESSENGER_GRAPH_${suffix}`];
@@ -186,12 +362,20 @@ function graphConfig(file: string | undefined, env: Env): BackendConfig {
       const ms = typeof raw === 'number' ? raw : Number(raw);
       if (!Number.isInteger(ms) || ms <= 0) throw new UsageError(`${where} must be a positive whole number of milliseconds`);
       settings[key] = ms;
+    } else if (key === 'signedInAtStart') {
+      // The file gives a JSON boolean; the environment the word.
+      const words = key in fromFile ? [true, false] : ['true', 'false'];
+      if (!words.includes(raw as never)) throw new UsageError(`${where} must be true or false`);
+      settings[key] = raw === true || raw === 'true';
+    } else if (key === 'statusPolicy') {
+      if (raw !== 'strict' && raw !== 'nearest') throw new UsageError(`${where} must be "strict" or "nearest"`);
+      settings[key] = raw;
     } else {
       if (typeof raw !== 'string') throw new UsageError(`${where} must be a string`);
       settings[key] = raw;
     }
   }
-  const str = (key: Exclude<GraphKey, 'presencePollMs'>): string | undefined => settings[key] as string | undefined;
+  const str = (key: Exclude<GraphKey, 'presencePollMs' | 'signedInAtStart'>): string | undefined => settings[key] as string | undefined;
   const tenantId = str('tenantId');
   if (!tenantId) throw new UsageError('--backend graph needs a tenant id: "tenantId" in --graph-config or IMESSENGER_GRAPH_TENANT_ID');
   if (!str('clientId') && !str('accessToken')) {

@@ -1,6 +1,12 @@
 /** The `imessenger` command as a library: run legacy scripts in-process, parse its command line. */
 export { runScript, type RunScriptOptions } from './run';
+export { runIsolated } from './isolate';
+export { MEMORY_EXIT_CODE, TIMEOUT_EXIT_CODE } from './limits';
 export { main, type Io } from './main';
-export { BACKENDS, BUNDLED_SEED_PATH, parseArgs, USAGE, UsageError, type BackendKind, type Command, type RunCommand } from './args';
+export {
+  BACKENDS, BUNDLED_SEED_PATH, COMMANDS, MAIN_SPEC, MAIN_USAGE, RUN_SPEC, parseArgs, parseRunArgs, USAGE, UsageError, version,
+  type BackendKind, type Command, type RunCommand,
+} from './args';
 export { rewriteScript, handlerFunctionName, type EventHandlerDeclaration, type RewriteResult } from './rewrite';
+export { JScriptCompilationError } from './conditional';
 export { formatScriptError } from './report';

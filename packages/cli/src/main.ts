@@ -1,8 +1,11 @@
 /**
- * `imessenger <argv>`: parse, then run; the exit code. Usage errors print the problem and a pointer
- * to --help on stderr and give exit code 2.
+ * `imessenger <argv>`: parse, then run; the exit code. Every command answers the same way
+ * (@imessenger/command-line): `--help`/`-h`, one error style on stderr (`imessenger: <what>`, plus
+ * `Run "imessenger <command> --help" for usage.` after a usage error), one exit-code table
+ * (0 done, 1 failed, 2 usage, 124 timeout, 130 stopped, 134 memory; run: the script's WScript.Quit).
  */
-import { type Command, parseArgs, USAGE, UsageError } from './args';
+import { EXIT, UsageError, usageErrorText } from '@imessenger/command-line';
+import { type Command, MAIN_USAGE, parseArgs, USAGE, version } from './args';
 import { runScript } from './run';
 
 export interface Io {
@@ -18,42 +21,63 @@ const processIo: Io = {
 };
 
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
-  if (argv[0] === 'migrate') return migrate(argv.slice(1), io);
   let command: Command;
   try {
     command = parseArgs(argv, io.env ?? process.env, io.cwd ?? process.cwd());
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    io.stderr(`imessenger: ${e.message}\nRun "imessenger --help" for usage.\n`);
-    return 2;
+    io.stderr(usageErrorText(e.message, e.command));
+    return EXIT.USAGE;
   }
-  if (command.command === 'help') {
-    io.stdout(`${USAGE}\n`);
-    return 0;
+  switch (command.command) {
+    case 'version':
+      io.stdout(`imessenger ${version()}\n`);
+      return EXIT.OK;
+    case 'help':
+      if (command.of.startsWith('migrate')) return migrate([...command.of.split(' ').slice(1).filter(Boolean), '--help'], io);
+      if (command.of !== '' && command.of !== 'run') {
+        io.stderr(usageErrorText(`no help for "${command.of}": the commands are run and migrate`, ''));
+        return EXIT.USAGE;
+      }
+      io.stdout(`${command.of === 'run' ? USAGE : MAIN_USAGE}\n`);
+      return EXIT.OK;
+    case 'migrate':
+      return migrate(command.argv, io);
+    case 'run': {
+      const options = {
+        file: command.file, backend: command.backend, args: command.args, stdout: io.stdout, stderr: io.stderr,
+        ...(command.timeoutMs !== undefined ? { timeoutMs: command.timeoutMs } : {}),
+        ...(command.maxMemoryMb !== undefined ? { maxMemoryMb: command.maxMemoryMb } : {}),
+      };
+      if (!command.isolate) return runScript(options);
+      // Loaded here: a plain run needs no child process.
+      const { runIsolated } = require('./isolate') as typeof import('./isolate');
+      return runIsolated(options);
+    }
   }
-  return runScript({ file: command.file, backend: command.backend, args: command.args, stdout: io.stdout, stderr: io.stderr });
 }
 
 /**
  * `imessenger migrate …`: copy (the data copy) and routes / report / reconcile / retry (phased
- * routing), from @imessenger/migration. Progress bars need a real terminal stream, so the process
- * streams are passed when the caller gave the process's own I/O.
+ * routing), from @imessenger/migration. Progress bars and the waiting line need a real terminal
+ * stream, so the process streams are passed when the caller gave the process's own I/O.
  */
 async function migrate(argv: readonly string[], io: Io): Promise<number> {
   // Loaded here, not at the top: it brings the Graph client and MSAL, which `run` does not need.
-  const { copyCommand, routesCommand } = require('@imessenger/migration') as typeof import('@imessenger/migration');
+  const { migrateCommand } = require('@imessenger/migration') as typeof import('@imessenger/migration');
   const stream = (write: (text: string) => void, real: NodeJS.WriteStream) =>
     (io === processIo ? real : { write: (text: string) => { write(text); return true; }, isTTY: false });
-  const streams = { stdout: stream(io.stdout, process.stdout), stderr: stream(io.stderr, process.stderr) };
-  if (argv[0] === 'copy') {
-    const controller = new AbortController();
-    const stop = () => controller.abort();
-    process.once('SIGINT', stop);
-    try {
-      return await copyCommand(argv.slice(1), { ...streams, signal: controller.signal, ...(io.cwd ? { cwd: io.cwd } : {}), ...(io.env ? { env: io.env } : {}) });
-    } finally {
-      process.removeListener('SIGINT', stop);
-    }
+  // Ctrl-C stops a copy after the steps in flight (exit code 130; the next run finishes it). The
+  // other commands keep Node's default: Ctrl-C ends them at once.
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  if (argv[0] === 'copy') process.once('SIGINT', stop);
+  try {
+    return await migrateCommand(argv, {
+      stdout: stream(io.stdout, process.stdout), stderr: stream(io.stderr, process.stderr), signal: controller.signal,
+      ...(io.cwd ? { cwd: io.cwd } : {}), ...(io.env ? { env: io.env } : {}),
+    });
+  } finally {
+    process.removeListener('SIGINT', stop);
   }
-  return routesCommand(argv, streams);
 }

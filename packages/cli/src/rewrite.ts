@@ -1,8 +1,13 @@
 /**
- * Source rewriting that lets V8 run JScript: two changes, made by a small scanner that skips
+ * Source rewriting that lets V8 run JScript: three changes, made by small scanners that skip
  * strings, comments and regular expression literals, and that keep every line and column where it
  * was (so stack traces and error positions point at the script as written).
  *
+ * 0. Conditional compilation (`/*@cc_on … @*\/`, `@if`, `@set`, `@_jscript_version`) is evaluated
+ *    first (conditional.ts): directives, delimiters and the branches not taken become spaces, and
+ *    `@` variables their values. The two changes below apply to what remains, so a handler or a
+ *    catch inside a conditional comment that is compiled is rewritten, and one in a branch that is
+ *    not is not. A conditional compilation error is thrown as a JScriptCompilationError.
  * 1. JScript's event-handler declarations, `function msn::OnSignin(hr) { … }`, become ordinary
  *    functions named `msn__OnSignin` (`::` -> `__`, whitespace around it moved after the name, so the
  *    length of the line is unchanged). Each is reported as { object: 'msn', event: 'OnSignin' }; the
@@ -11,6 +16,8 @@
  *    a script's own catch must not swallow it. This inserts text, so the columns after it on that line
  *    move: `originalColumn` maps a position in the rewritten code back to the script's.
  */
+import { preprocessConditional } from './conditional';
+import { BEFORE_REGEX, type Edit, identifierAt, isIdStart, skipQuoted, skipRegex } from './lex';
 
 /** A `function object::Event` handler found in the script. */
 export interface EventHandlerDeclaration {
@@ -37,15 +44,12 @@ export const QUIT_GUARD = '__imessenger_rethrowQuit';
 /** The rewritten function name of `object::event`. */
 export const handlerFunctionName = (object: string, event: string): string => `${object}__${event}`;
 
-/** Keywords after which a `/` starts a regular expression, not a division. */
-const BEFORE_REGEX = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await']);
 
-const isIdStart = (c: string): boolean => /[A-Za-z_$\u00c0-\uffff]/.test(c);
-const isIdPart = (c: string): boolean => /[A-Za-z0-9_$\u00c0-\uffff]/.test(c);
-
-interface Edit { readonly start: number; readonly end: number; readonly text: string }
-
-export function rewriteScript(source: string): RewriteResult {
+/** Rewrite a JScript script for V8. Throws JScriptCompilationError (conditional compilation). */
+export function rewriteScript(script: string): RewriteResult {
+  const conditional = preprocessConditional(script);
+  // From here on, the script as JScript's preprocessor left it (same length and lines).
+  const source = conditional.view;
   const edits: Edit[] = [];
   const handlers: EventHandlerDeclaration[] = [];
   const n = source.length;
@@ -63,12 +67,7 @@ export function rewriteScript(source: string): RewriteResult {
       else return j;
     }
   };
-  const readIdentifier = (at: number): string | undefined => {
-    if (at >= n || !isIdStart(source[at]!)) return undefined;
-    let j = at + 1;
-    while (j < n && isIdPart(source[j]!)) j++;
-    return source.slice(at, j);
-  };
+  const readIdentifier = (at: number): string | undefined => identifierAt(source, at);
   const lineAt = (at: number): number => source.slice(0, at).split(/\r\n|\r|\n/).length;
 
   /** `function obj :: Event`: after the keyword at `at` (index after "function"). */
@@ -141,38 +140,10 @@ export function rewriteScript(source: string): RewriteResult {
     i++;
   }
 
-  return apply(source, edits, handlers);
-}
-
-/** Index after the string or template literal starting at `at` (unterminated: end of line/source). */
-function skipQuoted(source: string, at: number): number {
-  const quote = source[at]!;
-  let j = at + 1;
-  while (j < source.length) {
-    const c = source[j]!;
-    if (c === '\\') { j += 2; continue; }
-    if (c === quote) return j + 1;
-    if (quote !== '`' && (c === '\n' || c === '\r')) return j;
-    j++;
-  }
-  return j;
-}
-
-/** Index after the regular expression literal starting at `at`. */
-function skipRegex(source: string, at: number): number {
-  let j = at + 1;
-  let inClass = false;
-  while (j < source.length) {
-    const c = source[j]!;
-    if (c === '\\') { j += 2; continue; }
-    if (c === '\n' || c === '\r') return j;
-    if (inClass) { if (c === ']') inClass = false; }
-    else if (c === '[') inClass = true;
-    else if (c === '/') { j++; break; }
-    j++;
-  }
-  while (j < source.length && /[A-Za-z]/.test(source[j]!)) j++;
-  return j;
+  // The variables' values go in among the other edits (they never overlap: a value stands where the
+  // scanner saw a number).
+  const all = [...edits, ...conditional.values].sort((a, b) => a.start - b.start || a.end - b.end);
+  return apply(source, all, handlers);
 }
 
 function apply(source: string, edits: readonly Edit[], handlers: readonly EventHandlerDeclaration[]): RewriteResult {

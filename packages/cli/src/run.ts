@@ -2,19 +2,31 @@
  * The script host: runs a legacy JScript/WSH file in a fresh V8 context whose globals are the
  * shim's ActiveXObject, GetObject, Enumerator and WScript, and returns its exit code.
  *
- * - The source goes through rewriteScript (`function msn::OnSignin` handlers, catch guards for
- *   WScript.Quit) with lines and columns kept, and runs with the script's full path as file name, so
- *   positions in errors are the script's own.
+ * - A file that is not JScript (.vbs, .wsf, .jse…: language.ts) is refused, exit code 2, as a
+ *   command-line mistake, before anything starts.
+ * - The source goes through rewriteScript (conditional compilation, `function msn::OnSignin`
+ *   handlers, catch guards for WScript.Quit) with lines and columns kept, and runs with the script's
+ *   full path as file name, so positions in errors are the script's own.
  * - WScript.Quit(n) ends the script with exit code n (even inside a try block).
  * - An uncaught error, in the script or in one of its event handlers, is printed as cscript did
  *   (file(line, col), description, error number) and gives exit code 1.
  * - The host is disposed in every case, so the process can exit.
+ * - With a limit (timeoutMs, maxMemoryMb) the same run happens in a worker thread that another
+ *   thread can stop (realm.ts).
+ *
+ * A trusted host, like WSH: the script's context is not a security boundary. Its globals are the
+ * shim's, but `this.constructor.constructor("return process")()` reaches this process, as a WSH
+ * script reached the machine. `imessenger run --isolate` (isolate.ts) runs it in a child process
+ * under Node's permission model instead.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { type BackendConfig, installLegacyGlobals, type LegacyHost, WScriptQuit } from '@imessenger/shim';
+import { JScriptCompilationError } from './conditional';
 import { bindEventHandlers } from './handlers';
+import { notJScript } from './language';
+import { runInRealm } from './realm';
 import { JSCRIPT_PRELUDE, JSCRIPT_PRELUDE_FILENAME } from './jscript';
 import { formatScriptError, positionIn, type ScriptPosition, syntaxErrorPosition } from './report';
 import { QUIT_GUARD, type RewriteResult, rewriteScript } from './rewrite';
@@ -30,6 +42,17 @@ export interface RunScriptOptions {
   readonly stdout?: (text: string) => void;
   /** WScript.StdErr and error reports (default: process.stderr). */
   readonly stderr?: (text: string) => void;
+  /**
+   * End the script this many milliseconds after the call (everything counts: the backend
+   * starting, the script, its event handlers and WScript.Sleep calls), with WSH's "Script
+   * execution time was exceeded" message and exit code 124 (TIMEOUT_EXIT_CODE).
+   */
+  readonly timeoutMs?: number;
+  /**
+   * Cap the script's realm at this many megabytes: past it the script ends with a message and exit
+   * code 134 (MEMORY_EXIT_CODE) instead of taking the process down.
+   */
+  readonly maxMemoryMb?: number;
 }
 
 /**
@@ -41,11 +64,25 @@ class ScriptEnd extends WScriptQuit {}
 
 type Listener = (...args: unknown[]) => void;
 
-/** Run the script to its end, its WScript.Quit, or its first uncaught error; the exit code. */
+/**
+ * Run the script to its end, its WScript.Quit, its first uncaught error or a limit; the exit code.
+ * Without limits it runs in this thread; with one, in a worker thread (realm.ts).
+ */
 export async function runScript(options: RunScriptOptions): Promise<number> {
+  if (options.timeoutMs !== undefined || options.maxMemoryMb !== undefined) return runInRealm(options);
+  return runScriptHere(options);
+}
+
+/** The run itself, in this thread (limits ignored): runScript without limits, and the realm worker. */
+export async function runScriptHere(options: RunScriptOptions): Promise<number> {
   const file = path.resolve(options.file);
   const stdout = options.stdout ?? ((text: string) => { process.stdout.write(text); });
   const stderr = options.stderr ?? ((text: string) => { process.stderr.write(text); });
+  const wrongKind = notJScript(file);
+  if (wrongKind !== undefined) {
+    stderr(`imessenger: ${wrongKind}\n`);
+    return 2;
+  }
 
   let end: ScriptEnd | undefined;
   /** An event handler, wrapped so that its error is reported and ends the script, as in cscript. */
@@ -113,7 +150,13 @@ export async function runScript(options: RunScriptOptions): Promise<number> {
       return 1;
     }
     // A byte order mark, as Notepad saved scripts.
-    rewritten = rewriteScript(source.replace(/^\uFEFF/, ''));
+    try {
+      rewritten = rewriteScript(source.replace(/^\uFEFF/, ''));
+    } catch (e) {
+      if (!(e instanceof JScriptCompilationError)) throw e;
+      stderr(formatScriptError(file, e, { line: e.line, column: e.column }, 'compilation'));
+      return 1;
+    }
     let script: vm.Script;
     try {
       script = new vm.Script(rewritten.code, { filename: file });

@@ -30,7 +30,7 @@ describe('parseArgs', () => {
     const command = parse(['run', 'hello.js']);
     expect(command).toEqual({
       command: 'run', file: script, args: [],
-      backend: { kind: 'memory', seed: JSON.parse(fs.readFileSync(BUNDLED_SEED_PATH, 'utf8')) },
+      backend: { kind: 'memory', seed: JSON.parse(fs.readFileSync(BUNDLED_SEED_PATH, 'utf8')), seedFile: BUNDLED_SEED_PATH },
     });
   });
 
@@ -42,7 +42,7 @@ describe('parseArgs', () => {
   it('takes --seed and --state for memory, in both option spellings', () => {
     const command = parse(['run', '--seed', 'seed.json', 'hello.js', '--state=state.json']);
     expect(command.command === 'run' && command.backend).toEqual({
-      kind: 'memory', seed: { self: { signinName: 'zed@example.com' } }, stateFile: path.join(dir, 'state.json'),
+      kind: 'memory', seed: { self: { signinName: 'zed@example.com' } }, seedFile: path.join(dir, 'seed.json'), stateFile: path.join(dir, 'state.json'),
     });
   });
 
@@ -73,10 +73,39 @@ describe('parseArgs', () => {
     });
   });
 
+  it('reads signedInAtStart (JSON boolean; "true"/"false" in the environment) and statusPolicy', () => {
+    const file = path.join(dir, 'graph-start.json');
+    fs.writeFileSync(file, JSON.stringify({ tenantId: 't', clientId: 'c', signedInAtStart: false, statusPolicy: 'nearest' }));
+    const fromFile = parse(['run', 'hello.js', '--backend', 'graph', '--graph-config', file], { IMESSENGER_GRAPH_SIGNED_IN_AT_START: 'true' });
+    expect(fromFile.command === 'run' && fromFile.backend).toEqual({ kind: 'graph', tenantId: 't', clientId: 'c', signedInAtStart: false, statusPolicy: 'nearest' });
+    const fromEnv = parse(['run', 'hello.js', '--backend', 'graph'], {
+      IMESSENGER_GRAPH_TENANT_ID: 't', IMESSENGER_GRAPH_CLIENT_ID: 'c', IMESSENGER_GRAPH_SIGNED_IN_AT_START: 'false', IMESSENGER_GRAPH_STATUS_POLICY: 'strict',
+    });
+    expect(fromEnv.command === 'run' && fromEnv.backend).toEqual({ kind: 'graph', tenantId: 't', clientId: 'c', signedInAtStart: false, statusPolicy: 'strict' });
+    const env = { IMESSENGER_GRAPH_TENANT_ID: 't', IMESSENGER_GRAPH_CLIENT_ID: 'c' };
+    expect(usageError(['run', 'hello.js', '--backend', 'graph'], { ...env, IMESSENGER_GRAPH_SIGNED_IN_AT_START: 'yes' })).toBe('IMESSENGER_GRAPH_SIGNED_IN_AT_START must be true or false');
+    expect(usageError(['run', 'hello.js', '--backend', 'graph'], { ...env, IMESSENGER_GRAPH_STATUS_POLICY: 'closest' })).toBe('IMESSENGER_GRAPH_STATUS_POLICY must be "strict" or "nearest"');
+    fs.writeFileSync(file, JSON.stringify({ tenantId: 't', clientId: 'c', signedInAtStart: 'false' }));
+    expect(usageError(['run', 'hello.js', '--backend', 'graph', '--graph-config', file])).toBe(`${file}: "signedInAtStart" must be true or false`);
+  });
+
+  it('builds a routing backend: the config file, each side from its seed or state (or the backend the config names), the user, the mismatch file', () => {
+    const plan = path.join(dir, 'plan.yaml');
+    fs.writeFileSync(plan, 'old: com\nnew: memory\ncohort: { percent: 10 }\ncapabilities: { groups: new }\nstages: [{ name: two, cohort: { percent: 100 } }]\n');
+    const command = parse(['run', 'hello.js', '--backend', 'routing', '--config', 'plan.yaml', '--stage=two', '--user', 'oscar@contoso.com',
+      '--mismatches', 'out/m.jsonl', '--new-seed', 'seed.json', '--new-state', 'new-state.json']);
+    expect(command.command === 'run' && command.backend).toEqual({
+      kind: 'routing', config: plan, stage: 'two', user: 'oscar@contoso.com', mismatches: path.join(dir, 'out', 'm.jsonl'),
+      old: { kind: 'com', emulate: process.platform !== 'win32', seed: JSON.parse(fs.readFileSync(BUNDLED_SEED_PATH, 'utf8')) },
+      new: { kind: 'memory', seed: { self: { signinName: 'zed@example.com' } }, seedFile: seed, stateFile: path.join(dir, 'new-state.json') },
+    });
+  });
+
   it('answers --help, -h and help with the usage', () => {
-    expect(parse(['--help'])).toEqual({ command: 'help' });
-    expect(parse(['run', 'hello.js', '-h'])).toEqual({ command: 'help' });
-    expect(parse(['help'])).toEqual({ command: 'help' });
+    expect(parse(['--help'])).toEqual({ command: 'help', of: '' });
+    expect(parse(['run', 'hello.js', '-h'])).toEqual({ command: 'help', of: 'run' });
+    expect(parse(['help'])).toEqual({ command: 'help', of: '' });
+    expect(parse(['help', 'run'])).toEqual({ command: 'help', of: 'run' });
     expect(USAGE).toContain('imessenger run <script.js>');
     expect(USAGE).toContain('IMESSENGER_GRAPH_TENANT_ID');
   });

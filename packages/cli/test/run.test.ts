@@ -80,7 +80,7 @@ describe('uncaught errors, printed as cscript did', () => {
   it('a JavaScript error: its message, no error number', async () => {
     const r = await run('var x = null;\nWScript.Echo(x.length);');
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(new RegExp(`^${escape(r.file)}\\(2, 16\\) Microsoft JScript runtime error: Cannot read properties of null \\(reading 'length'\\)\\n$`));
+    expect(r.err).toMatch(new RegExp(`^${escapeRegExp(r.file)}\\(2, 16\\) Microsoft JScript runtime error: Cannot read properties of null \\(reading 'length'\\)\\n$`));
   });
 
   it('JScript\'s new Error(number, description), thrown by the script', async () => {
@@ -101,7 +101,7 @@ describe('uncaught errors, printed as cscript did', () => {
 
   it('keeps the column of the script when a catch guard was inserted on the line', async () => {
     const r = await run(`${SIGNIN}try { msn.CreateGroup("", msn.MyServiceId); } catch (e) { msn.CreateGroup("a\\tb", msn.MyServiceId); }`);
-    expect(r.err).toMatch(new RegExp(`^${escape(r.file)}\\(3, 63\\) `));
+    expect(r.err).toMatch(new RegExp(`^${escapeRegExp(r.file)}\\(3, 63\\) `));
   });
 
   it('an error in an event handler ends the script there, printed at the handler\'s line', async () => {
@@ -166,16 +166,16 @@ describe('main', () => {
     let err = '';
     const code = await main(['run', 'x.js', '--backend', 'msnp'], { stdout: () => undefined, stderr: (t) => { err += t; }, cwd: dir, env: {} });
     expect(code).toBe(2);
-    expect(err).toBe('imessenger: cannot read script ' + path.join(dir, 'x.js') + '\nRun "imessenger --help" for usage.\n');
+    expect(err).toBe('imessenger: cannot read script ' + path.join(dir, 'x.js') + '\nRun "imessenger run --help" for usage.\n');
   });
 
   it('prints the usage for --help and exits 0', async () => {
     let out = '';
-    expect(await main(['--help'], { stdout: (t) => { out += t; }, stderr: () => undefined })).toBe(0);
+    expect(await main(['run', '--help'], { stdout: (t) => { out += t; }, stderr: () => undefined })).toBe(0);
     expect(out).toMatch(/^Usage: imessenger run <script\.js>/);
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

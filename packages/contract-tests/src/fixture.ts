@@ -6,6 +6,13 @@
 export const KIT_SELF = 'ann@contoso.com';
 export const KIT_PASSWORD = 'correct-horse';
 export const KIT_SERVICE_ID = '{9b017612-c9f1-11d2-8d9f-0000f875c541}';
+/**
+ * A second, non-primary service of the client (Exchange Instant Messaging beside the .NET Messenger
+ * Service): rules that name a service are checked with one that is not the primary. A backend with
+ * one service (Teams) declares 'IMessenger.Services (second service)' (its probe names this id).
+ */
+export const KIT_SECOND_SERVICE_ID = '{83d4679e-b6d7-11d2-bf36-00c04fb90a03}';
+export const KIT_SECOND_SERVICE_NAME = 'Exchange Instant Messaging';
 
 /** In the contact list. */
 export const BOB = 'bob@contoso.com';     // online, can be paged, has a mobile number
@@ -32,7 +39,7 @@ export function kitSeed(): KitSeed {
   return {
     signedIn: false,
     self: { signinName: KIT_SELF, friendlyName: 'Ann Lee', password: KIT_PASSWORD, status: 2, phones: { work: '+1 425 555 0100', mobile: '+1 425 555 0199' } },
-    services: [{ id: KIT_SERVICE_ID, name: '.NET Messenger Service', primary: true }],
+    services: [{ id: KIT_SERVICE_ID, name: '.NET Messenger Service', primary: true }, { id: KIT_SECOND_SERVICE_ID, name: KIT_SECOND_SERVICE_NAME, primary: false }],
     contacts: [
       { signinName: BOB, friendlyName: 'Bob Kelly', status: 2, canPage: true, phones: { mobile: '+1 425 555 0101' }, email: 'bob.kelly@contoso.com' },
       { signinName: CAROL, friendlyName: 'Carol Diaz', status: 0x22 },

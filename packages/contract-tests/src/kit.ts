@@ -4,7 +4,7 @@
  * declares unsupported is checked for its declared HRESULT, never skipped).
  */
 import {
-  type DMessengerEvents, type HResultName, HR, type MessengerEventName, type MISTATUS, type OtherSide, hresultName, isMessengerError, succeeded,
+  type DMessengerEvents, type HResultName, HR, MessengerError, type MessengerEventName, type MISTATUS, type OtherSide, hresultName, isMessengerError, succeeded,
 } from '@imessenger/contract';
 import { type BackendDefinition, createMessenger, type Messenger } from '@imessenger/core';
 import { KIT_PASSWORD, KIT_SELF, type KitSeed, kitSeed } from './fixture';
@@ -83,6 +83,22 @@ export async function expectHr(promise: Promise<unknown>, hr: HResultName, membe
     throw new Error(`Expected ${hr} (0x${(HR[hr] >>> 0).toString(16)}), got ${hresultName(error.hresult) ?? error.code}: ${error.message}`);
   }
   if (member && error.member !== member) throw new Error(`Expected the error to name ${member}, got ${String(error.member)}.`);
+}
+
+/**
+ * For a rule the service decides (the call succeeds, its event carries the answer): make the call,
+ * then surface the `hr` the event reported as the result: a failed `hr` rejects, as a MessengerError
+ * naming `member`. It is the probe of a `'Member (case)'` block, so a backend whose service cannot
+ * give that answer declares the `hr` its event reports instead: `{ 'IMessengerGroup.RemoveContact
+ * (unknown user)': 'MSGR_E_USER_NOT_GROUP_MEMBER' }` (a declared gap, checked and printed like any).
+ */
+export async function outcomeOf<E extends MessengerEventName>(k: KitContext, member: string, event: E, call: () => Promise<unknown>): Promise<void> {
+  const before = k.eventsNamed(event).length;
+  await call();
+  const reported = k.eventsNamed(event).slice(before);
+  if (reported.length !== 1) throw new Error(`Expected one ${event} for ${member}, got ${reported.length}.`);
+  const hr = reported[0]![0];
+  if (typeof hr === 'number' && !succeeded(hr)) throw new MessengerError(hr, { member, detail: `${event} reported ${hresultName(hr) ?? hr}.` });
 }
 
 /**

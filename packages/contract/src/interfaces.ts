@@ -76,7 +76,8 @@ export interface IMessengerContact {
   get_FriendlyName(): Promise<string>;
   get_IsSelf(): Promise<boolean>;
   get_PhoneNumber(PhoneType: MPHONE_TYPE): Promise<string>;
-  get_Property(ePropType: MCONTACTPROPERTY): Promise<Variant>;
+  /** MCONTACTPROP_EMAIL: a string; MCONTACTPROP_GROUPS_PROPERTY: the contact's groups, a MessengerGroups collection (VT_DISPATCH). */
+  get_Property(ePropType: MCONTACTPROPERTY): Promise<Variant | IMessengerGroups>;
   put_Property(ePropType: MCONTACTPROPERTY, vPropVal: Variant): Promise<void>;
   get_ServiceID(): Promise<string>;
   get_ServiceName(): Promise<string>;

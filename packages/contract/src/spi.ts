@@ -106,7 +106,12 @@ export interface DirectoryPort {
 
 /** Presence: own status and others'. */
 export interface PresencePort {
-  setMyStatus(status: MISTATUS): Promise<void>;
+  /**
+   * Sets the local user's status. A backend that set another status in its place (the Graph
+   * adapter's `statusPolicy: 'nearest'`) resolves to the status now in effect, which MyStatus reads
+   * back and OnMyStatusChange reports; otherwise it resolves to nothing (the status given is in effect).
+   */
+  setMyStatus(status: MISTATUS): Promise<MISTATUS | void>;
   statuses(signinNames: readonly string[]): Promise<ReadonlyMap<string, MISTATUS>>;
 }
 

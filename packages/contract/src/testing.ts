@@ -19,6 +19,14 @@ export interface OtherSide {
   contactEmail(signinName: string, email: string): Promise<void>;
   /** A contact leaves every open conversation they are in. */
   contactLeavesConversations(signinName: string): Promise<void>;
+  /** A contact joins every open conversation (someone in it invited them): OnIMWindowContactAdded. */
+  contactJoinsConversations(signinName: string): Promise<void>;
+  /** Every open conversation window with this contact is closed outside the program (the user closes it): OnIMWindowDestroyed. */
+  conversationsClosed(signinName: string): Promise<void>;
+  /** A user of the service is added to the contact list elsewhere (another client, the Add a Contact wizard): OnContactListAdd. */
+  contactListAdd(signinName: string): Promise<void>;
+  /** A contact is removed from the contact list elsewhere: OnContactListRemove. */
+  contactListRemove(signinName: string): Promise<void>;
   /** The user's own display name is changed elsewhere (another client, the directory). */
   myFriendlyName(friendlyName: string): Promise<void>;
   /** One of the user's own phone numbers is changed elsewhere. */

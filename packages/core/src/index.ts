@@ -1,6 +1,7 @@
 export { Messenger, type MessengerOptions } from './messenger';
 export { createContainer, createMessenger, resolvePorts, type BackendDefinition, type CreateMessengerOptions } from './container';
 export { MessengerEventEmitter } from './events';
+export { SERVICE_OUTCOMES, SERVER_FAILURES, type OutcomeMode } from './outcomes';
 export { MessengerContact } from './objects/contact';
 export { MessengerContacts } from './objects/contacts';
 export { MessengerGroup } from './objects/group';

@@ -7,13 +7,14 @@
 import {
   type BackendInfo, type BackendPorts, type ContactArg, type ConversationKind, type IMessenger3, type IMessengerService,
   type MCONTACTPROPERTY, MISTATUS, MMESSENGERPROPERTY, type MOPTIONPAGE, type MPHONE_TYPE, MUAFOLDER, type MUASORT,
-  type MessengerEventListener, type MessengerEventName, type SelfRecord, type ServiceArg, type Variant, HR, messengerError,
+  type MessengerEventListener, type MessengerEventName, type SelfRecord, type ServiceArg, type Variant, HR, isMessengerError, messengerError,
 } from '@imessenger/contract';
 import { MessengerEventEmitter } from './events';
+import { contactToReport, decide, type OutcomeMode, serviceOutcome } from './outcomes';
 import { keyOf, Runtime } from './runtime';
 import { type MessengerContact, phoneOf } from './objects/contact';
 import { MessengerContacts, removeFromContactList } from './objects/contacts';
-import type { MessengerGroup } from './objects/group';
+import { MessengerGroup } from './objects/group';
 import { MessengerGroups } from './objects/groups';
 import { resolveContactName } from './objects/resolve';
 import { MessengerServices } from './objects/service';
@@ -30,6 +31,13 @@ export interface MessengerOptions {
   readonly lcid?: number;
   /** Called when an event listener throws (default: a process warning). */
   readonly onListenerError?: (error: unknown, event: MessengerEventName) => void;
+  /**
+   * How a write the service refused ends (docs/decisions.md, "What the service decides"). 'events',
+   * the default, is the pages' way: the call succeeds and its event carries the HRESULT
+   * (AddContact -> OnContactListAdd(MSGR_E_USER_NOT_FOUND, contact)). 'reject', for new code, also
+   * rejects the call with that HRESULT; the event is raised in both modes.
+   */
+  readonly outcomes?: OutcomeMode;
 }
 
 /** Statuses a user can choose for themselves (put_MyStatus); local and unknown states are not. */
@@ -40,7 +48,7 @@ export class Messenger implements IMessenger3 {
   private mainWindow: MainWindow | undefined;
 
   constructor(ports: BackendPorts, info: BackendInfo, private readonly options: MessengerOptions = {}) {
-    this.rt = new Runtime(ports, info, new MessengerEventEmitter(options.onListenerError));
+    this.rt = new Runtime(ports, info, new MessengerEventEmitter(options.onListenerError), options.outcomes ?? 'events');
   }
 
   /** The backend's name (memory, graph, com, …). */
@@ -73,26 +81,30 @@ export class Messenger implements IMessenger3 {
     return this.rt.run(member, () => this.signin(member, { signinName: '', password: '' }));
   }
 
-  private async signin(member: string, request: { signinName: string; password: string }): Promise<void> {
+  private async signin(member: 'IMessenger.Signin' | 'IMessenger.AutoSignin', request: { signinName: string; password: string }): Promise<void> {
     if (await this.rt.signedIn()) throw messengerError('MSGR_E_ALREADY_LOGGED_ON', member, 'The current user is already signed in.');
     let self: SelfRecord;
     try {
       self = await this.rt.ports.session.signin(request);
-    } catch (error) {
-      // The result of a sign-in always reaches OnSignin, failed ones included.
-      const hr = typeof (error as { hresult?: unknown }).hresult === 'number' ? (error as { hresult: number }).hresult : HR.E_FAIL;
+    } catch (caught) {
       // B697: an unknown user is not told apart from a wrong password (never MSGR_E_USER_NOT_FOUND).
-      if (hr === HR.MSGR_E_USER_NOT_FOUND) {
-        this.rt.events.emit('OnSignin', HR.MSGR_E_INVALID_PASSWORD);
-        throw messengerError('MSGR_E_INVALID_PASSWORD', member, 'The sign-in name or password is not correct.', error);
-      }
-      this.rt.events.emit('OnSignin', hr);
+      const error = isMessengerError(caught, 'MSGR_E_USER_NOT_FOUND')
+        ? messengerError('MSGR_E_INVALID_PASSWORD', member, 'The sign-in name or password is not correct.', caught) : caught;
+      const hr = (error as { hresult?: unknown } | undefined)?.hresult;
+      // B690: the result of a sign-in always reaches OnSignin, failed ones included.
+      this.rt.events.emit('OnSignin', typeof hr === 'number' ? hr : HR.E_FAIL);
+      // B028: AutoSignin's server errors arrive in OnSignin alone and the call succeeds (outcomes.ts);
+      // Signin's page lists none, and its failures stay the call's too (docs/decisions.md, "State").
+      if (member === 'IMessenger.AutoSignin' && serviceOutcome(member, error) !== undefined && this.rt.outcomeMode === 'events') return;
       throw error;
     }
     this.rt.contactList.invalidate(); // a new session: its list is read again when needed
+    this.rt.signedInAs(self); // and the contact objects held read their records again
     this.rt.events.emit('OnSignin', HR.S_OK);
     // B680, B677: sign-in is complete when OnMyStatusChange reports the status the client is now in.
     this.rt.events.emit('OnMyStatusChange', HR.S_OK, self.status);
+    // B587, B634: then what changed while signed out, for the contacts the program kept.
+    await this.rt.refreshKept();
   }
 
   async Signout(): Promise<void> {
@@ -100,8 +112,7 @@ export class Messenger implements IMessenger3 {
     return this.rt.run(member, async () => {
       await this.rt.requireSignedIn(member);
       await this.rt.ports.session.signout();
-      this.rt.contactList.invalidate();
-      this.rt.closeAllWindows(); // B076: signing out closes every conversation window.
+      this.rt.sessionEnded(); // B076: signing out closes every conversation window.
       // B233: signing out also raises OnMyStatusChange(MISTATUS_LOCAL_DISCONNECTING_FROM_SERVER).
       this.rt.events.emit('OnMyStatusChange', HR.S_OK, MISTATUS.MISTATUS_LOCAL_DISCONNECTING_FROM_SERVER);
       this.rt.events.emit('OnSignout');
@@ -118,8 +129,15 @@ export class Messenger implements IMessenger3 {
   async get_MyFriendlyName(): Promise<string> {
     const member = 'IMessenger.MyFriendlyName';
     return this.rt.run(member, async () => {
-      await this.rt.requireSignedIn(member, 'E_FAIL');
-      return (await this.rt.ports.session.self()).friendlyName;
+      // B112: offline, the call succeeds with an empty string. B111's E_FAIL is for a local user who is
+      // disconnected: the backend lost the connection while reading the name.
+      if (!(await this.rt.signedIn())) return '';
+      try {
+        return (await this.rt.ports.session.self()).friendlyName;
+      } catch (error) {
+        if (isMessengerError(error, 'MSGR_E_DISCONNECTED')) throw messengerError('E_FAIL', member, 'The local user is disconnected.', error);
+        throw error;
+      }
     });
   }
 
@@ -137,10 +155,24 @@ export class Messenger implements IMessenger3 {
       const status = checkEnum('MISTATUS', mStatus, member, 'mStatus');
       if (!SETTABLE_STATUSES.has(status)) throw messengerError('E_INVALIDARG', member, `MISTATUS ${status} cannot be set: unknown and local states are reported, not chosen.`);
       await this.rt.requireSignedIn(member);
-      // B678: setting the status it already has still raises OnMyStatusChange.
-      await this.rt.port('presence', member).setMyStatus(status);
-      this.rt.events.emit('OnMyStatusChange', HR.S_OK, status);
+      const presence = this.rt.port('presence', member);
+      // B678: setting the status it already has still raises OnMyStatusChange. The event reports the
+      // status now in effect: a backend may have set the nearest one it has (Graph's statusPolicy 'nearest').
+      // B683-B686: what the server answers instead arrives in OnMyStatusChange(hr, the status still in effect).
+      await decide(this.rt, member, async () => {
+        const inEffect = await presence.setMyStatus(status);
+        this.rt.events.emit('OnMyStatusChange', HR.S_OK, inEffect ?? status);
+      }, async (hr) => this.rt.events.emit('OnMyStatusChange', hr, await this.statusNow()));
     });
+  }
+
+  /** The status the client is in, for an event after a failed change (B681: check hr first); offline when unknown. */
+  private async statusNow(): Promise<MISTATUS> {
+    try {
+      return (await this.rt.signedIn()) ? (await this.rt.ports.session.self()).status : MISTATUS.MISTATUS_OFFLINE;
+    } catch {
+      return MISTATUS.MISTATUS_OFFLINE;
+    }
   }
 
   async get_MyPhoneNumber(PhoneType: MPHONE_TYPE): Promise<string> {
@@ -186,6 +218,8 @@ export class Messenger implements IMessenger3 {
       const remove = removeFromContactList(this.rt);
       // Signed out: S_OK and a true collection with zero members (the MyContacts page).
       if (!(await this.rt.signedIn()) || !this.rt.ports.directory) return new MessengerContacts(this.rt, [], remove);
+      // The local user may be in their own list (B341): that object is the self contact.
+      if (!this.rt.knowsSelf) await this.rt.learnSelf();
       const records = await this.rt.contactList.readAll();
       return new MessengerContacts(this.rt, records.map((r) => this.rt.contact(r, true)), remove);
     });
@@ -200,7 +234,9 @@ export class Messenger implements IMessenger3 {
       await this.rt.requireSignedIn(member);
       await this.requireService(serviceId, member);
       const self = await this.rt.ports.session.self();
+      this.rt.noteSelf(self);
       if (keyOf(self.signinName) === keyOf(name)) {
+        // The self contact: its properties read the session's own record from now on (Runtime.current).
         return this.rt.contact({ ...self, blocked: false, canPage: false, email: self.signinName });
       }
       return this.rt.contactByName(name);
@@ -211,14 +247,28 @@ export class Messenger implements IMessenger3 {
     const member = 'IMessenger.AddContact';
     return this.rt.run(member, async () => {
       checkHwnd(hwndParent, member);
+      // B018: called offline, AddContact raises no error: signed out is an answer like the service's (outcomes.ts).
+      const signedIn = () => this.rt.requireSignedIn(member);
+      if (bstrEMail === null || bstrEMail === undefined || bstrEMail === '') {
+        // B003: no name: the Add a Contact wizard opens for the user to pick someone (the client's
+        // contact search, as FindContact opens it). Whoever the user adds arrives in OnContactListAdd.
+        // Offline nobody can be picked, so there is no add to report (B016): S_OK and no event.
+        if (await decide(this.rt, member, () => signedIn().then(() => true), () => false)) {
+          await this.rt.port('shell', member).findContact({ firstName: '', lastName: '' });
+        }
+        return;
+      }
       const name = checkSigninName(bstrEMail, member, 'bstrEMail', 'E_INVALIDARG');
-      await this.rt.requireSignedIn(member);
-      const directory = this.rt.port('directory', member);
-      if (await this.rt.contactList.has(name)) throw messengerError('MSGR_E_ALREADY_IN_LIST', member, `"${name}" is already in the contact list.`);
-      if (!(await directory.lookup(name))) throw messengerError('MSGR_E_USER_NOT_FOUND', member, `No user "${name}" on this service.`);
-      const record = await directory.addContact(name);
-      this.rt.contactList.added(record);
-      this.rt.events.emit('OnContactListAdd', HR.S_OK, this.rt.contact(record, true));
+      // B016, B018, B593-B599: the service decides; its answer arrives in OnContactListAdd(hr, contact).
+      await decide(this.rt, member, async () => {
+        await signedIn();
+        const directory = this.rt.port('directory', member);
+        if (await this.rt.contactList.has(name)) throw messengerError('MSGR_E_ALREADY_IN_LIST', member, `"${name}" is already in the contact list.`);
+        if (!(await directory.lookup(name))) throw messengerError('MSGR_E_USER_NOT_FOUND', member, `No user "${name}" on this service.`);
+        const record = await directory.addContact(name);
+        this.rt.contactList.added(record);
+        this.rt.events.emit('OnContactListAdd', HR.S_OK, this.rt.contact(record, true));
+      }, async (hr) => this.rt.events.emit('OnContactListAdd', hr, await contactToReport(this.rt, name)));
     });
   }
 
@@ -266,7 +316,7 @@ export class Messenger implements IMessenger3 {
     return this.converse(member, 'phone', vContact, {
       check: () => { type(); given(); },
       precondition: async (contact) => {
-        if (given() === '' && !phoneOf(contact.record.phones, type())) {
+        if (given() === '' && !phoneOf((await this.rt.current(contact, member)).phones, type())) {
           throw messengerError('MSGR_E_PHONE_INVALID_NUMBER', member, 'The contact has no number of that phone type.');
         }
       },
@@ -310,8 +360,10 @@ export class Messenger implements IMessenger3 {
       const contact = await this.rt.contactByName(name);
       await extra.precondition?.(contact, member);
       const open = this.rt.openWindowWith(name);
-      if (open && open.record.kind === kind) return open;
-      const record = await conversations.open(kind, contact.record.signinName, { reuse: open?.record.id, detail: extra.detail?.() });
+      // B178: the same window, but a number, file or application given again reaches it (the most recent call's).
+      const detail = extra.detail?.();
+      if (open && open.record.kind === kind && detail === undefined) return open;
+      const record = await conversations.open(kind, contact.record.signinName, { reuse: open?.record.id, detail });
       const window = this.rt.window(record);
       if (!open || open !== window) this.rt.events.emit('OnIMWindowCreated', window);
       return window;
@@ -339,8 +391,8 @@ export class Messenger implements IMessenger3 {
     return this.rt.run(member, async () => {
       const name = await resolveContactName(checkContactArg(vContact, member));
       await this.rt.requireSignedIn(member);
-      const contact = await this.rt.contactByName(name);
-      await this.rt.port('mail', member).compose(contact.record.email ?? contact.record.signinName);
+      const record = await this.rt.current(await this.rt.contactByName(name), member);
+      await this.rt.port('mail', member).compose(record.email ?? record.signinName);
     });
   }
 
@@ -391,18 +443,30 @@ export class Messenger implements IMessenger3 {
       await this.rt.requireSignedIn(member);
       const groups = this.rt.port('groups', member);
       const serviceId = typeof service === 'string' ? service : await (service as IMessengerService).get_ServiceID();
-      await this.requireService(serviceId, member);
-      // B286: CreateGroup looks the name up first and only creates when it is not found; the existing
-      // group comes back and OnGroupAdded reports MSGR_E_GROUP_ALREADY_EXISTS (B640, docs/decisions.md A04).
-      const existing = (await groups.list()).find((g) => g.name.toLowerCase() === name.toLowerCase());
-      if (existing) {
-        const group = this.rt.group(existing);
-        this.rt.events.emit('OnGroupAdded', HR.MSGR_E_GROUP_ALREADY_EXISTS, group);
+      const named = (g: { name: string }) => g.name.toLowerCase() === name.toLowerCase();
+      // B287: whether the group was made is reported by OnGroupAdded, not by the HRESULT.
+      return decide(this.rt, member, async () => {
+        await this.requireService(serviceId, member);
+        // B286: CreateGroup looks the name up first and only creates when it is not found; the existing
+        // group comes back and OnGroupAdded reports MSGR_E_GROUP_ALREADY_EXISTS (B640, docs/decisions.md A04).
+        const existing = (await groups.list()).find(named);
+        if (existing) {
+          const group = this.rt.group(existing);
+          this.rt.events.emit('OnGroupAdded', HR.MSGR_E_GROUP_ALREADY_EXISTS, group);
+          return group;
+        }
+        const group = this.rt.group(await groups.create(name, serviceId));
+        this.rt.events.emit('OnGroupAdded', HR.S_OK, group);
         return group;
-      }
-      const group = this.rt.group(await groups.create(name, serviceId));
-      this.rt.events.emit('OnGroupAdded', HR.S_OK, group);
-      return group;
+      }, async (hr) => {
+        // B640-B642: the service refused. A name another client took meanwhile gives that group, as the
+        // lookup would have; otherwise the group that was not made (not in MyGroups; B573, B414 for its members and name).
+        let existing;
+        if (hr === HR.MSGR_E_GROUP_ALREADY_EXISTS) existing = await groups.list().then((all) => all.find(named), () => undefined);
+        const group = existing ? this.rt.group(existing) : MessengerGroup.unmade(this.rt, name, serviceId);
+        this.rt.events.emit('OnGroupAdded', hr, group);
+        return group;
+      });
     });
   }
 

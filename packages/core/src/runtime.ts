@@ -5,16 +5,20 @@
 import {
   type BackendInfo, type BackendPorts, CAPABILITY_HRESULTS, type Capability, type ContactRecord, type GroupRecord,
   type HResultName, HR, isMessengerError, MCONTACTPROPERTY, MessengerError, MISTATUS, messengerError, type RemoteChange,
-  type ServiceRecord, type WindowRecord,
+  type SelfRecord, type ServiceRecord, type WindowRecord,
 } from '@imessenger/contract';
 import { ContactList } from './contact-list';
 import { MessengerEventEmitter } from './events';
+import type { OutcomeMode } from './outcomes';
 import { MessengerContact, visibleStatus, withPhone } from './objects/contact';
 import { MessengerGroup } from './objects/group';
 import { MessengerService } from './objects/service';
 import { ConversationWindow } from './objects/window';
 
 export const keyOf = (signinName: string): string => signinName.toLowerCase();
+
+/** The remote changes of a contact's own record (what the list's entry holds). */
+const CONTACT_CHANGES: ReadonlySet<RemoteChange['type']> = new Set(['contactStatus', 'contactFriendlyName', 'contactPhone', 'contactPager', 'contactEmail']);
 
 /** What core knows of someone outside the contact list: status unknown, the sign-in name as friendly name (A15). */
 function strangerRecord(signinName: string, serviceId: string): ContactRecord {
@@ -39,8 +43,26 @@ export class Runtime {
   private readonly services = new Map<string, MessengerService>();
   private readonly windows = new Map<string, ConversationWindow>();
   private readonly stopWatching: (() => void) | undefined;
+  /**
+   * keyOf the local user's sign-in name, once core has seen it (sign-in, GetContact, a roster):
+   * the contact object of that name is the self contact, whose record is the session's own. Kept
+   * after sign-out (the self contact then reads offline); replaced at the next sign-in.
+   */
+  private selfKey: string | undefined;
+  /** Counts core's sign-ins: a contact record read in an earlier session is read again at its next use. */
+  private session = 0;
+  /**
+   * Core signed out, or the backend reported a sign-out, and has not signed in since. A signed-out
+   * client hears nothing of its contacts: their remote changes are not applied meanwhile, and what
+   * changed is found when the records are read again after the next sign-in (refreshKept: B587, B634).
+   */
+  private knownSignedOut = false;
 
-  constructor(readonly ports: BackendPorts, readonly info: BackendInfo, events?: MessengerEventEmitter) {
+  /**
+   * `outcomeMode`: how a write the service refused ends (outcomes.ts): 'events', the pages' way (the
+   * call succeeds, its event carries the hr), or 'reject' (createMessenger's opt-in for new code).
+   */
+  constructor(readonly ports: BackendPorts, readonly info: BackendInfo, events?: MessengerEventEmitter, readonly outcomeMode: OutcomeMode = 'events') {
     this.events = events ?? new MessengerEventEmitter();
     this.contactList = new ContactList(ports.directory);
     this.stopWatching = ports.events?.watch((change) => this.onRemoteChange(change));
@@ -110,9 +132,128 @@ export class Runtime {
   private intern(key: string, record: ContactRecord, listed?: boolean): MessengerContact {
     let contact = this.contacts.get(key);
     if (contact) contact.record = record;
-    else this.contacts.set(key, (contact = new MessengerContact(this, record)));
+    else this.contacts.set(key, (contact = new MessengerContact(this, record, key)));
+    contact.session = this.session;
     if (listed !== undefined) contact.listed = listed;
     return contact;
+  }
+
+  // ---- the current record of a contact ----------------------------------------------------------
+
+  /**
+   * A contact's record as it is now; every property read of a contact goes through here. There is
+   * one record per identity, on the one object the identity map holds, and every write (Blocked put,
+   * AddContact), every listing (MyContacts, a roster) and every remote change updates that record, so
+   * a read normally costs no backend call. Two exceptions, each at most once per read:
+   * - the self contact is the session's own record (what MyStatus and MyFriendlyName read), so it
+   *   shows MyStatus put and a rename elsewhere at once; signed out it reads MISTATUS_OFFLINE;
+   * - a record read in an earlier session is read again, once (what changed while signed out is
+   *   not reported by every backend); if that fails, the record held is used and read again next time.
+   */
+  async current(contact: MessengerContact, member: string): Promise<ContactRecord> {
+    if (contact.key === this.selfKey) return this.run(member, () => this.selfContactRecord(contact));
+    if (contact.session !== this.session) await this.reread(contact);
+    return contact.record;
+  }
+
+  /** Whether a contact's record is current as it is (no call needed): the fast path of every property read. */
+  isCurrent(contact: MessengerContact): boolean { return contact.session === this.session && contact.key !== this.selfKey; }
+
+  /** Core signed in as `self`: a new session (records of the last one are read again: refreshKept, or when used). */
+  signedInAs(self: SelfRecord): void {
+    this.session++;
+    this.knownSignedOut = false;
+    this.noteSelf(self);
+  }
+
+  /** The session ended (core's Signout, or the backend's): its list is read again when needed, its windows close (B076). */
+  sessionEnded(): void {
+    this.knownSignedOut = true;
+    this.contactList.invalidate();
+    this.closeAllWindows();
+  }
+
+  /** Whether core knows who the local user is (learnSelf has nothing to do). */
+  get knowsSelf(): boolean { return this.selfKey !== undefined; }
+
+  /** The local user as the session reports it (GetContact, sign-in): names the self contact. */
+  noteSelf(self: SelfRecord): void { this.selfKey = keyOf(self.signinName); }
+
+  /** Learn who the local user is where core has not met it yet (a Messenger over a backend signed in before it); callers ask knowsSelf first. */
+  async learnSelf(): Promise<void> {
+    try {
+      if (await this.signedIn()) this.noteSelf(await this.ports.session.self());
+    } catch {
+      // Asked again next time; the names in hand are resolved as before.
+    }
+  }
+
+  private async selfContactRecord(contact: MessengerContact): Promise<ContactRecord> {
+    if (!(await this.signedIn())) {
+      // Signed out, the local user is offline (as MyStatus reads); the rest stays as last read.
+      return contact.record.status === MISTATUS.MISTATUS_OFFLINE ? contact.record : { ...contact.record, status: MISTATUS.MISTATUS_OFFLINE };
+    }
+    const self = await this.ports.session.self();
+    this.noteSelf(self);
+    // Someone else signed in since: this is an ordinary contact now.
+    if (keyOf(self.signinName) !== contact.key) {
+      if (contact.session !== this.session) await this.reread(contact);
+      return contact.record;
+    }
+    contact.record = { ...contact.record, friendlyName: self.friendlyName, status: self.status, phones: self.phones };
+    contact.session = this.session;
+    return contact.record;
+  }
+
+  /** Read a record of an earlier session again, at its first use: the list's entry now (refreshed). */
+  private async reread(contact: MessengerContact): Promise<void> {
+    const session = this.session;
+    try {
+      if (!(await this.signedIn())) return;
+      const [entry] = await this.contactList.entries([contact.record.signinName]);
+      if (session === this.session && contact.session !== session) this.refreshed(contact, entry ?? null);
+    } catch {
+      // The record held is the best there is; the next read tries again.
+    }
+  }
+
+  /**
+   * After core's sign-in (the OnMyStatusChange that completes it raised, B680): read the kept
+   * contacts that were in the list again, in one question, and report what changed while signed
+   * out (refreshed). No backend call when none is kept. If the read fails, each is read again at its
+   * first use (current), which reports the same way.
+   */
+  async refreshKept(): Promise<void> {
+    const session = this.session;
+    const kept = [...this.contacts.values()].filter((c) => c.listed && c.session !== session && c.key !== this.selfKey);
+    if (kept.length === 0) return;
+    let entries: readonly (ContactRecord | null)[];
+    try {
+      entries = await this.contactList.entries(kept.map((c) => c.record.signinName));
+    } catch {
+      return;
+    }
+    if (session !== this.session) return;
+    kept.forEach((contact, i) => { if (contact.session !== session) this.refreshed(contact, entries[i] ?? null); });
+  }
+
+  /**
+   * A record of an earlier session, read again: the list's entry now (B611: one no longer listed
+   * keeps its record). For a contact that was and is in the list, what changed while signed out is
+   * reported as the pages say it is at sign-in: a new friendly name by OnContactFriendlyNameChange(S_OK,
+   * contact, previous name) (B587), then a new status by OnContactStatusChange(contact, status) (B634,
+   * B375). Other changes (phones, pager, e-mail) have no sign-in event on their pages: taken silently.
+   */
+  private refreshed(contact: MessengerContact, entry: ContactRecord | null): void {
+    const before = contact.record;
+    const wasListed = contact.listed;
+    if (entry) contact.record = entry;
+    contact.listed = entry !== null;
+    contact.session = this.session;
+    if (!entry || !wasListed) return;
+    if (entry.friendlyName !== before.friendlyName) this.events.emit('OnContactFriendlyNameChange', HR.S_OK, contact, before.friendlyName);
+    const status = visibleStatus(entry.status);
+    if (status !== visibleStatus(before.status)) this.events.emit('OnContactStatusChange', contact, status);
   }
 
   knownContact(signinName: string): MessengerContact | undefined { return this.contacts.get(keyOf(signinName)); }
@@ -136,6 +277,7 @@ export class Runtime {
       if (contact) found[i] = contact; else { missing.push(signinNames[i]!); missingKeys.push(key); }
     }
     if (missing.length === 0) return found as MessengerContact[];
+    if (!this.knowsSelf) await this.learnSelf();
     const entries = await this.contactList.entries(missing);
     const serviceId = entries.includes(null) ? (await this.primaryService()).id : '';
     for (let i = 0, next = 0; i < signinNames.length; i++) {
@@ -174,6 +316,8 @@ export class Runtime {
 
   private onRemoteChange(change: RemoteChange): void {
     const ok = HR.S_OK;
+    // Signed out, a contact's change is not heard: the next sign-in finds it (refreshKept).
+    if (this.knownSignedOut && CONTACT_CHANGES.has(change.type)) return;
     switch (change.type) {
       case 'contactStatus':
         this.withContact(change.signinName, (c, fresh) => {
@@ -243,7 +387,7 @@ export class Runtime {
         return;
       }
       case 'windowClosed': this.windows.get(change.windowId)?.markClosed(); return;
-      case 'signedOut': this.contactList.invalidate(); this.closeAllWindows(); this.events.emit('OnSignout'); return;
+      case 'signedOut': this.sessionEnded(); this.events.emit('OnSignout'); return;
       case 'appShutdown': this.events.emit('OnAppShutdown'); return;
     }
   }

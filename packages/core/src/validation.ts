@@ -145,9 +145,18 @@ export function checkIndex(value: unknown, count: number, member: string): numbe
   return value;
 }
 
-/** A window dimension put: a positive integer (Width/Height: zero or negative -> E_INVALIDARG). */
+/** The range of a LONG (a signed 32-bit integer). */
+export const MIN_LONG = -(2 ** 31);
+export const MAX_LONG = 2 ** 31 - 1;
+
+/**
+ * A LONG argument (hwndParent, a window edge): an integer a LONG can hold, else E_INVALIDARG; a
+ * value outside the range would otherwise be stored and read back as no LONG can be. Width/Height:
+ * zero or negative -> E_INVALIDARG too.
+ */
 export function checkInteger(value: unknown, member: string, param: string, opts: { positive?: boolean } = {}): number {
   if (typeof value !== 'number' || !Number.isInteger(value)) fail('E_INVALIDARG', member, `${param} must be an integer, got ${String(value)}.`);
+  if (value < MIN_LONG || value > MAX_LONG) fail('E_INVALIDARG', member, `${param} is out of the range of a LONG (${MIN_LONG} to ${MAX_LONG}), got ${value}.`);
   if (opts.positive && value <= 0) fail('E_INVALIDARG', member, `${param} must be greater than zero, got ${value}.`);
   return value;
 }

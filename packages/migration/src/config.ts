@@ -14,7 +14,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LineCounter, isMap, isSeq, parseDocument } from 'yaml';
+import { Lexer, LineCounter, Parser, isMap, isSeq, parseDocument } from 'yaml';
 import { type Cohort, inCohort } from './cohort';
 import { MODES, type Mode, ROUTABLE_CAPABILITIES, type RoutableCapability, modesFor } from './routing-methods';
 
@@ -101,12 +101,20 @@ const fail = (segments: Segments, problem: string): never => { throw new Migrati
 const describe = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : JSON.stringify(v));
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * A plain object whose own keys are all allowed, returned as a copy without a prototype: every later
+ * read (`obj.cohort`, `obj[capability]`) sees own properties only, whatever Object.prototype holds.
+ * A class instance or an object with a prototype of its own could answer keys it does not own, so
+ * it is refused like any other non-JSON value.
+ */
 function objectAt(value: unknown, at: Segments, allowed: readonly string[], what = 'key'): Record<string, unknown> {
   if (!isRecord(value)) return fail(at, `expected an object, got ${describe(value)}`);
+  const proto = Object.getPrototypeOf(value) as object | null;
+  if (proto !== null && Object.getPrototypeOf(proto) !== null) fail(at, 'expected a plain object (JSON data), got an object with a prototype of its own');
   for (const key of Object.keys(value)) {
     if (!allowed.includes(key)) fail([...at, key], `unknown ${what} (allowed: ${allowed.join(', ')})${suggest(key, allowed)}`);
   }
-  return value;
+  return Object.assign(Object.create(null) as Record<string, unknown>, value);
 }
 
 function stringAt(value: unknown, at: Segments, what: string): string {
@@ -160,7 +168,7 @@ function cohortAt(value: unknown, at: Segments): Cohort {
 }
 
 function capabilitiesAt(value: unknown, at: Segments, names: { old: string; new: string }): CapabilityRoutes {
-  if (isRecord(value) && 'events' in value) {
+  if (isRecord(value) && Object.hasOwn(value, 'events')) {
     fail([...at, 'events'], 'events are not routed on their own: each event comes from the backend that serves its capability (contact status from presence, list changes from directory, …)');
   }
   const obj = objectAt(value, at, ROUTABLE_CAPABILITIES, 'capability');
@@ -266,6 +274,14 @@ export function validateMigrationConfig(doc: unknown): MigrationConfig {
 
 // ---- files ---------------------------------------------------------------------------------------
 
+/** The 1-based line and column of an offset. */
+function lineAt(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) { line++; start = i + 1; }
+  return { line, col: offset - start + 1 };
+}
+
 /** Where a path of segments starts in a YAML/JSON text (1-based line and column), when it can be found. */
 function locate(text: string, segments: Segments): { line: number; column: number } | undefined {
   try {
@@ -293,8 +309,34 @@ function locate(text: string, segments: Segments): { line: number; column: numbe
   }
 }
 
+/** How deeply a configuration text may nest maps, lists and brackets (a real configuration needs about 12). */
+export const CONFIG_MAX_DEPTH = 64;
+/** yaml's maxAliasCount (its default, stated): how far aliases may expand a document before it is refused as an alias bomb. */
+export const CONFIG_MAX_ALIAS_COUNT = 100;
+
+/**
+ * The offset where the text nests deeper than `limit`, if it does. Measured with yaml's lexer and
+ * CST parser, which keep their own stack instead of recursing; the composer that builds the
+ * document recurses once per level (a text ~1,000 levels deep overflows the call stack there, in
+ * JSON's case too, where locate() parses the text for line numbers) and V8 can then be left unable
+ * to compile yaml's regular expressions: the next configuration parsed aborts the process.
+ */
+function tooDeep(text: string, limit: number): number | undefined {
+  const parser = new Parser();
+  for (const lexeme of new Lexer().lex(text)) {
+    for (const token of parser.next(lexeme)) void token;
+    if (parser.stack.length > limit) return parser.offset;
+  }
+  return undefined;
+}
+
 /** Parse and validate configuration text; `source` names it in errors, `format` is json or yaml. */
 export function parseMigrationConfig(text: string, source: string, format: 'json' | 'yaml'): MigrationConfig {
+  const deep = tooDeep(text, CONFIG_MAX_DEPTH);
+  if (deep !== undefined) {
+    const { line, col } = lineAt(text, deep);
+    throw new MigrationConfigError('', `nested deeper than ${CONFIG_MAX_DEPTH} levels of maps and lists (the limit)`, source, line, col);
+  }
   let doc: unknown;
   if (format === 'json') {
     try {
@@ -310,7 +352,12 @@ export function parseMigrationConfig(text: string, source: string, format: 'json
       const { line, col } = lineCounter.linePos(problem.pos[0]);
       throw new MigrationConfigError('', `not valid YAML: ${problem.message.split('\n')[0]}`, source, line, col);
     }
-    doc = parsed.toJS();
+    try {
+      doc = parsed.toJS({ maxAliasCount: CONFIG_MAX_ALIAS_COUNT });
+    } catch (error) {
+      // yaml's "Excessive alias count indicates a resource exhaustion attack" (a billion-laughs document).
+      throw new MigrationConfigError('', `not valid YAML: ${error instanceof Error ? error.message : String(error)} (aliases expanding past yaml's maxAliasCount of ${CONFIG_MAX_ALIAS_COUNT} are refused)`, source);
+    }
   }
   try {
     return validateMigrationConfig(doc);

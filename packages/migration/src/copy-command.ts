@@ -9,6 +9,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ClientCredentialsAuth, GraphAuthError } from '@imessenger/adapter-graph';
+import {
+  EXIT, UsageError, createWaitingLine, defineCommand, failureText, formatHelp, parseCommandLine, usageErrorText,
+} from '@imessenger/command-line';
 import { DEFAULT_CONCURRENCY, copyUsers } from './copy';
 import { Journal, JournalError } from './journal';
 import { createProgress, type ProgressStream } from './progress';
@@ -20,7 +23,7 @@ import type { BackoffOptions } from './throttle';
 
 export interface CopyCommandIo {
   readonly stdout: ProgressStream;
-  /** Progress goes here (a bar when it is a terminal), and errors. */
+  /** Progress goes here (a bar when it is a terminal), the waiting line, and errors. */
   readonly stderr: ProgressStream;
   /** Relative paths are resolved against this (default process.cwd()). */
   readonly cwd?: string;
@@ -30,42 +33,54 @@ export interface CopyCommandIo {
   readonly signal?: AbortSignal;
 }
 
-/** Exit codes. */
-export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, STOPPED: 130 } as const;
+/** Exit codes: every imessenger command's table (0 done, 1 failed, 2 usage, 130 stopped, …). */
+export { EXIT } from '@imessenger/command-line';
 
 export const DEFAULT_JOURNAL = 'migration-copy.journal.jsonl';
 export const DEFAULT_REPORT = 'migration-copy-report';
 
-export const COPY_USAGE = `Usage: imessenger migrate copy --from <spec> --to <spec> [options]
+export const COPY_SPEC = defineCommand({
+  name: 'migrate copy',
+  synopsis: '--from <spec> --to <spec> [options]',
+  description: 'Copies each user\'s contact list, groups with their members, contact sort order and (where the target allows) friendly name. Safe to run again: what the target has is not written twice, and a run that was stopped or killed is finished by the next one (same --journal).',
+  options: {
+    from: { type: 'string', value: 'spec', help: 'The source (read only): memory:<dir> or graph:<config.json>.' },
+    to: { type: 'string', value: 'spec', help: 'The target: memory:<dir> or graph:<config.json>.' },
+    users: { type: 'string', value: 'a,b', multiple: true, help: 'Users to copy (repeatable; default: every user the source lists).' },
+    'dry-run': { type: 'boolean', help: 'Print the plan; write nothing.' },
+    journal: {
+      type: 'string', value: 'file',
+      help: `Durable journal of the steps (default ${DEFAULT_JOURNAL}); one copy at a time per journal: another copy on it is refused.`,
+    },
+    report: { type: 'string', value: 'prefix', help: `Write <prefix>.json, .md and .html (default ${DEFAULT_REPORT}; dry run: only if given).` },
+    json: { type: 'boolean', help: 'Print the report (as <prefix>.json holds it) on stdout instead of the summary; other lines go to stderr.' },
+    concurrency: { type: 'string', value: 'n', help: `Users copied at once, and writes in flight at once (default ${DEFAULT_CONCURRENCY}).` },
+    'backoff-initial': { type: 'string', value: 'ms', help: 'First wait after the target throttles (default 1000).' },
+    'backoff-max': { type: 'string', value: 'ms', help: 'Longest wait (default 60000).' },
+    'max-retries': { type: 'string', value: 'n', help: 'Retries of one throttled step before it fails (default 8).' },
+    progress: {
+      type: 'string', value: 'mode',
+      help: 'auto | bar | plain | none (default auto: a bar on a terminal). A wait over a second (a sign-in, a slow answer, a backoff) is shown as "waiting for … (n s)…", except with none.',
+    },
+    'no-probe': { type: 'boolean', help: 'Dry run: do not ask the target\'s directory about unknown users.' },
+  },
+  sections: [{
+    title: 'Specs',
+    rows: [
+      ['memory:<dir>', 'in-memory backend, one state file per user: <dir>/<user>.json (first state from <dir>/<user>.seed.json)'],
+      ['graph:<config.json>', 'Microsoft Graph (Teams); config keys: tenantId, baseUrl, users, auth, retry, timeoutMs'],
+    ],
+  }],
+  examples: [
+    'imessenger migrate copy --from memory:./legacy --to graph:tenant.json --dry-run',
+    'imessenger migrate copy --from memory:./legacy --to graph:tenant.json --users alice@contoso.com --json',
+  ],
+});
 
-Copies each user's contact list, groups with their members, contact sort order and (where the
-target allows) friendly name. Safe to run again: what the target has is not written twice, and a
-run that was stopped or killed is finished by the next one (same --journal).
+/** `imessenger migrate copy --help`. */
+export const COPY_USAGE = formatHelp(COPY_SPEC);
 
-Specs:
-  memory:<dir>            in-memory backend, one state file per user: <dir>/<user>.json
-                          (first state from <dir>/<user>.seed.json)
-  graph:<config.json>     Microsoft Graph (Teams); config keys: tenantId, baseUrl, users, auth, retry, timeoutMs
-
-Options:
-  --users a,b             users to copy (repeatable; default: every user the source lists)
-  --dry-run               print the plan; write nothing
-  --journal <file>        durable journal of the steps (default ${DEFAULT_JOURNAL})
-  --report <prefix>       write <prefix>.json and <prefix>.md (default ${DEFAULT_REPORT}; dry run: only if given)
-  --concurrency <n>       users copied at once, and writes in flight at once (default ${DEFAULT_CONCURRENCY})
-  --backoff-initial <ms>  first wait after the target throttles (default 1000)
-  --backoff-max <ms>      longest wait (default 60000)
-  --max-retries <n>       retries of one throttled step before it fails (default 8)
-  --progress <mode>       auto | bar | plain | none (default auto: a bar on a terminal)
-  --no-probe              dry run: do not ask the target's directory about unknown users
-  -h, --help              this text
-
-Exit code: 0 all done, 1 something failed (see the report), 2 bad arguments, 130 stopped.
-`;
-
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError } from '@imessenger/command-line';
 
 export interface CopyArgs {
   readonly from: string;
@@ -74,6 +89,7 @@ export interface CopyArgs {
   readonly dryRun: boolean;
   readonly journal?: string;
   readonly report?: string;
+  readonly json: boolean;
   readonly concurrency: number;
   readonly backoff: BackoffOptions;
   readonly progress: 'auto' | 'bar' | 'plain' | 'none';
@@ -81,62 +97,44 @@ export interface CopyArgs {
   readonly help: boolean;
 }
 
-const VALUE_OPTIONS = ['--from', '--to', '--users', '--journal', '--report', '--concurrency', '--backoff-initial', '--backoff-max', '--max-retries', '--progress'];
-
-/** Parse the arguments after `migrate copy` (a leading `migrate` and/or `copy` is tolerated). */
+/** Parse the arguments after `migrate copy` (a leading `migrate` and/or `copy` is tolerated). Throws UsageError. */
 export function parseCopyArgs(argv: readonly string[]): CopyArgs {
   const args = [...argv];
   if (args[0] === 'migrate') args.shift();
   if (args[0] === 'copy') args.shift();
-  const values = new Map<string, string[]>();
-  const flags = new Set<string>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    if (VALUE_OPTIONS.includes(name)) {
-      const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
-      if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new UsageError(`${name} needs a value.`);
-      values.set(name, [...(values.get(name) ?? []), value]);
-    } else if (['--dry-run', '--no-probe', '--help', '-h'].includes(arg)) {
-      flags.add(arg === '-h' ? '--help' : arg);
-    } else {
-      throw new UsageError(arg.startsWith('-') ? `Unknown option ${arg}.` : `Unexpected argument "${arg}".`);
-    }
-  }
-  const one = (name: string): string | undefined => {
-    const v = values.get(name);
-    if (v && v.length > 1) throw new UsageError(`${name} is given more than once.`);
-    return v?.[0];
+  const line = parseCommandLine(COPY_SPEC, args);
+  const usage = (message: string): UsageError => new UsageError(message, COPY_SPEC.name);
+  const off: CopyArgs = {
+    from: '', to: '', dryRun: false, json: false, concurrency: DEFAULT_CONCURRENCY, backoff: {}, progress: 'auto', probe: true, help: true,
   };
-  const int = (name: string, min: number): number | undefined => {
-    const v = one(name);
-    if (v === undefined) return undefined;
-    if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`${name} must be a whole number ≥ ${min}, got "${v}".`);
-    return Number(v);
+  if (line.help) return off;
+  const v = line.values;
+  const int = (name: 'concurrency' | 'backoff-initial' | 'backoff-max' | 'max-retries', min: number): number | undefined => {
+    const text = v[name];
+    if (text === undefined) return undefined;
+    if (!/^\d+$/.test(text) || Number(text) < min) throw usage(`bad --${name} value "${text}": expected a whole number ≥ ${min}`);
+    return Number(text);
   };
-  const help = flags.has('--help');
-  const from = one('--from');
-  const to = one('--to');
-  if (!help && !from) throw new UsageError('--from <spec> is required (memory:<dir> or graph:<config.json>).');
-  if (!help && !to) throw new UsageError('--to <spec> is required (memory:<dir> or graph:<config.json>).');
-  const users = values.get('--users')?.flatMap((v) => v.split(',')).map((u) => u.trim()).filter(Boolean);
-  if (values.has('--users') && !users?.length) throw new UsageError('--users names no user.');
-  const progress = one('--progress') ?? 'auto';
-  if (!['auto', 'bar', 'plain', 'none'].includes(progress)) throw new UsageError(`--progress must be auto, bar, plain or none, got "${progress}".`);
-  const initialMs = int('--backoff-initial', 0);
-  const maxMs = int('--backoff-max', 0);
-  const maxRetries = int('--max-retries', 0);
+  if (!v.from) throw usage('--from <spec> is required (memory:<dir> or graph:<config.json>)');
+  if (!v.to) throw usage('--to <spec> is required (memory:<dir> or graph:<config.json>)');
+  const users = v.users?.flatMap((u) => u.split(',')).map((u) => u.trim()).filter(Boolean);
+  if (v.users && !users?.length) throw usage('--users names no user');
+  const progress = v.progress ?? 'auto';
+  if (!['auto', 'bar', 'plain', 'none'].includes(progress)) throw usage(`bad --progress value "${progress}": expected auto, bar, plain or none`);
+  const initialMs = int('backoff-initial', 0);
+  const maxMs = int('backoff-max', 0);
+  const maxRetries = int('max-retries', 0);
   return {
-    from: from ?? '', to: to ?? '', ...(users ? { users } : {}),
-    dryRun: flags.has('--dry-run'),
-    ...(one('--journal') !== undefined ? { journal: one('--journal') } : {}),
-    ...(one('--report') !== undefined ? { report: one('--report') } : {}),
-    concurrency: int('--concurrency', 1) ?? DEFAULT_CONCURRENCY,
+    from: v.from, to: v.to, ...(users ? { users } : {}),
+    dryRun: v['dry-run'] === true,
+    ...(v.journal !== undefined ? { journal: v.journal } : {}),
+    ...(v.report !== undefined ? { report: v.report } : {}),
+    json: v.json === true,
+    concurrency: int('concurrency', 1) ?? DEFAULT_CONCURRENCY,
     backoff: { ...(initialMs !== undefined ? { initialMs } : {}), ...(maxMs !== undefined ? { maxMs } : {}), ...(maxRetries !== undefined ? { maxRetries } : {}) },
     progress: progress as CopyArgs['progress'],
-    probe: !flags.has('--no-probe'),
-    help,
+    probe: v['no-probe'] !== true,
+    help: false,
   };
 }
 
@@ -304,6 +302,10 @@ export function normalSpec(spec: string, cwd: string): string {
 export async function copyCommand(argv: readonly string[], io: CopyCommandIo): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
   const env = io.env ?? process.env;
+  const usageError = (message: string): number => {
+    io.stderr.write(usageErrorText(message, COPY_SPEC.name));
+    return EXIT.USAGE;
+  };
   let args: CopyArgs;
   let from: BackendProvider;
   let to: BackendProvider;
@@ -312,12 +314,9 @@ export async function copyCommand(argv: readonly string[], io: CopyCommandIo): P
     if (args.help) { io.stdout.write(COPY_USAGE); return EXIT.OK; }
     from = providerFor(args.from, '--from', { cwd, env, readOnly: true });
     to = providerFor(args.to, '--to', { cwd, env, readOnly: args.dryRun });
-    if (!args.users && !from.users) throw new UsageError(`--users is required: ${args.from} cannot list its users (add "users" to its config).`);
+    if (!args.users && !from.users) throw new UsageError(`--users is required: ${args.from} cannot list its users (add "users" to its config)`);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof SpecError) {
-      io.stderr.write(`imessenger migrate copy: ${error.message}\n${error instanceof UsageError ? 'Run with --help for the options.\n' : ''}`);
-      return EXIT.USAGE;
-    }
+    if (error instanceof UsageError || error instanceof SpecError) return usageError(error.message);
     throw error;
   }
 
@@ -327,12 +326,21 @@ export async function copyCommand(argv: readonly string[], io: CopyCommandIo): P
     // A dry run reads the journal (to show what earlier runs did) but never creates or writes it.
     if (!args.dryRun || fs.existsSync(journalFile)) journal = Journal.open(journalFile, { readOnly: args.dryRun });
   } catch (error) {
-    io.stderr.write(`imessenger migrate copy: --journal ${journalFile}: ${(error as Error).message}\n`);
-    return EXIT.USAGE;
+    return usageError(`--journal ${journalFile}: ${(error as Error).message}`);
   }
 
+  // With --json, stdout holds the report alone; what a person reads goes to stderr.
+  const say = (text: string): void => { (args.json ? io.stderr : io.stdout).write(text); };
   const mode = args.progress === 'auto' ? (io.stderr.isTTY ? 'bar' : 'plain') : args.progress;
-  const progress = mode === 'none' ? undefined : createProgress({ stream: io.stderr, tty: mode === 'bar' });
+  // A wait over a second (a sign-in whose identity platform does not answer, a slow write, a backoff)
+  // is said, once the progress has shown nothing for a second.
+  const waiting = mode === 'none' ? undefined : createWaitingLine({ stream: io.stderr, tty: mode === 'bar' });
+  const drawn: ProgressStream = {
+    write: (text: string) => { waiting?.activity(); return io.stderr.write(text); },
+    get isTTY() { return io.stderr.isTTY; },
+    get columns() { return io.stderr.columns; },
+  };
+  const progress = mode === 'none' ? undefined : createProgress({ stream: drawn, tty: mode === 'bar' });
   let report;
   try {
     report = await copyUsers({
@@ -340,12 +348,15 @@ export async function copyCommand(argv: readonly string[], io: CopyCommandIo): P
       concurrency: args.concurrency, backoff: args.backoff, probe: args.probe,
       endpoints: { from: normalSpec(args.from, cwd), to: normalSpec(args.to, cwd) },
       ...(progress ? { onProgress: (s) => progress.update(s) } : {}),
+      ...(waiting ? { onWait: (what) => waiting.begin(what) } : {}),
       ...(io.signal ? { signal: io.signal } : {}),
     });
   } catch (error) {
-    io.stderr.write(`imessenger migrate copy: ${(error as Error).message}\n`);
-    return error instanceof JournalError ? EXIT.USAGE : EXIT.FAILED;
+    if (error instanceof JournalError) return usageError((error as Error).message);
+    io.stderr.write(failureText((error as Error).message));
+    return EXIT.FAILED;
   } finally {
+    waiting?.close();
     journal?.close();
   }
   progress?.finish({
@@ -354,14 +365,15 @@ export async function copyCommand(argv: readonly string[], io: CopyCommandIo): P
     failures: report.totals.failed + report.users.filter((u) => u.error).length, throttles: report.totals.throttles, elapsedMs: report.durationMs,
   });
 
-  if (args.dryRun) io.stdout.write(renderPlan(report));
+  if (args.dryRun && !args.json) io.stdout.write(renderPlan(report));
   const prefix = args.report ?? (args.dryRun ? undefined : DEFAULT_REPORT);
   if (prefix !== undefined) {
     const written = writeReport(report, path.resolve(cwd, prefix));
-    io.stdout.write(`Report: ${written.markdown} and ${written.json}\n`);
+    say(`Report: ${written.markdown}, ${written.html} and ${written.json}\n`);
   }
-  io.stdout.write(`${renderSummary(report)}\n`);
-  if (!args.dryRun) io.stdout.write(`Journal: ${journalFile}${hasFailures(report) || report.aborted ? ' (run the same command again to retry or finish)' : ''}\n`);
+  if (args.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else io.stdout.write(`${renderSummary(report)}\n`);
+  if (!args.dryRun) say(`Journal: ${journalFile}${hasFailures(report) || report.aborted ? ' (run the same command again to retry or finish)' : ''}\n`);
   if (report.aborted) return EXIT.STOPPED;
   return hasFailures(report) ? EXIT.FAILED : EXIT.OK;
 }

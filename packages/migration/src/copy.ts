@@ -24,8 +24,8 @@ import { type MessengerGroup, rules } from '@imessenger/core';
 import { Journal, JournalError, type StepOutcome, stepKey } from './journal';
 import type { ProgressSnapshot } from './progress';
 import type { BackendProvider, UserSession } from './providers';
-import { type CopyReport, type ItemKind, type ItemReport, type Outcome, type UserReport, type UserStatus, countItems, totalsOf } from './report';
-import { type BackoffOptions, type RetryCounters, type Sleep, ThrottleGate, WriteSlots, withBackoff } from './throttle';
+import { type BackoffRecord, type CopyReport, type ItemKind, type ItemReport, type Outcome, type UserReport, type UserStatus, MAX_BACKOFFS_RECORDED, countItems, totalsOf } from './report';
+import { type BackoffEvent, type BackoffOptions, type RetryCounters, type Sleep, ThrottleGate, WriteSlots, withBackoff } from './throttle';
 
 /** A session a provider of this package opens: it may also answer "does your directory know this user?". */
 export interface CopySession extends UserSession {
@@ -282,6 +282,12 @@ export interface CopyOptions {
   /** In a dry run, ask the target's directory about contacts and members it lacks (default true). */
   readonly probe?: boolean;
   readonly onProgress?: (snapshot: ProgressSnapshot) => void;
+  /**
+   * Told when the copy starts waiting on a side ("graph:/etc/tenant.json to sign in alice@contoso.com"),
+   * retries and backoffs included; it calls what this returns when the wait is over. The CLI shows
+   * a wait over a second (@imessenger/command-line's waiting line).
+   */
+  readonly onWait?: (what: string) => () => void;
   /** Stop: no new step starts; the report says `aborted`. */
   readonly signal?: AbortSignal;
   /**
@@ -297,6 +303,17 @@ export interface CopyOptions {
 
 export const DEFAULT_CONCURRENCY = 4;
 
+/** A step as the waiting line names it: `contact bob@…`, `group "Friends"`, `bob@… in "Friends"`, `the sort order`. */
+function describeStep(step: PlannedStep): string {
+  switch (step.kind) {
+    case 'contact': return `contact ${step.name}`;
+    case 'group': return `group "${step.name}"`;
+    case 'member': return `${step.name} in "${step.group ?? ''}"`;
+    case 'sortOrder': return 'the sort order';
+    case 'friendlyName': return 'the friendly name';
+  }
+}
+
 export async function copyUsers(options: CopyOptions): Promise<CopyReport> {
   const now = options.now ?? Date.now;
   const started = now();
@@ -304,11 +321,17 @@ export async function copyUsers(options: CopyOptions): Promise<CopyReport> {
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
   if (!Number.isFinite(concurrency)) throw new RangeError('copyUsers: concurrency must be a positive number.');
   const { signal } = options;
-  const listed = options.users ?? (options.from.users ? await options.from.users() : undefined);
+  const endpoints = options.endpoints ?? { from: options.from.name, to: options.to.name };
+  /** `work`, told to onWait as a wait for `what`. */
+  const waitOn = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
+    const done = options.onWait?.(what);
+    try { return await work(); } finally { done?.(); }
+  };
+  const listUsers = options.from.users?.bind(options.from);
+  const listed = options.users ?? (listUsers ? await waitOn(`${endpoints.from} to list its users`, listUsers) : undefined);
   if (!listed) throw new TypeError(`copyUsers: no users given, and the ${options.from.name} provider cannot list its users.`);
   const users = dedupe(listed);
 
-  const endpoints = options.endpoints ?? { from: options.from.name, to: options.to.name };
   const ownJournal = typeof options.journal === 'string';
   const journal = typeof options.journal === 'string' ? Journal.open(options.journal, { readOnly: dryRun }) : options.journal;
   const previous = journal?.runs[journal.runs.length - 1];
@@ -326,18 +349,26 @@ export async function copyUsers(options: CopyOptions): Promise<CopyReport> {
   const copyUser = async (user: string): Promise<UserReport> => {
     const userStart = now();
     const counters: RetryCounters = { throttles: 0, retries: 0 };
+    /** When each throttle and retry began, for the report's timeline. */
+    const backoffs: BackoffRecord[] = [];
+    const onBackoff = (e: BackoffEvent) => {
+      if (backoffs.length < MAX_BACKOFFS_RECORDED) backoffs.push({ at: new Date(now()).toISOString(), kind: e.kind, hr: e.hr, waitMs: e.waitMs });
+    };
     /** The report's items, in plan order (steps may finish out of order). */
     const reported: (ItemReport | undefined)[] = [];
     const backoff = <T>(step: () => Promise<T>): Promise<T> => {
       const before = counters.throttles;
-      return withBackoff(step, { backoff: options.backoff, gate, counters, signal, random: options.random, sleep: options.sleep })
+      return withBackoff(step, { backoff: options.backoff, gate, counters, signal, random: options.random, sleep: options.sleep, onBackoff })
         .finally(() => { progress.throttles += counters.throttles - before; });
     };
     const finish = (status: UserStatus, error?: Failure): UserReport => {
       const items = reported.filter((i): i is ItemReport => i !== undefined);
       progress.usersDone++;
       emit();
-      return { user, status, counts: countItems(items), throttles: counters.throttles, retries: counters.retries, durationMs: now() - userStart, ...(error ? { error } : {}), items };
+      return {
+        user, status, counts: countItems(items), throttles: counters.throttles, retries: counters.retries, durationMs: now() - userStart,
+        ...(error ? { error } : {}), items, ...(backoffs.length > 0 ? { backoffs } : {}),
+      };
     };
 
     let source: CopySession | undefined;
@@ -345,11 +376,11 @@ export async function copyUsers(options: CopyOptions): Promise<CopyReport> {
     try {
       let planned: { plan: UserPlan; target: Side };
       try {
-        source = await backoff(() => options.from.open(user));
-        target = await backoff(() => options.to.open(user));
+        source = await waitOn(`${endpoints.from} to sign in ${user}`, () => backoff(() => options.from.open(user)));
+        target = await waitOn(`${endpoints.to} to sign in ${user}`, () => backoff(() => options.to.open(user)));
         const s = source;
         const t = target;
-        planned = await backoff(() => plan(s, t, { journal, probe: dryRun && (options.probe ?? true) }));
+        planned = await waitOn(`${user}'s lists on both sides`, () => backoff(() => plan(s, t, { journal, probe: dryRun && (options.probe ?? true) })));
       } catch (error) {
         progress.failures++;
         return finish('failed', failureOf(error));
@@ -396,7 +427,7 @@ export async function copyUsers(options: CopyOptions): Promise<CopyReport> {
         }
         journal?.intent(user, step.key);
         try {
-          const outcome = await backoff(async () => {
+          const outcome = await waitOn(`${endpoints.to} to write ${describeStep(step)} for ${user}`, () => backoff(async () => {
             const m = session.messenger;
             switch (step.kind) {
               case 'contact':
@@ -432,7 +463,7 @@ export async function copyUsers(options: CopyOptions): Promise<CopyReport> {
               case 'friendlyName':
                 return 'skipped' as const;
             }
-          });
+          }));
           journal?.done(user, step.key, outcome);
           record(index, outcome, outcome === 'present' ? { reason: step.reason ?? 'found on the target when written' } : {});
         } catch (error) {
@@ -460,7 +491,8 @@ export async function copyUsers(options: CopyOptions): Promise<CopyReport> {
         let written: GroupWritten;
         try {
           const name = rules.checkGroupName(step.name, 'IMessenger2.CreateGroup');
-          written = await backoff(() => write(name, members.map((j) => steps[j]!.name)));
+          written = await waitOn(`${endpoints.to} to create group "${step.name}" with ${members.length} member${members.length === 1 ? '' : 's'} for ${user}`,
+            () => backoff(() => write(name, members.map((j) => steps[j]!.name))));
         } catch (error) {
           const failure = failureOf(error);
           const notMade = `group "${step.name}" was not created`;
@@ -498,7 +530,7 @@ export async function copyUsers(options: CopyOptions): Promise<CopyReport> {
         const names = steps.filter((s) => s.action === 'create' && (s.kind === 'contact' || (s.kind === 'member' && (!bulk || groupViews.has(s.group!.toLowerCase()))))).map((s) => s.name);
         const lookUp = session.lookUp.bind(session);
         // Only a saving: when it fails, each write looks its user up itself.
-        if (names.length) await slots.run(() => backoff(() => lookUp(names))).catch(() => undefined);
+        if (names.length) await waitOn(`${endpoints.to} to look up ${names.length} user${names.length === 1 ? '' : 's'} for ${user}`, () => slots.run(() => backoff(() => lookUp(names)))).catch(() => undefined);
       }
 
       // Group creations run side by side (each holding a write slot); any other step waits until they are done.

@@ -1,15 +1,20 @@
 /**
  * The retry queue of dual-write: writes the secondary backend refused, kept until a retry applies
- * them. The file form is durable: an entry is appended and fsync'd before the caller's write
- * returns, and a retry pass replaces the file atomically (temporary file, fsync, rename, fsync of
- * the folder), so a crash at any point leaves either the old queue or the new one, never a mix.
+ * them. The file form is durable and shared by processes: an entry is appended and fsync'd before
+ * the caller's write returns, and a retry pass settles what it applied with a read-modify-write of
+ * the file that keeps every entry appended meanwhile, replacing the file atomically (temporary
+ * file, fsync, rename, fsync of the folder). Both hold the file's lock (`<file>.lock`, waiting at
+ * most QUEUE_LOCK's timeout for it), so an enqueuer in another process never appends to a file a
+ * retry pass is about to replace: no acknowledged entry is lost.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { MISTATUS, MUASORT } from '@imessenger/contract';
+import { type LockPolicy, wait } from '@imessenger/durable';
 import type { Side } from './config';
 import type { FailedResult } from './normalize';
-import { readJsonLines } from './json-lines';
+import { appendJsonLines, readJsonLines, rewriteJsonLines } from './json-lines';
+
+/** The queue file's lock policy: wait (each append and each settle holds it for milliseconds). */
+export const QUEUE_LOCK: LockPolicy = wait('dual-write queue', 10_000);
 
 /**
  * A write as the secondary must receive it. Group writes name the group (ids differ between
@@ -44,7 +49,15 @@ export interface WriteQueue {
   pending(): Promise<QueuedWrite[]>;
   /** Add one entry; durable when this resolves. */
   enqueue(entry: QueuedWrite): Promise<void>;
-  /** Replace the whole queue (after a retry pass); durable when this resolves. */
+  /**
+   * Read-modify-write the queue (after a retry pass): `change` gets the entries as they are now,
+   * entries other writers added since included, and returns what stays; durable when this resolves.
+   */
+  update(change: (entries: QueuedWrite[]) => readonly QueuedWrite[]): Promise<void>;
+  /**
+   * Replace the whole queue; durable when this resolves. Entries another writer added since they
+   * were read are replaced too: a retry pass uses `update`.
+   */
   replace(entries: readonly QueuedWrite[]): Promise<void>;
 }
 
@@ -54,14 +67,18 @@ export function memoryWriteQueue(): WriteQueue & { readonly entries: QueuedWrite
     entries,
     async pending() { return [...entries]; },
     async enqueue(entry) { entries.push(entry); },
+    async update(change) { entries.splice(0, entries.length, ...change([...entries])); },
     async replace(next) { entries.splice(0, entries.length, ...next); },
   };
 }
 
-/** A durable JSON-lines queue file. Operations within one process are serialised. */
-export function fileWriteQueue(file: string): WriteQueue & { readonly file: string } {
+/**
+ * A durable JSON-lines queue file, shared safely by processes (every change holds the file's
+ * lock). Operations within one process are also serialised.
+ */
+export function fileWriteQueue(file: string, policy: LockPolicy = QUEUE_LOCK): WriteQueue & { readonly file: string } {
   let chain: Promise<unknown> = Promise.resolve();
-  const serial = <T>(body: () => T): Promise<T> => {
+  const serial = <T>(body: () => T | Promise<T>): Promise<T> => {
     const next = chain.then(body, body);
     chain = next.catch(() => undefined);
     return next;
@@ -69,41 +86,13 @@ export function fileWriteQueue(file: string): WriteQueue & { readonly file: stri
   return {
     file,
     pending: () => serial(() => readQueue(file)),
-    enqueue: (entry) => serial(() => {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      const fd = fs.openSync(file, 'a', 0o600);
-      try {
-        fs.writeSync(fd, `${JSON.stringify(entry)}\n`);
-        fs.fsyncSync(fd);
-      } finally {
-        fs.closeSync(fd);
-      }
-    }),
-    replace: (entries) => serial(() => writeAtomically(file, entries.map((e) => `${JSON.stringify(e)}\n`).join(''))),
+    enqueue: (entry) => serial(() => appendJsonLines(file, [entry], policy)),
+    update: (change) => serial(async () => { await rewriteJsonLines<QueuedWrite>(file, 'queue entry', policy, change); }),
+    replace: (entries) => serial(async () => { await rewriteJsonLines<QueuedWrite>(file, 'queue entry', policy, () => entries); }),
   };
 }
 
 /** The entries of a queue file; a torn last line (crash mid-append: never acknowledged) is ignored. */
 export function readQueue(file: string): QueuedWrite[] {
   return readJsonLines<QueuedWrite>(file, 'queue entry');
-}
-
-function writeAtomically(file: string, text: string): void {
-  const dir = path.dirname(file);
-  fs.mkdirSync(dir, { recursive: true });
-  const temporary = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
-  const fd = fs.openSync(temporary, 'w', 0o600);
-  try {
-    fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(temporary, file);
-  try {
-    const dirFd = fs.openSync(dir, 'r');
-    try { fs.fsyncSync(dirFd); } finally { fs.closeSync(dirFd); }
-  } catch {
-    // Some platforms (Windows) cannot open a folder for fsync; the rename is still atomic there.
-  }
 }

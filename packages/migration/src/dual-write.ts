@@ -7,7 +7,7 @@
  */
 import { type BackendPorts, type GroupRecord, type MISTATUS, type MUASORT, messengerError } from '@imessenger/contract';
 import type { Side } from './config';
-import { type QueuedWrite, type SecondaryWrite, type WriteQueue } from './dual-write-queue';
+import type { QueuedWrite, SecondaryWrite, WriteQueue } from './dual-write-queue';
 import { type FailedResult, normalizeError } from './normalize';
 import type { DelegatedCapability } from './routing-methods';
 
@@ -231,6 +231,8 @@ export async function retryQueue(
   let attempted = 0;
   let failed = 0;
   const blocked = new Set<Side>();
+  /** Entries tried again and failed: their new error and attempt count. */
+  const updated = new Map<string, QueuedWrite>();
   for (const entry of entries) {
     const mine = options.user === undefined || sameUser(entry.user, options.user);
     const ports = mine ? portsFor(entry.target) : undefined;
@@ -243,11 +245,22 @@ export async function retryQueue(
     } catch (error) {
       failed++;
       blocked.add(entry.target);
-      remaining.push({ ...entry, error: normalizeError(error), attempts: entry.attempts + 1, lastAttempt: when });
+      const again = { ...entry, error: normalizeError(error), attempts: entry.attempts + 1, lastAttempt: when };
+      remaining.push(again);
+      updated.set(entry.id, again);
     }
   }
-  if (attempted > 0) await queue.replace(remaining);
-  return { attempted, succeeded: applied.length, failed, remaining: remaining.length, applied };
+  if (attempted === 0) return { attempted, succeeded: 0, failed, remaining: remaining.length, applied };
+  // Settle against the queue as it is now: entries appended meanwhile (by this process or another)
+  // stay, behind; the applied ones go; the one that failed again keeps its place with its new error.
+  const done = new Set(applied.map((e) => e.id));
+  let left = 0;
+  await queue.update((current) => {
+    const next = current.filter((e) => !done.has(e.id)).map((e) => updated.get(e.id) ?? e);
+    left = next.length;
+    return next;
+  });
+  return { attempted, succeeded: applied.length, failed, remaining: left, applied };
 }
 
 /** The write the secondary must receive for a primary write (undefined when the group's name is unknown). */

@@ -7,7 +7,7 @@ export {
   copyCommand, parseCopyArgs, providerFor, readGraphConfig, COPY_USAGE, DEFAULT_JOURNAL, DEFAULT_REPORT, EXIT, SpecError, UsageError,
   type CopyArgs, type CopyCommandIo, type GraphConfig, type GraphAuthConfig,
 } from './copy-command';
-export { Journal, JournalError, readJournal, stepKey, type JournalFs, type JournalOptions, type JournalOutcome, type JournalRecord, type ReadJournal, type StepOutcome, type StepState } from './journal';
+export { JOURNAL_LOCK, Journal, JournalError, readJournal, stepKey, type JournalFs, type JournalOptions, type JournalOutcome, type JournalRecord, type ReadJournal, type StepOutcome, type StepState } from './journal';
 export {
   createProgress, formatBar, formatLine, formatRate,
   type ProgressOptions, type ProgressReporter, type ProgressSnapshot, type ProgressStream,
@@ -15,10 +15,13 @@ export {
 export { memoryProvider, userFileBase, type MemoryProvider, type MemoryProviderOptions, type MemorySession } from './providers-memory';
 export { graphProvider, tokenAuth, type GraphProvider, type GraphProviderOptions, type GraphSession } from './providers-graph';
 export {
-  countItems, emptyCounts, hasFailures, mdEscape, renderMarkdown, renderPlan, renderSummary, totalsOf, writeReport,
-  type CopyReport, type Counts, type ItemKind, type ItemReport, type Outcome, type UserReport, type UserStatus,
+  countItems, emptyCounts, hasFailures, mdEscape, renderMarkdown, renderPlan, renderSummary, totalsOf, writeReport, MAX_BACKOFFS_RECORDED,
+  type BackoffRecord, type CopyReport, type Counts, type ItemKind, type ItemReport, type Outcome, type UserReport, type UserStatus,
 } from './report';
 export {
+  formatDuration, htmlEscape, redactSecrets, renderCopyHtml, renderMismatchHtml, writeMismatchHtml, HTML_MAX_ITEMS, HTML_MAX_USERS, TIMELINE_BINS,
+} from './report-html';
+export {
   backoffDelay, isThrottled, isTransient, sleep, withBackoff, ThrottleGate, WriteSlots, DEFAULT_BACKOFF, THROTTLED, TRANSIENT,
-  type BackoffOptions, type RetryCounters, type Sleep,
+  type BackoffEvent, type BackoffOptions, type RetryCounters, type Sleep,
 } from './throttle';

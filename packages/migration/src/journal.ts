@@ -6,9 +6,16 @@
  * done and which were in flight when the process died (intent without done: look at the target
  * before doing it again). A process killed while writing can leave a torn last line; it is ignored
  * on reading and cut off before the next append.
+ *
+ * One run at a time: a journal opened for writing is locked (`<file>.lock`, @imessenger/durable)
+ * until it is closed, and a second opening — another copy on the same journal — is refused with an
+ * error naming the holder (pid, host, since). Two copies working from one journal would each plan
+ * from what the other had not yet written, and make every group twice on a target that does not
+ * deduplicate (Teams group chats). A killed copy's lock is recovered by the next run.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { FileLockedError, type LockPolicy, type ReleaseSync, lockFileSync, refuse } from '@imessenger/durable';
 
 export type JournalOutcome = 'created' | 'present' | 'skipped';
 
@@ -46,6 +53,10 @@ export interface JournalFs {
 export class JournalError extends Error {
   override readonly name = 'JournalError';
 }
+
+/** The journal's lock policy: refuse (a second copy on the same journal must not run). */
+export const JOURNAL_LOCK: LockPolicy = refuse('copy journal',
+  'another copy runs on this journal (wait for it to finish or stop it; a copy that was killed leaves no lock behind that blocks the next run)');
 
 /** A journal step key: kind and parts, each part lower-cased (names compare case-insensitively) and escaped. */
 export function stepKey(kind: string, ...parts: readonly string[]): string {
@@ -114,25 +125,43 @@ export class Journal {
   readonly tornTail: boolean;
 
   private readonly readOnlyMode: boolean;
+  /** Releases the journal's lock (held from open to close when writing). */
+  private release: ReleaseSync | undefined;
+  /** Set if the lock was taken over while held: nothing more is appended. */
+  private lockLost: Error | undefined;
 
   private constructor(readonly file: string, options: JournalOptions) {
     this.readOnlyMode = options.readOnly ?? false;
     this.io = options.fs ?? fs;
     this.now = options.now ?? (() => new Date());
-    const read = readJournal(file, this.io);
-    for (const record of read.records) this.apply(record);
-    this.replayed = read.records.length;
-    this.runs = read.records.filter((r): r is Extract<JournalRecord, { type: 'run' }> => r.type === 'run');
-    this.tornTail = read.torn;
-    if (options.readOnly) return;
-    const existed = this.io.existsSync(file);
-    this.fd = this.io.openSync(file, 'a', 0o600);
-    if (read.torn) {
-      // Cut the partial record off, or the next record would be appended to it.
-      this.io.ftruncateSync(this.fd, read.validBytes);
-      this.io.fsyncSync(this.fd);
+    if (!this.readOnlyMode) {
+      // Locked before it is read: what is replayed is everything any run wrote.
+      try {
+        this.release = lockFileSync(file, JOURNAL_LOCK, { onCompromised: (error) => { this.lockLost = error; } });
+      } catch (error) {
+        if (error instanceof FileLockedError) throw new JournalError(error.message, { cause: error });
+        throw error;
+      }
     }
-    if (!existed) syncDirectory(file, this.io);
+    try {
+      const read = readJournal(file, this.io);
+      for (const record of read.records) this.apply(record);
+      this.replayed = read.records.length;
+      this.runs = read.records.filter((r): r is Extract<JournalRecord, { type: 'run' }> => r.type === 'run');
+      this.tornTail = read.torn;
+      if (this.readOnlyMode) return;
+      const existed = this.io.existsSync(file);
+      this.fd = this.io.openSync(file, 'a', 0o600);
+      if (read.torn) {
+        // Cut the partial record off, or the next record would be appended to it.
+        this.io.ftruncateSync(this.fd, read.validBytes);
+        this.io.fsyncSync(this.fd);
+      }
+      if (!existed) syncDirectory(file, this.io);
+    } catch (error) {
+      this.close();
+      throw error;
+    }
   }
 
   /** Open (creating it if needed) and replay a journal. */
@@ -174,10 +203,16 @@ export class Journal {
       : { v: 1, type: 'failed', at, user, step: o.step, hr: o.hr, reason: o.reason })));
   }
 
+  /** Close the file and release the lock (a journal open for writing holds it until then). */
   close(): void {
-    if (this.fd === undefined) return;
-    this.io.closeSync(this.fd);
-    this.fd = undefined;
+    try {
+      if (this.fd !== undefined) this.io.closeSync(this.fd);
+    } finally {
+      this.fd = undefined;
+      const release = this.release;
+      this.release = undefined;
+      release?.();
+    }
   }
 
   private stamp(): string { return this.now().toISOString(); }
@@ -188,6 +223,7 @@ export class Journal {
   /** Lines written with one writeSync (as far as the OS allows) and one fsync before returning; then they count. */
   private appendAll(records: readonly JournalRecord[]): void {
     if (this.fd === undefined) throw new JournalError(`The journal ${this.file} is ${this.readOnlyMode ? 'open read-only' : 'closed'}.`);
+    if (this.lockLost) throw new JournalError(`The journal ${this.file} lost its lock while open (${this.lockLost.message}): another process may be writing it; nothing more is written.`);
     if (records.length === 0) return;
     const lines = Buffer.from(records.map((r) => `${JSON.stringify(r)}\n`).join(''), 'utf8');
     for (let written = 0; written < lines.length;) written += this.io.writeSync(this.fd, lines, written, lines.length - written);

@@ -3,12 +3,14 @@
  * appended as a JSON line to a file (or kept in memory), and the summary `imessenger migrate
  * report` prints (counts per member, the first examples).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { type LockPolicy, wait } from '@imessenger/durable';
 import type { Difference, FailedResult, Json } from './normalize';
 import type { DelegatedCapability } from './routing-methods';
 import type { Side } from './config';
-import { readJsonLines } from './json-lines';
+import { appendJsonLines, readJsonLines } from './json-lines';
+
+/** The mismatch file's lock policy: wait (each append holds it for milliseconds). */
+export const MISMATCH_LOCK: LockPolicy = wait('mismatch store', 10_000);
 
 export interface MismatchRecord {
   /** ISO 8601. */
@@ -46,19 +48,17 @@ export function memoryMismatchStore(): MismatchStore & { readonly list: Mismatch
 
 /**
  * Records appended to a JSON-lines file, one line each, in the order they were found (appends are
- * chained, so lines never interleave). A torn last line (a crash mid-append) is skipped on reading.
+ * chained in the process, and each holds the file's lock, so lines never interleave, also with
+ * other processes appending to the same file). Each append is fsync'd. A torn last line (a crash
+ * mid-append) is skipped on reading and cut off before the next append.
  */
-export function fileMismatchStore(file: string): MismatchStore & { readonly file: string } {
+export function fileMismatchStore(file: string, policy: LockPolicy = MISMATCH_LOCK): MismatchStore & { readonly file: string } {
   let chain: Promise<void> = Promise.resolve();
   return {
     file,
     append(record) {
-      const line = `${JSON.stringify(record)}\n`;
       // Each append waits for the one before, failed or not (a failure is its own caller's to see).
-      const appended = chain.catch(() => undefined).then(async () => {
-        await fs.promises.mkdir(path.dirname(file), { recursive: true });
-        await fs.promises.appendFile(file, line, { encoding: 'utf8', mode: 0o600 });
-      });
+      const appended = chain.catch(() => undefined).then(() => appendJsonLines(file, [record], policy));
       chain = appended;
       return appended;
     },

@@ -148,8 +148,9 @@ export function differences(primary: Json | FailedResult, secondary: Json | Fail
   if (isObject(a) && isObject(b)) {
     const out: Difference[] = [];
     for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
-      if (!(k in b)) out.push({ path: join(at, k), kind: 'onlyInPrimary', value: a[k]! });
-      else if (!(k in a)) out.push({ path: join(at, k), kind: 'onlyInSecondary', value: b[k]! });
+      // Own keys only: a sign-in name such as "constructor" is not in `b` because Object.prototype has it.
+      if (!Object.hasOwn(b, k)) out.push({ path: join(at, k), kind: 'onlyInPrimary', value: a[k]! });
+      else if (!Object.hasOwn(a, k)) out.push({ path: join(at, k), kind: 'onlyInSecondary', value: b[k]! });
       else out.push(...differences(a[k]!, b[k]!, join(at, k)));
     }
     return out;

@@ -72,7 +72,8 @@ export function graphProvider(options: GraphProviderOptions): GraphProvider {
         auth: authOf(user), tenantId: options.tenantId, baseUrl: options.baseUrl,
         presence: { intervalMs: 0 }, retry: options.retry, timeoutMs: options.timeoutMs,
       });
-      const messenger = createMessenger({ backend });
+      // The copy reads the service's answers as rejections (ALREADY_IN_LIST -> present, throttling -> retry).
+      const messenger = createMessenger({ backend, outcomes: 'reject' });
       try {
         await messenger.Signin(0, user, '');
       } catch (error) {

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMessengerError, messengerError } from '@imessenger/contract';
 import { createMessenger } from '@imessenger/core';
-import { type MemoryBackend, type PersistenceFs, memoryBackend } from '@imessenger/adapter-memory';
+import { type MemoryBackend, memoryBackend } from '@imessenger/adapter-memory';
 import type { BackendProvider } from './providers';
 import type { CopySession } from './copy';
 
@@ -54,28 +54,18 @@ const userOfFile = (base: string): string => {
   try { return decodeURIComponent(base); } catch { return base; }
 };
 
-/** File-system calls that read the state file but never write it. */
-const readOnlyFs: PersistenceFs = {
-  openSync: () => -1,
-  writeSync: (_fd, data) => data.length,
-  fsyncSync: () => undefined,
-  closeSync: () => undefined,
-  renameSync: () => undefined,
-  readFileSync: (file, encoding) => fs.readFileSync(file, encoding),
-  existsSync: (file) => fs.existsSync(file),
-};
-
 export function memoryProvider(options: MemoryProviderOptions): MemoryProvider {
   const dir = path.resolve(options.dir);
   const stateFileOf = (user: string) => path.join(dir, `${userFileBase(user)}${STATE}`);
   const seedFileOf = (user: string) => path.join(dir, `${userFileBase(user)}${SEED}`);
-  const seedOf = (user: string): unknown => {
+  /** The user's seed, and the file it was read from (named in a SeedError). */
+  const seedOf = (user: string): { seed: unknown; file?: string } | undefined => {
     const key = Object.keys(options.seeds ?? {}).find((k) => k.toLowerCase() === user.toLowerCase());
-    if (key !== undefined) return options.seeds![key];
+    if (key !== undefined) return options.seeds![key] === undefined ? undefined : { seed: options.seeds![key] };
     const file = seedFileOf(user);
     if (!fs.existsSync(file)) return undefined;
     try {
-      return JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+      return { seed: JSON.parse(fs.readFileSync(file, 'utf8')) as unknown, file };
     } catch (error) {
       throw new Error(`memory:${options.dir}: the seed file ${file} is not valid JSON (${(error as Error).message}).`);
     }
@@ -109,9 +99,10 @@ export function memoryProvider(options: MemoryProviderOptions): MemoryProvider {
         throw messengerError('MSGR_E_USER_NOT_FOUND', undefined,
           `memory:${options.dir} has no user "${user}" (neither ${path.basename(stateFile)} nor ${path.basename(seedFileOf(user))}).`);
       }
-      const backend = memoryBackend({ seed, stateFile, ...(options.readOnly ? { fs: readOnlyFs } : {}) });
+      const backend = memoryBackend({ seed: seed?.seed, stateFile, ...(seed?.file ? { seedFile: seed.file } : {}), readOnly: options.readOnly ?? false });
       options.onOpen?.(user, backend);
-      const messenger = createMessenger({ backend });
+      // The copy reads the service's answers as rejections (ALREADY_IN_LIST -> present, throttling -> retry).
+      const messenger = createMessenger({ backend, outcomes: 'reject' });
       let signedInHere = true;
       try {
         await messenger.AutoSignin();

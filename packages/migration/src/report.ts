@@ -1,11 +1,13 @@
 /**
  * The copy's final report: JSON (per user and totals: created / already present / skipped / failed,
- * each skipped or failed item with its reason, throttles, retries, duration) and its Markdown
- * rendering, written side by side as `<prefix>.json` and `<prefix>.md`. A dry run's report has the
- * same shape, with the steps that would write counted as `planned`.
+ * each skipped or failed item with its reason, throttles, retries and when they happened, duration),
+ * its Markdown rendering and an HTML page with charts (`report-html.ts`), written side by side as
+ * `<prefix>.json`, `<prefix>.md` and `<prefix>.html`. A dry run's report has the same shape, with the
+ * steps that would write counted as `planned`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { renderCopyHtml } from './report-html';
 
 export type ItemKind = 'user' | 'contact' | 'group' | 'member' | 'sortOrder' | 'friendlyName';
 /** planned: a dry run would do it; created: done by this run; present: the target had it already. */
@@ -38,7 +40,24 @@ export interface UserReport {
   /** Why the user could not be copied at all (sign-in, reading a side). */
   readonly error?: { readonly hr: string; readonly reason: string };
   readonly items: readonly ItemReport[];
+  /**
+   * When the copy backed off for this user, oldest first: every throttle and retry counted above, up
+   * to the first `MAX_BACKOFFS_RECORDED` (the counts stay exact past that). Absent when there were none.
+   */
+  readonly backoffs?: readonly BackoffRecord[];
 }
+
+/** One wait of the copy: a throttle (every worker paused) or a retry after a transient failure. */
+export interface BackoffRecord {
+  /** ISO 8601: when the wait began. */
+  readonly at: string;
+  readonly kind: 'throttle' | 'retry';
+  readonly hr: string;
+  readonly waitMs: number;
+}
+
+/** A user's report keeps the times of this many backoffs at most. */
+export const MAX_BACKOFFS_RECORDED = 1_000;
 
 export interface CopyReport {
   readonly version: 1;
@@ -159,12 +178,14 @@ export function renderSummary(report: CopyReport): string {
     `${t.skipped} skipped, ${t.failed} failed; ${t.users} user(s), ${t.usersFailed} failed; ${t.throttles} throttle(s), ${t.retries} retr${t.retries === 1 ? 'y' : 'ies'}.`;
 }
 
-/** Write `<prefix>.json` and `<prefix>.md` (directories created); returns both paths. */
-export function writeReport(report: CopyReport, prefix: string): { json: string; markdown: string } {
+/** Write `<prefix>.json`, `<prefix>.md` and `<prefix>.html` (directories created); returns the paths. */
+export function writeReport(report: CopyReport, prefix: string): { json: string; markdown: string; html: string } {
   const json = `${prefix}.json`;
   const markdown = `${prefix}.md`;
+  const html = `${prefix}.html`;
   fs.mkdirSync(path.dirname(path.resolve(json)), { recursive: true });
   fs.writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
   fs.writeFileSync(markdown, renderMarkdown(report));
-  return { json, markdown };
+  fs.writeFileSync(html, renderCopyHtml(report));
+  return { json, markdown, html };
 }

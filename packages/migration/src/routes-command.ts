@@ -1,18 +1,16 @@
 /**
- * `imessenger migrate …`: the routing half's commands, for the CLI to dispatch to.
- *
- *   imessenger migrate routes --config <file> --user <name> [--stage <name>] [--json]
- *   imessenger migrate report --mismatches <file> [--examples <n>] [--fail-on-mismatch] [--json]
- *   imessenger migrate reconcile (--old-seed <f> | --old-state <f>) (--new-seed <f> | --new-state <f>)
- *                                (--source old|new | --config <file> --user <name>) [--capabilities a,b] [--dry-run] [--keep-extras] [--json]
- *   imessenger migrate retry --queue <file> (--old-seed|--old-state <f>) (--new-seed|--new-state <f>) [--user <name>] [--json]
+ * `imessenger migrate routes | report | reconcile | retry`: the routing half's commands, each a
+ * CommandSpec parsed and answered the one way every imessenger command is (@imessenger/command-line:
+ * node:util parseArgs, strict; --help; `imessenger: <what>` and exit code 2 for usage errors, 1 for
+ * failures).
  *
  * reconcile and retry run on in-memory backends loaded from seed files (changes are lost) or state
  * files (changes are saved): the way to rehearse a repair before running it against real backends
- * from code. Exit codes: 0 done, 1 failed (bad config, mismatches with --fail-on-mismatch, repairs
- * refused), 2 usage error.
+ * from code. Paths are relative to `io.cwd` (default: the process's).
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { type CommandIo, EXIT, UsageError, defineCommand, runCommand } from '@imessenger/command-line';
 import type { BackendPorts } from '@imessenger/contract';
 import { memoryBackend } from '@imessenger/adapter-memory';
 import { explainCohort } from './cohort';
@@ -20,81 +18,91 @@ import { type MigrationConfig, MigrationConfigError, type Side, activeConfig, co
 import { retryQueue } from './dual-write';
 import { fileWriteQueue } from './dual-write-queue';
 import { formatSummary, readMismatches, summarise } from './mismatch-store';
+import { writeMismatchHtml } from './report-html';
 import { RECONCILABLE, type ReconcilableCapability, type ReconcileReport, formatReconcileReport, reconcile } from './reconcile';
 import { portsOf } from './routing';
 import { ROUTABLE_CAPABILITIES } from './routing-methods';
 
-export interface CommandIo {
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown };
+export type { CommandIo } from '@imessenger/command-line';
+
+/** What the routing commands get besides their streams. */
+export interface RoutingCommandIo extends CommandIo {
+  /** Relative paths are resolved against this (default process.cwd()). */
+  readonly cwd?: string;
 }
 
-export const MIGRATE_USAGE = `Usage:
-  imessenger migrate routes --config <file> --user <name> [--stage <name>] [--json]
-      Print where each capability is served from for one user, in which mode, and why.
-  imessenger migrate report --mismatches <file> [--examples <n>] [--fail-on-mismatch] [--json]
-      Summarise the shadow mismatches recorded in a JSON-lines file.
-  imessenger migrate reconcile (--old-seed <f> | --old-state <f>) (--new-seed <f> | --new-state <f>)
-                               (--source old|new | --config <file> --user <name>)
-                               [--capabilities directory,groups,preferences] [--dry-run] [--keep-extras] [--json]
-      Make the secondary equal to the primary (in-memory backends from seed or state files);
-      --keep-extras keeps contacts, groups and members only the secondary has.
-  imessenger migrate retry --queue <file> (--old-seed <f> | --old-state <f>) (--new-seed <f> | --new-state <f>) [--user <name>] [--json]
-      Apply the dual-write retry queue.
-`;
+const JSON_OPTION = { type: 'boolean', help: 'Print the result as JSON on stdout (instead of the text).' } as const;
+const SIDE_OPTIONS = {
+  'old-seed': { type: 'string', value: 'file.json', help: 'The old side: the in-memory backend on this seed (changes are not kept).' },
+  'old-state': { type: 'string', value: 'file', help: 'The old side: the in-memory backend on this state file (changes are saved).' },
+  'new-seed': { type: 'string', value: 'file.json', help: 'The new side, as --old-seed.' },
+  'new-state': { type: 'string', value: 'file', help: 'The new side, as --old-state.' },
+} as const;
 
-class UsageError extends Error {}
+export const ROUTES_SPEC = defineCommand({
+  name: 'migrate routes',
+  synopsis: '--config <file> --user <name> [--stage <name>] [--json]',
+  description: 'Prints where each capability is served from for one user, in which mode, and why (the user\'s cohort).',
+  options: {
+    config: { type: 'string', value: 'file', help: 'The migration config (.yaml, .yml or .json).' },
+    user: { type: 'string', value: 'name', help: 'The user\'s sign-in name.' },
+    stage: { type: 'string', value: 'name', help: 'This stage of the config\'s plan instead of its `stage`.' },
+    json: JSON_OPTION,
+  },
+});
 
-interface Parsed { readonly values: Map<string, string>; readonly flags: Set<string> }
+export const REPORT_SPEC = defineCommand({
+  name: 'migrate report',
+  synopsis: '--mismatches <file> [--examples <n>] [--fail-on-mismatch] [--json] [--html <file>]',
+  description: 'Summarises the shadow mismatches recorded in a JSON-lines file: counts per capability and member, the most frequent differences, the first examples.',
+  options: {
+    mismatches: { type: 'string', value: 'file', help: 'The mismatch file (the config\'s shadow.mismatches, or run\'s --mismatches).' },
+    examples: { type: 'string', value: 'n', help: 'Examples shown per member (default 3).' },
+    'fail-on-mismatch': { type: 'boolean', help: 'Exit with 1 when there is any mismatch (in CI: fail while the backends differ).' },
+    json: JSON_OPTION,
+    html: { type: 'string', value: 'file', help: 'Also write the summary as a page with charts to this file.' },
+  },
+});
 
-function parse(argv: readonly string[], valued: readonly string[], flags: readonly string[]): Parsed {
-  const values = new Map<string, string>();
-  const set = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}"`);
-    const eq = arg.indexOf('=');
-    const key = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
-    if (flags.includes(key) && eq < 0) { set.add(key); continue; }
-    if (!valued.includes(key)) throw new UsageError(`unknown option --${key}`);
-    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined || value === '') throw new UsageError(`--${key} needs a value`);
-    values.set(key, value);
-  }
-  return { values, flags: set };
-}
+export const RECONCILE_SPEC = defineCommand({
+  name: 'migrate reconcile',
+  synopsis: [
+    '(--old-seed <f> | --old-state <f>) (--new-seed <f> | --new-state <f>)',
+    '    (--source old|new | --config <file> --user <name>) [--capabilities a,b] [--dry-run] [--keep-extras] [--json]',
+  ],
+  description: 'Makes the secondary equal to the primary, capability by capability, on in-memory backends from seed or state files: the rehearsal of a repair (against real backends, call reconcile() or routing.reconcile() from code).',
+  options: {
+    ...SIDE_OPTIONS,
+    source: { type: 'string', value: 'old|new', help: 'The side that is the truth, for every capability.' },
+    config: { type: 'string', value: 'file', help: 'Or: each capability\'s truth is its route for --user in this migration config.' },
+    user: { type: 'string', value: 'name', help: 'With --config: whose routes decide.' },
+    stage: { type: 'string', value: 'name', help: 'With --config: this stage of its plan.' },
+    capabilities: { type: 'string', value: 'a,b', help: `What to reconcile (default all: ${RECONCILABLE.join(',')}).` },
+    'dry-run': { type: 'boolean', help: 'Print what would change; change nothing.' },
+    'keep-extras': { type: 'boolean', help: 'Keep the contacts, groups and members only the secondary has.' },
+    json: JSON_OPTION,
+  },
+});
 
-const required = (p: Parsed, key: string): string => {
-  const v = p.values.get(key);
-  if (v === undefined) throw new UsageError(`--${key} is required`);
-  return v;
+export const RETRY_SPEC = defineCommand({
+  name: 'migrate retry',
+  synopsis: '--queue <file> (--old-seed <f> | --old-state <f>) (--new-seed <f> | --new-state <f>) [--user <name>] [--json]',
+  description: 'Applies the dual-write retry queue (the writes a secondary refused), oldest first, on in-memory backends from seed or state files.',
+  options: {
+    queue: { type: 'string', value: 'file', help: 'The queue file (the config\'s dualWrite.queue, {user} replaced).' },
+    ...SIDE_OPTIONS,
+    user: { type: 'string', value: 'name', help: 'Only this user\'s writes.' },
+    json: JSON_OPTION,
+  },
+});
+
+/** A bad migration config is the command line's fault: exit 2, as a missing file. */
+const usageErrors = (error: unknown): boolean => error instanceof MigrationConfigError;
+
+const required = <T>(value: T | undefined, option: string, what: string): T => {
+  if (value === undefined) throw new UsageError(`--${option} <${what}> is required`);
+  return value;
 };
-
-/** Run `imessenger migrate <command> …` (argv from the command on; a leading "migrate" is accepted). */
-export async function routesCommand(argv: readonly string[], io: CommandIo): Promise<number> {
-  const args = argv[0] === 'migrate' ? argv.slice(1) : argv;
-  const [command, ...rest] = args;
-  try {
-    switch (command) {
-      case 'routes': return routes(rest, io);
-      case 'report': return report(rest, io);
-      case 'reconcile': return await reconcileCommand(rest, io);
-      case 'retry': return await retryCommand(rest, io);
-      case undefined: case '--help': case '-h': case 'help':
-        io.stdout.write(MIGRATE_USAGE);
-        return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command "${command}"`);
-    }
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`imessenger migrate: ${error.message}\n\n${MIGRATE_USAGE}`);
-      return 2;
-    }
-    io.stderr.write(`imessenger migrate ${command ?? ''}: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
-  }
-}
 
 function loadConfig(file: string, stage: string | undefined): MigrationConfig {
   const config = loadMigrationConfig(file);
@@ -103,71 +111,74 @@ function loadConfig(file: string, stage: string | undefined): MigrationConfig {
 
 // ---- routes --------------------------------------------------------------------------------------
 
-function routes(argv: readonly string[], io: CommandIo): number {
-  const p = parse(argv, ['config', 'user', 'stage'], ['json']);
-  const user = required(p, 'user');
-  let config: MigrationConfig;
-  try {
-    config = loadConfig(required(p, 'config'), p.values.get('stage'));
-  } catch (error) {
-    if (error instanceof MigrationConfigError) { io.stderr.write(`${error.message}\n`); return 1; }
-    throw error;
-  }
-  const active = activeConfig(config);
-  const all = routesFor(config, user);
-  const nameOf = (side: Side): string => `${side} (${config[side]})`;
-  const cohort = active.cohort ? explainCohort(user, active.cohort) : 'no cohort configured';
-  if (p.flags.has('json')) {
-    io.stdout.write(`${JSON.stringify({
-      user, old: config.old, new: config.new, ...(config.stage ? { stage: config.stage } : {}), cohort,
-      inCohort: Object.values(all).some((r) => r.inCohort), routes: all,
-    }, null, 2)}\n`);
-    return 0;
-  }
-  const rows: string[][] = [['capability', 'served by', 'mode', 'secondary', 'cohort']];
-  const notes: string[] = [];
-  for (const capability of ROUTABLE_CAPABILITIES) {
-    const route = all[capability];
-    const listed = active.capabilities?.[capability] !== undefined;
-    const own = active.capabilities?.[capability]?.cohort;
-    rows.push([capability, nameOf(route.backend), route.mode, route.secondary ? nameOf(route.secondary) : '-', listed ? (route.inCohort ? 'in' : 'out') : '-']);
-    if (own) notes.push(`  ${capability} has its own cohort: ${explainCohort(user, cohortFor(config, capability) ?? {})}`);
-  }
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const lines = [
-    `Routes for ${user} (old = ${config.old}, new = ${config.new}${config.stage ? `, stage ${config.stage}` : ''})`,
-    `Cohort: ${cohort}`,
-    ...notes,
-    '',
-    ...rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()),
-    `${'events'.padEnd(widths[0]!)}  each from the backend of its capability (contact status: presence, list changes: directory, …)`,
-  ];
-  io.stdout.write(`${lines.join('\n')}\n`);
-  return 0;
+export function migrateRoutesCommand(argv: readonly string[], io: RoutingCommandIo): Promise<number> {
+  return runCommand(ROUTES_SPEC, argv, io, ({ values }) => {
+    const user = required(values.user, 'user', 'name');
+    const config = loadConfig(path.resolve(io.cwd ?? process.cwd(), required(values.config, 'config', 'file')), values.stage);
+    const active = activeConfig(config);
+    const all = routesFor(config, user);
+    const nameOf = (side: Side): string => `${side} (${config[side]})`;
+    const cohort = active.cohort ? explainCohort(user, active.cohort) : 'no cohort configured';
+    if (values.json) {
+      io.stdout.write(`${JSON.stringify({
+        user, old: config.old, new: config.new, ...(config.stage ? { stage: config.stage } : {}), cohort,
+        inCohort: Object.values(all).some((r) => r.inCohort), routes: all,
+      }, null, 2)}\n`);
+      return EXIT.OK;
+    }
+    const rows: string[][] = [['capability', 'served by', 'mode', 'secondary', 'cohort']];
+    const notes: string[] = [];
+    for (const capability of ROUTABLE_CAPABILITIES) {
+      const route = all[capability];
+      const listed = active.capabilities?.[capability] !== undefined;
+      const own = active.capabilities?.[capability]?.cohort;
+      rows.push([capability, nameOf(route.backend), route.mode, route.secondary ? nameOf(route.secondary) : '-', listed ? (route.inCohort ? 'in' : 'out') : '-']);
+      if (own) notes.push(`  ${capability} has its own cohort: ${explainCohort(user, cohortFor(config, capability) ?? {})}`);
+    }
+    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+    const lines = [
+      `Routes for ${user} (old = ${config.old}, new = ${config.new}${config.stage ? `, stage ${config.stage}` : ''})`,
+      `Cohort: ${cohort}`,
+      ...notes,
+      '',
+      ...rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()),
+      `${'events'.padEnd(widths[0]!)}  each from the backend of its capability (contact status: presence, list changes: directory, …)`,
+    ];
+    io.stdout.write(`${lines.join('\n')}\n`);
+    return EXIT.OK;
+  }, { usageErrors });
 }
 
 // ---- report --------------------------------------------------------------------------------------
 
-function report(argv: readonly string[], io: CommandIo): number {
-  const p = parse(argv, ['mismatches', 'examples'], ['json', 'fail-on-mismatch']);
-  const file = required(p, 'mismatches');
-  const examplesText = p.values.get('examples');
-  const examples = examplesText === undefined ? 3 : Number(examplesText);
-  if (!Number.isInteger(examples) || examples < 0) throw new UsageError(`--examples must be a whole number, got "${examplesText}"`);
-  if (!fs.existsSync(file)) { io.stderr.write(`${file}: no such file\n`); return 1; }
-  const summary = summarise(readMismatches(file), { examples });
-  io.stdout.write(p.flags.has('json') ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
-  return p.flags.has('fail-on-mismatch') && summary.total > 0 ? 1 : 0;
+export function migrateReportCommand(argv: readonly string[], io: RoutingCommandIo): Promise<number> {
+  return runCommand(REPORT_SPEC, argv, io, ({ values }) => {
+    const cwd = io.cwd ?? process.cwd();
+    const file = path.resolve(cwd, required(values.mismatches, 'mismatches', 'file'));
+    const examples = values.examples === undefined ? 3 : Number(values.examples);
+    if (!/^\d+$/.test(values.examples ?? '0')) throw new UsageError(`bad --examples value "${values.examples!}": expected a whole number, e.g. --examples 5`);
+    if (!fs.existsSync(file)) {
+      throw new UsageError(`--mismatches: no such file ${file} (a shadow writes it at its first mismatch)`);
+    }
+    const summary = summarise(readMismatches(file), { examples });
+    io.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
+    if (values.html !== undefined) writeMismatchHtml(summary, path.resolve(cwd, values.html), { source: file });
+    return values['fail-on-mismatch'] && summary.total > 0 ? EXIT.FAILED : EXIT.OK;
+  }, { usageErrors });
 }
 
 // ---- in-memory backends from files ---------------------------------------------------------------
 
-async function memorySide(p: Parsed, side: Side): Promise<{ ports: BackendPorts; close(): Promise<void> }> {
-  const seedFile = p.values.get(`${side}-seed`);
-  const stateFile = p.values.get(`${side}-state`);
-  if ((seedFile === undefined) === (stateFile === undefined)) throw new UsageError(`give exactly one of --${side}-seed and --${side}-state`);
+type SideValues = { readonly [K in keyof typeof SIDE_OPTIONS]?: string };
+
+async function memorySide(values: SideValues, side: Side, cwd: string): Promise<{ ports: BackendPorts; close(): Promise<void> }> {
+  const seedOption = `${side}-seed` as const;
+  const stateOption = `${side}-state` as const;
+  const seedFile = values[seedOption] === undefined ? undefined : path.resolve(cwd, values[seedOption]);
+  const stateFile = values[stateOption] === undefined ? undefined : path.resolve(cwd, values[stateOption]);
+  if ((seedFile === undefined) === (stateFile === undefined)) throw new UsageError(`give exactly one of --${seedOption} and --${stateOption}`);
   const backend = seedFile !== undefined
-    ? memoryBackend({ seed: JSON.parse(fs.readFileSync(seedFile, 'utf8')) as unknown })
+    ? memoryBackend({ seed: readJsonFile(seedFile, `--${seedOption}`), seedFile })
     : memoryBackend({ stateFile: stateFile! });
   const { ports } = portsOf(backend);
   const wasSignedIn = await ports.session.isSignedIn();
@@ -175,8 +186,22 @@ async function memorySide(p: Parsed, side: Side): Promise<{ ports: BackendPorts;
   return { ports, close: async () => { if (!wasSignedIn) await ports.session.signout(); } };
 }
 
-function capabilitiesOption(p: Parsed): ReconcilableCapability[] | undefined {
-  const text = p.values.get('capabilities');
+/** A JSON file named by an option; a UsageError naming it otherwise. */
+function readJsonFile(file: string, option: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${option}: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new UsageError(`${option}: ${file} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function capabilitiesOption(text: string | undefined): ReconcilableCapability[] | undefined {
   if (text === undefined) return undefined;
   return text.split(',').map((c) => c.trim()).filter(Boolean).map((c) => {
     if (!(RECONCILABLE as readonly string[]).includes(c)) throw new UsageError(`--capabilities: unknown "${c}" (allowed: ${RECONCILABLE.join(', ')})`);
@@ -186,57 +211,61 @@ function capabilitiesOption(p: Parsed): ReconcilableCapability[] | undefined {
 
 // ---- reconcile -----------------------------------------------------------------------------------
 
-async function reconcileCommand(argv: readonly string[], io: CommandIo): Promise<number> {
-  const p = parse(argv, ['old-seed', 'old-state', 'new-seed', 'new-state', 'source', 'config', 'user', 'stage', 'capabilities'], ['dry-run', 'keep-extras', 'json']);
-  const capabilities = capabilitiesOption(p) ?? [...RECONCILABLE];
-  const source = p.values.get('source');
-  if (source !== undefined && source !== 'old' && source !== 'new') throw new UsageError(`--source must be old or new, got "${source}"`);
-  let sourceOf: (c: ReconcilableCapability) => Side;
-  if (source !== undefined) {
-    sourceOf = () => source;
-  } else if (p.values.has('config')) {
-    const config = loadConfig(p.values.get('config')!, p.values.get('stage'));
-    const all = routesFor(config, required(p, 'user'));
-    sourceOf = (c) => all[c].backend;
-  } else {
-    throw new UsageError('say which side is the truth: --source old|new, or --config <file> --user <name> (each capability\'s route)');
-  }
-  const old = await memorySide(p, 'old');
-  const neu = await memorySide(p, 'new');
-  const sides: Record<Side, BackendPorts> = { old: old.ports, new: neu.ports };
-  const reports: ReconcileReport[] = [];
-  try {
-    for (const capability of capabilities) {
-      const from = sourceOf(capability);
-      reports.push(await reconcile({
-        primary: sides[from], secondary: sides[from === 'old' ? 'new' : 'old'], capabilities: [capability],
-        dryRun: p.flags.has('dry-run'), removeExtras: !p.flags.has('keep-extras'),
-      }));
+export function migrateReconcileCommand(argv: readonly string[], io: RoutingCommandIo): Promise<number> {
+  return runCommand(RECONCILE_SPEC, argv, io, async ({ values }) => {
+    const cwd = io.cwd ?? process.cwd();
+    const capabilities = capabilitiesOption(values.capabilities) ?? [...RECONCILABLE];
+    const source = values.source;
+    if (source !== undefined && source !== 'old' && source !== 'new') throw new UsageError(`bad --source value "${source}": expected old or new`);
+    let sourceOf: (c: ReconcilableCapability) => Side;
+    if (source !== undefined) {
+      sourceOf = () => source;
+    } else if (values.config !== undefined) {
+      const config = loadConfig(path.resolve(cwd, values.config), values.stage);
+      const all = routesFor(config, required(values.user, 'user', 'name'));
+      sourceOf = (c) => all[c].backend;
+    } else {
+      throw new UsageError('say which side is the truth: --source old|new, or --config <file> --user <name> (each capability\'s route)');
     }
-  } finally {
-    await old.close();
-    await neu.close();
-  }
-  const failures = reports.reduce((n, r) => n + r.failures.length, 0);
-  if (p.flags.has('json')) io.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
-  else for (const r of reports) io.stdout.write(`[${r.capabilities.join(', ')} from ${sourceOf(r.capabilities[0] ?? 'directory')}] ${formatReconcileReport(r)}`);
-  return failures > 0 ? 1 : 0;
+    const old = await memorySide(values, 'old', cwd);
+    const neu = await memorySide(values, 'new', cwd);
+    const sides: Record<Side, BackendPorts> = { old: old.ports, new: neu.ports };
+    const reports: ReconcileReport[] = [];
+    try {
+      for (const capability of capabilities) {
+        const from = sourceOf(capability);
+        reports.push(await reconcile({
+          primary: sides[from], secondary: sides[from === 'old' ? 'new' : 'old'], capabilities: [capability],
+          dryRun: values['dry-run'] === true, removeExtras: values['keep-extras'] !== true,
+        }));
+      }
+    } finally {
+      await old.close();
+      await neu.close();
+    }
+    const failures = reports.reduce((n, r) => n + r.failures.length, 0);
+    if (values.json) io.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
+    else for (const r of reports) io.stdout.write(`[${r.capabilities.join(', ')} from ${sourceOf(r.capabilities[0] ?? 'directory')}] ${formatReconcileReport(r)}`);
+    return failures > 0 ? EXIT.FAILED : EXIT.OK;
+  }, { usageErrors });
 }
 
 // ---- retry ---------------------------------------------------------------------------------------
 
-async function retryCommand(argv: readonly string[], io: CommandIo): Promise<number> {
-  const p = parse(argv, ['queue', 'old-seed', 'old-state', 'new-seed', 'new-state', 'user'], ['json']);
-  const queue = fileWriteQueue(required(p, 'queue'));
-  const old = await memorySide(p, 'old');
-  const neu = await memorySide(p, 'new');
-  try {
-    const result = await retryQueue(queue, (side) => (side === 'old' ? old.ports : neu.ports), { ...(p.values.has('user') ? { user: p.values.get('user')! } : {}) });
-    if (p.flags.has('json')) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    else io.stdout.write(`Retried ${result.attempted}: ${result.succeeded} applied, ${result.failed} failed, ${result.remaining} still queued\n`);
-    return result.failed > 0 ? 1 : 0;
-  } finally {
-    await old.close();
-    await neu.close();
-  }
+export function migrateRetryCommand(argv: readonly string[], io: RoutingCommandIo): Promise<number> {
+  return runCommand(RETRY_SPEC, argv, io, async ({ values }) => {
+    const cwd = io.cwd ?? process.cwd();
+    const queue = fileWriteQueue(path.resolve(cwd, required(values.queue, 'queue', 'file')));
+    const old = await memorySide(values, 'old', cwd);
+    const neu = await memorySide(values, 'new', cwd);
+    try {
+      const result = await retryQueue(queue, (side) => (side === 'old' ? old.ports : neu.ports), { ...(values.user !== undefined ? { user: values.user } : {}) });
+      if (values.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      else io.stdout.write(`Retried ${result.attempted}: ${result.succeeded} applied, ${result.failed} failed, ${result.remaining} still queued\n`);
+      return result.failed > 0 ? EXIT.FAILED : EXIT.OK;
+    } finally {
+      await old.close();
+      await neu.close();
+    }
+  }, { usageErrors });
 }

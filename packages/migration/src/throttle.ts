@@ -5,7 +5,7 @@
  * before it tries the step again. Throttling is per tenant, not per user, so one gate is shared by
  * every worker of a copy: when one of them is throttled, all of them pause.
  */
-import { isMessengerError, type HResultName } from '@imessenger/contract';
+import { isMessengerError, type HResultName, type MessengerError } from '@imessenger/contract';
 
 export interface BackoffOptions {
   /** First wait after a throttled step (default 1,000 ms). */
@@ -70,6 +70,17 @@ export class ThrottleGate {
 
 export interface RetryCounters { throttles: number; retries: number }
 
+/** One wait of `withBackoff`: a throttled step (every worker pauses) or a transient failure (this step waits). */
+export interface BackoffEvent {
+  readonly kind: 'throttle' | 'retry';
+  /** The failure's HRESULT name (MSGR_E_SERVER_TOO_BUSY for a throttle). */
+  readonly hr: string;
+  /** The wait chosen, jitter included. */
+  readonly waitMs: number;
+  /** Which retry of the step this is (0: the first). */
+  readonly attempt: number;
+}
+
 /**
  * Run `step`, backing off and trying again while it is throttled or fails transiently, at most
  * `maxRetries` times; every throttle and every other retry is counted in `counters`.
@@ -81,6 +92,8 @@ export async function withBackoff<T>(step: () => Promise<T>, options: {
   readonly signal?: AbortSignal;
   readonly random?: () => number;
   readonly sleep?: Sleep;
+  /** Told of every wait as it starts (the copy's report records when throttling happened). */
+  readonly onBackoff?: (event: BackoffEvent) => void;
 }): Promise<T> {
   const o = { ...DEFAULT_BACKOFF, ...options.backoff };
   const random = options.random ?? Math.random;
@@ -93,6 +106,7 @@ export async function withBackoff<T>(step: () => Promise<T>, options: {
       if ((!throttled && !isTransient(error)) || attempt >= o.maxRetries || options.signal?.aborted) throw error;
       const full = backoffDelay(o, attempt);
       const ms = o.jitter ? Math.round(full / 2 + (random() * full) / 2) : full;
+      options.onBackoff?.({ kind: throttled ? 'throttle' : 'retry', hr: (error as MessengerError).code, waitMs: ms, attempt });
       if (throttled) {
         options.counters.throttles++;
         options.gate.pause(ms);

@@ -3,6 +3,7 @@
  * report files, progress on a non-terminal, exit codes, and a Graph spec against the fake tenant.
  */
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { testing } from '@imessenger/adapter-graph';
@@ -54,18 +55,18 @@ describe('arguments', () => {
     expect(parseCopyArgs(['migrate', 'copy', '--from', 'memory:a', '--to=memory:b', '--users', 'x@y,z@y', '--users=w@y', '--dry-run',
       '--journal', 'j', '--report', 'r', '--concurrency', '8', '--backoff-initial', '50', '--backoff-max', '500', '--max-retries', '3', '--progress', 'plain', '--no-probe'])).toEqual({
       from: 'memory:a', to: 'memory:b', users: ['x@y', 'z@y', 'w@y'], dryRun: true, journal: 'j', report: 'r', concurrency: 8,
-      backoff: { initialMs: 50, maxMs: 500, maxRetries: 3 }, progress: 'plain', probe: false, help: false,
+      backoff: { initialMs: 50, maxMs: 500, maxRetries: 3 }, progress: 'plain', probe: false, json: false, help: false,
     });
   });
 
   test.each([
     [['--to', 'memory:b'], /--from <spec> is required/],
     [['--from', 'memory:a'], /--to <spec> is required/],
-    [['--from', 'memory:a', '--to', 'memory:b', '--concurrency', '0'], /--concurrency must be a whole number ≥ 1/],
+    [['--from', 'memory:a', '--to', 'memory:b', '--concurrency', '0'], /bad --concurrency value "0": expected a whole number ≥ 1/],
     [['--from', 'memory:a', '--to', 'memory:b', '--concurrency'], /--concurrency needs a value/],
-    [['--from', 'memory:a', '--to', 'memory:b', '--bogus'], /Unknown option --bogus/],
-    [['--from', 'memory:a', '--to', 'memory:b', '--progress', 'loud'], /--progress must be/],
-    [['--from', 'memory:a', '--from', 'memory:c', '--to', 'memory:b'], /--from is given more than once/],
+    [['--from', 'memory:a', '--to', 'memory:b', '--bogus'], /unknown option "--bogus"/],
+    [['--from', 'memory:a', '--to', 'memory:b', '--progress', 'loud'], /bad --progress value "loud"/],
+    [['--from', 'memory:a', '--from', 'memory:c', '--to', 'memory:b'], /option --from given twice/],
   ])('%j is refused', (argv, message) => {
     expect(() => parseCopyArgs(argv)).toThrow(UsageError);
     expect(() => parseCopyArgs(argv)).toThrow(message);
@@ -212,4 +213,54 @@ describe('running', () => {
       await tenant.stop();
     }
   });
+});
+
+/**
+ * Issue 12: the copy speaks like every imessenger command (one error style), reports as JSON on
+ * request, and says what it waits for when a wait lasts over a second.
+ */
+describe('a CLI that behaves like one', () => {
+  test('usage errors: imessenger: <what>, and where the help is', async () => {
+    const r = await run(['--from', 'memory:old', '--to', 'memory:new', '--bogus'], workspace());
+    expect(r).toEqual({ code: 2, out: '', err: 'imessenger: unknown option "--bogus"\nRun "imessenger migrate copy --help" for usage.\n' });
+    const spec = await run(['--from', 'oracle:db', '--to', 'memory:new'], workspace());
+    expect(spec.err).toBe('imessenger: --from oracle:db: unknown backend "oracle": expected memory:<dir> or graph:<config.json>.\nRun "imessenger migrate copy --help" for usage.\n');
+  });
+
+  test('--json: the report on stdout, as <prefix>.json holds it; what a person reads on stderr', async () => {
+    const cwd = workspace();
+    const r = await run(['--from', 'memory:old', '--to', 'memory:new', '--report', 'rep', '--progress', 'none', '--json'], cwd);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.out) as CopyReport;
+    expect(report).toEqual(JSON.parse(fs.readFileSync(path.join(cwd, 'rep.json'), 'utf8')));
+    expect(report.totals).toMatchObject({ created: 6, present: 1, failed: 0, users: 1 });
+    expect(r.err).toMatch(/^Report: .*rep\.md, .*rep\.html and .*rep\.json\nJournal: .*migration-copy\.journal\.jsonl\n$/);
+    const dry = await run(['--from', 'memory:old', '--to', 'memory:new', '--dry-run', '--json', '--progress', 'none', '--journal', 'other.jsonl'], workspace());
+    expect((JSON.parse(dry.out) as CopyReport).dryRun).toBe(true);
+  });
+
+  test('a wait over a second is said on stderr: a target that does not answer its sign-in', async () => {
+    // A Graph root that takes connections and never answers, as an unreachable identity platform or tenant behind a dead proxy.
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((socket) => { sockets.add(socket); });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const cwd = workspace();
+      const port = (silent.address() as net.AddressInfo).port;
+      fs.writeFileSync(path.join(cwd, 'tenant.json'), JSON.stringify({
+        tenantId: 'c0ffee00-0000-4000-8000-00000000f00d', baseUrl: `http://127.0.0.1:${port}/v1.0`, users: [ALICE],
+        auth: { type: 'tokens', tokensFile: 't.json' }, retry: { maxRetries: 0 }, timeoutMs: 1_800,
+      }));
+      fs.writeFileSync(path.join(cwd, 't.json'), JSON.stringify({ [ALICE]: 'token' }));
+      const r = await run(['--from', 'memory:old', '--to', 'graph:tenant.json', '--max-retries', '0', '--progress', 'plain'], cwd);
+      expect(r.code).toBe(1);
+      expect(r.err).toContain(`waiting for graph:${path.join(cwd, 'tenant.json')} to sign in ${ALICE} (1 s)…\n`);
+      // --progress none: nothing at all on stderr.
+      const quiet = await run(['--from', 'memory:old', '--to', 'graph:tenant.json', '--max-retries', '0', '--progress', 'none', '--journal', 'q.jsonl'], cwd);
+      expect(quiet.err).toBe('');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  }, 20_000);
 });

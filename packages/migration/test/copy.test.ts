@@ -246,6 +246,13 @@ describe('copyUsers between two memory providers', () => {
     // The first write (dave into Friends) is throttled three times: 100, 200, then 400 capped at 250.
     expect(time.slept).toEqual([100, 200, 250]);
     expect(stored(dirs.target, ALICE).groups.map((g) => g.name)).toEqual(['Empty', 'friends', 'Work | Team']);
+    // The report keeps when each backoff began (the HTML report draws them over the run).
+    const at = (ms: number) => new Date(1_000_000 + ms).toISOString();
+    expect(report.users[0]!.backoffs).toEqual([
+      { at: at(0), kind: 'throttle', hr: 'MSGR_E_SERVER_TOO_BUSY', waitMs: 100 },
+      { at: at(100), kind: 'throttle', hr: 'MSGR_E_SERVER_TOO_BUSY', waitMs: 200 },
+      { at: at(300), kind: 'throttle', hr: 'MSGR_E_SERVER_TOO_BUSY', waitMs: 250 },
+    ]);
   });
 
   test('a step throttled more often than maxRetries fails with MSGR_E_SERVER_TOO_BUSY', async () => {

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MUASORT } from '@imessenger/contract';
+import { HR, MUASORT } from '@imessenger/contract';
 import { createMessenger, type Messenger } from '@imessenger/core';
 import { memoryBackend, type MemoryBackend } from '@imessenger/adapter-memory';
 import {
@@ -96,7 +96,11 @@ describe('dual-write', () => {
     const onOld = calls(old);
     await msn.Signin(0, ANN, '');
     neu.otherSide.failNextCall('MSGR_E_SERVER_TOO_BUSY');
-    await expect(msn.AddContact(0, 'erin@contoso.com')).rejects.toMatchObject({ code: 'MSGR_E_SERVER_TOO_BUSY' });
+    // The service's answer reaches the caller the documented way: OnContactListAdd(hr) (B597).
+    const answers: number[] = [];
+    msn.on('OnContactListAdd', (hr) => answers.push(hr));
+    await msn.AddContact(0, 'erin@contoso.com');
+    expect(answers).toEqual([HR.MSGR_E_SERVER_TOO_BUSY]);
     expect(onOld()).toEqual([]);
   });
 

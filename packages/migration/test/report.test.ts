@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import {
   type CopyReport, type ItemReport, countItems, hasFailures, mdEscape, renderMarkdown, renderPlan, renderSummary, totalsOf, writeReport,
 } from '../src/report';
+import { renderCopyHtml } from '../src/report-html';
 
 /** Scratch directories, removed after the file's tests. */
 const scratchDirs: string[] = [];
@@ -45,13 +46,14 @@ test('counts and totals', () => {
 test('the JSON report has the documented shape', () => {
   const dir = scratch('migration-report-');
   const written = writeReport(sample(), path.join(dir, 'nested', 'report'));
-  expect(written).toEqual({ json: path.join(dir, 'nested', 'report.json'), markdown: path.join(dir, 'nested', 'report.md') });
+  expect(written).toEqual({ json: path.join(dir, 'nested', 'report.json'), markdown: path.join(dir, 'nested', 'report.md'), html: path.join(dir, 'nested', 'report.html') });
   const json = JSON.parse(fs.readFileSync(written.json, 'utf8')) as Record<string, unknown>;
   expect(Object.keys(json)).toEqual(['version', 'from', 'to', 'dryRun', 'aborted', 'startedAt', 'finishedAt', 'durationMs', 'concurrency', 'journal', 'totals', 'users']);
   const user = (json['users'] as Record<string, unknown>[])[0]!;
   expect(Object.keys(user)).toEqual(['user', 'status', 'counts', 'throttles', 'retries', 'durationMs', 'items']);
   expect((user['items'] as ItemReport[])[1]).toEqual(items[1]);
   expect(fs.readFileSync(written.markdown, 'utf8')).toBe(renderMarkdown(sample()));
+  expect(fs.readFileSync(written.html, 'utf8')).toBe(renderCopyHtml(sample()));
 });
 
 test('Markdown: totals and per-user tables, then every failure and skip with its reason', () => {

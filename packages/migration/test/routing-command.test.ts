@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { memoryBackend } from '@imessenger/adapter-memory';
-import { type MismatchRecord, type QueuedWrite, routesCommand } from '../src/index-routing';
+import { MIGRATE_USAGE, type MismatchRecord, type QueuedWrite, migrateCommand, routesCommand } from '../src/index-routing';
 
 let dir: string;
 beforeAll(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrate-command-')); });
@@ -73,20 +73,19 @@ describe('migrate routes', () => {
     expect(two.out).toMatch(/groups +new \(graph\)/);
   });
 
-  test('a bad config file: exit 1 and the error names the key', async () => {
+  test('a bad config file: a usage error (exit 2) that names the key', async () => {
     const bad = write('bad.yaml', 'old: com\nnew: graph\ncohort: { percent: 10 }\ncapabilities:\n  grups: new\n');
     const { code, err } = await run('routes', '--config', bad, '--user', 'ann@contoso.com');
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(err).toContain(`${bad}:5:3: capabilities.grups: unknown capability`);
   });
 
   test('usage errors: exit 2 with the usage', async () => {
     const missing = await run('routes', '--config', 'x.yaml');
     expect(missing.code).toBe(2);
-    expect(missing.err).toContain('--user is required');
-    expect(missing.err).toContain('Usage:');
-    expect((await run('routes', '--verbose')).err).toContain('unknown option --verbose');
-    expect((await run('frobnicate')).err).toContain('unknown command "frobnicate"');
+    expect(missing.err).toBe('imessenger: --user <name> is required\nRun "imessenger migrate routes --help" for usage.\n');
+    expect((await run('routes', '--verbose')).err).toContain('imessenger: unknown option "--verbose"');
+    expect((await run('frobnicate')).err).toContain('unknown command "migrate frobnicate"');
     expect((await run('--help')).code).toBe(0);
   });
 });
@@ -106,7 +105,7 @@ describe('migrate report', () => {
     expect(report.out).toContain('2 x coworkers: only on primary');
     expect((await run('report', '--mismatches', file, '--fail-on-mismatch')).code).toBe(1);
     expect(JSON.parse((await run('report', '--mismatches', file, '--json')).out)).toMatchObject({ total: 2, byCapability: { groups: 2 } });
-    expect((await run('report', '--mismatches', path.join(dir, 'none.jsonl'))).code).toBe(1);
+    expect((await run('report', '--mismatches', path.join(dir, 'none.jsonl'))).code).toBe(2);
   });
 });
 
@@ -172,5 +171,75 @@ describe('migrate reconcile and retry (in-memory backends from files)', () => {
     expect(retried.out).toBe('Retried 1: 1 applied, 0 failed, 0 still queued\n');
     expect(fs.readFileSync(queue, 'utf8')).toBe('');
     expect((JSON.parse(fs.readFileSync(oldState, 'utf8')) as { groups: { name: string }[] }).groups.map((g) => g.name)).toEqual(['Launch']);
+  });
+});
+
+/**
+ * Issue 12: one command line for every migrate command (@imessenger/command-line's parser, help,
+ * error style and exit codes), paths relative to the caller's directory, --json where a command reports.
+ */
+describe('one command line for every migrate command', () => {
+  async function runIn(cwd: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = '';
+    let err = '';
+    const code = await migrateCommand(argv, { stdout: { write: (t: string) => { out += t; } }, stderr: { write: (t: string) => { err += t; } }, cwd });
+    return { code, out, err };
+  }
+
+  test.each(['copy', 'routes', 'report', 'reconcile', 'retry'])('migrate %s --help and -h: its usage, options and the exit codes, exit 0', async (command) => {
+    for (const flag of ['--help', '-h']) {
+      const { code, out, err } = await runIn(dir, command, flag);
+      expect({ code, err }).toEqual({ code: 0, err: '' });
+      expect(out).toMatch(new RegExp(`^Usage: imessenger migrate ${command} `));
+      expect(out).toContain('\nOptions:\n');
+      expect(out).toContain('  -h, --help ');
+      expect(out).toMatch(/\nExit codes:\n  0 +done[\s\S]*\n  2 +usage/);
+    }
+    expect((await runIn(dir, 'help', command)).out).toMatch(new RegExp(`^Usage: imessenger migrate ${command} `));
+  });
+
+  test('migrate --help lists every command, copy included', async () => {
+    const { code, out } = await runIn(dir, '--help');
+    expect(code).toBe(0);
+    expect(out).toBe(MIGRATE_USAGE);
+    for (const command of ['copy', 'routes', 'report', 'reconcile', 'retry']) expect(out).toMatch(new RegExp(`\\n  ${command} +\\S`));
+  });
+
+  test.each([
+    ['routes', '--bogus'], ['report', '--bogus'], ['reconcile', '--bogus'], ['retry', '--bogus'], ['copy', '--bogus'],
+  ])('migrate %s %s: one error style, exit 2', async (command, option) => {
+    expect(await runIn(dir, command, option)).toEqual({
+      code: 2, out: '', err: `imessenger: unknown option "${option}"\nRun "imessenger migrate ${command} --help" for usage.\n`,
+    });
+  });
+
+  test('no command, an unknown command, a value missing: usage errors naming where the help is', async () => {
+    expect(await runIn(dir)).toEqual({ code: 2, out: '', err: 'imessenger: missing command: expected one of copy, routes, report, reconcile, retry\nRun "imessenger migrate --help" for usage.\n' });
+    expect((await runIn(dir, 'frobnicate')).err).toBe('imessenger: unknown command "migrate frobnicate" (the commands: copy, routes, report, reconcile, retry)\nRun "imessenger migrate --help" for usage.\n');
+    expect((await runIn(dir, 'report', '--mismatches')).err).toBe('imessenger: option --mismatches needs a value: --mismatches <file>\nRun "imessenger migrate report --help" for usage.\n');
+    expect((await runIn(dir, 'routes', '--user', 'a', '--user', 'b')).err).toContain('option --user given twice');
+  });
+
+  test('paths are relative to the caller\'s directory (io.cwd), in both option spellings', async () => {
+    const sub = fs.mkdtempSync(path.join(dir, 'cwd-'));
+    fs.writeFileSync(path.join(sub, 'plan.yaml'), CONFIG);
+    const routes = await runIn(sub, 'routes', '--config=plan.yaml', '--user', 'oscar@contoso.com');
+    expect(routes.code).toBe(0);
+    expect(routes.out).toContain('directory      new (graph)  dual-write');
+    fs.writeFileSync(path.join(sub, 'old.json'), JSON.stringify({ self: { signinName: 'ann@contoso.com' }, groups: [{ name: 'Coworkers' }] }));
+    fs.writeFileSync(path.join(sub, 'new.json'), JSON.stringify({ self: { signinName: 'ann@contoso.com' } }));
+    const rec = await runIn(sub, 'reconcile', '--old-seed', 'old.json', '--new-seed=new.json', '--source', 'old', '--capabilities', 'groups', '--dry-run', '--json');
+    expect(rec.code).toBe(0);
+    expect(JSON.parse(rec.out)).toEqual([expect.objectContaining({ dryRun: true, groupsCreated: ['Coworkers'] })]);
+  });
+
+  test('a file named on the command line that is missing or invalid is a usage error (2), naming it', async () => {
+    const badSeed = write('bad-seed.json', '{ "self": ');
+    const good = write('good-seed.json', JSON.stringify({ self: { signinName: 'ann@contoso.com' } }));
+    const rec = await runIn(dir, 'reconcile', '--old-seed', badSeed, '--new-seed', good, '--source', 'old');
+    expect(rec.code).toBe(2);
+    expect(rec.err).toMatch(new RegExp(`^imessenger: --old-seed: ${badSeed.replace(/[.\\]/g, '\\$&')} is not valid JSON: `));
+    const none = await runIn(dir, 'report', '--mismatches', 'none.jsonl');
+    expect(none).toEqual({ code: 2, out: '', err: `imessenger: --mismatches: no such file ${path.join(dir, 'none.jsonl')} (a shadow writes it at its first mismatch)\nRun "imessenger migrate report --help" for usage.\n` });
   });
 });

@@ -8,8 +8,12 @@ import type { OtherSide } from '@imessenger/contract';
  */
 
 /** Which backend the worker runs; plain data so it can cross to the worker thread. */
-export type BackendConfig =
-  | { readonly kind: 'memory'; readonly seed?: unknown; readonly stateFile?: string }
+export type BackendConfig = SingleBackendConfig | RoutingBackendConfig;
+
+/** One backend (what each side of a routing backend is). */
+export type SingleBackendConfig =
+  /** `seedFile`: where `seed` was read from, named in a seed error. */
+  | { readonly kind: 'memory'; readonly seed?: unknown; readonly seedFile?: string; readonly stateFile?: string }
   | { readonly kind: 'com'; readonly progId?: string; readonly emulate?: boolean; readonly seed?: unknown }
   | {
     readonly kind: 'graph';
@@ -24,7 +28,34 @@ export type BackendConfig =
     /** Graph root with version (the fake tenant's in tests). */
     readonly baseUrl?: string;
     readonly presencePollMs?: number;
+    /**
+     * Start signed in, as the Messenger client was from logon (default: when the token or the token
+     * cache has an account); false: start signed out. graphBackend's `signedInAtStart`.
+     */
+    readonly signedInAtStart?: boolean;
+    /** MyStatus put of a status Teams cannot express: 'strict' (default, E_INVALIDARG) or 'nearest'. */
+    readonly statusPolicy?: 'strict' | 'nearest';
   };
+
+/**
+ * A phased migration's routing backend (@imessenger/migration's routingBackend): each capability
+ * served by `old` or `new` as the migration config says for the user, with shadow reads compared
+ * and dual writes sent to the other side. The worker builds it from the config file.
+ */
+export interface RoutingBackendConfig {
+  readonly kind: 'routing';
+  /** The migration config (.yaml, .yml or .json; loadMigrationConfig: paths in it are relative to it). */
+  readonly config: string;
+  /** Make this stage of the plan the active one (instead of the file's `stage`). */
+  readonly stage?: string;
+  /** Whose routes apply (default: whoever signs in). */
+  readonly user?: string;
+  /** JSON-lines file the shadow mismatches are appended to (default: the config's shadow.mismatches, else kept in memory). */
+  readonly mismatches?: string;
+  /** The legacy backend and the new one. */
+  readonly old: SingleBackendConfig;
+  readonly new: SingleBackendConfig;
+}
 
 /** The JScript `Enumerator` over a COM collection. */
 export interface LegacyEnumerator {
@@ -57,7 +88,14 @@ export interface HostOptions {
    */
   readonly spinMicros?: number;
   readonly workerSpinMicros?: number;
-  /** A worker that shows no sign of life for this long while a call waits is declared stopped (default 10 000). */
+  /**
+   * A worker that makes no progress for this long while a call waits on it is declared hung,
+   * stopped, and replaced at the next activation (default 10 000). Progress is the worker's work on
+   * the call moving, or its waiting on a timer or I/O the call started; the time its thread waited
+   * for a CPU (a loaded machine) does not count (Linux; elsewhere it does). So a slow call is waited
+   * for, an endless loop or a promise that never settles is not. A stretch of code that cannot
+   * report (core, a backend) is judged by its CPU time: one longer than this is taken for a hang.
+   */
   readonly hangTimeoutMs?: number;
   /**
    * Internet Explorer's safe-for-scripting mode: the members the pages mark "not available for
@@ -98,10 +136,23 @@ export interface ShimHost extends AutomationHost {
   readonly otherSide: SyncOtherSide;
   /** The same hooks, acting `ms` later in the worker (the call returns at once): events while the script sleeps. */
   otherSideAfter(ms: number): SyncOtherSide;
-  /** Why the worker stopped (crash, dispose), or undefined while it runs. */
+  /**
+   * Why the worker stopped (crash, hang, dispose), or undefined while it runs (also once a new one
+   * was started after a crash).
+   */
   readonly stopped: string | undefined;
-  /** Test hook: make the worker die (exit, an uncaught exception) or hang, as a crash would. */
-  simulateCrash(how: 'exit' | 'throw' | 'hang'): void;
+  /**
+   * Test hook: make the worker die (exit, an uncaught exception) or hang, as a crash would: `hang`
+   * is an endless synchronous loop, `stall` a call awaiting a promise that never settles; `garble`
+   * answers this call with a reply that does not decode.
+   */
+  simulateCrash(how: 'exit' | 'throw' | 'hang' | 'stall' | 'garble'): void;
+  /**
+   * Test hook: a call that takes `ms` in the worker: busy and reporting progress (as encoding a big
+   * collection does), busy for `ms` of CPU time reporting nothing (a long stretch in core), or
+   * waiting on a timer (a backend's retry delay).
+   */
+  simulateSlowCall(ms: number, how?: 'progress' | 'busy' | 'wait'): void;
 }
 
 /** WScript.Arguments (and its Named / Unnamed views). */

@@ -10,9 +10,16 @@
  * A call writes its request (numbered) into the shared buffer, publishes its number in REQ_SEQ and
  * waits until RESP_SEQ carries it (the handshake: protocol.ts): first spinning, when SpinPolicy
  * finds that pays (a back-to-back call is then answered in microseconds), then with Atomics.wait in
- * short slices that also watch the worker's state and heartbeat, so a dead worker gives a clear
- * error instead of a hang. The reply must carry the request's number too. Events ride back on every reply and are delivered, in order, once the
- * call is complete: never inside another call, never nested.
+ * short slices that also watch the worker's state and progress, so a dead or stuck worker gives a
+ * clear error instead of a hang, and a slow one is waited for. The reply must carry the request's
+ * number too. Events ride back on every reply and are delivered, in order, once the call is
+ * complete: never inside another call, never nested.
+ *
+ * A worker and its channel are a Link. When the worker dies (exit, uncaught exception) or is found
+ * stuck (terminated), its Link stops for good: the objects it handed out fail with E_FAIL "the
+ * Messenger host stopped: …", and the next activation (new ActiveXObject, GetObject, CreateObject)
+ * or host-level call (Sleep, otherSide) starts a new Link with the same backend configuration.
+ * dispose() and a backend that cannot start stop the host itself.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -24,10 +31,11 @@ import { ifaceIndex } from './ifaces';
 import { isQuit, JSCRIPT, jscriptError } from './jscript';
 import { IFACES, type IfaceInfo, lookup, type MemberDesc } from './members';
 import {
-  createBuffers, CRASH_EXIT, CRASH_HANG, CRASH_THROW, EVENTS_PENDING, HEARTBEAT, OP_CALL, OP_COLL_CALL, OP_CRASH, OP_INDEX_ERROR,
-  OP_OTHER_SIDE, OP_PING, OP_SHUTDOWN, OP_SLEEP, readNote, REQ_SEQ, RESP_ERROR, RESP_OK, RESP_SEQ, SpinPolicy, spinWhile, STATE, STATE_DEAD, STATE_FAILED,
-  STATE_READY, STATE_STARTING, T_ARRAY, T_BOOLREF, T_COLLECTION, T_DOUBLE, T_FALSE, T_INT, T_JSON, T_NULL, T_OBJECT, T_OPAQUE,
-  T_STRING, T_TRUE, T_UNDEFINED, Wire, type WorkerInit,
+  createBuffers, CRASH_EXIT, CRASH_GARBLE, CRASH_HANG, CRASH_STALL, CRASH_THROW, EVENTS_PENDING, OP_CALL, OP_COLL_CALL, OP_CRASH, OP_INDEX_ERROR,
+  OP_OTHER_SIDE, OP_PING, OP_SHUTDOWN, OP_SLEEP, OP_SLOW, PROGRESS, readNote, REQ_SEQ, RESP_ERROR, RESP_OK, RESP_SEQ, RunQueueClock,
+  SLOW_BUSY, SLOW_PROGRESS, SLOW_WAIT, SpinPolicy, spinWhile, STATE, STATE_DEAD, STATE_FAILED, STATE_READY, STATE_STARTING, T_ARRAY,
+  T_BOOLREF, T_COLLECTION, T_DOUBLE, T_FALSE, T_INT, T_JSON, T_NULL, T_OBJECT, T_OPAQUE, T_STRING, T_TRUE, T_UNDEFINED, Wire,
+  type WorkerInit,
 } from './protocol';
 
 /** The ProgIDs of the Messenger object (case-insensitive, as COM's were). All reach the one backend. */
@@ -36,7 +44,7 @@ const MESSENGER_KEYS = new Set<string>(MESSENGER_PROGIDS.map((p) => p.toLowerCas
 
 type Fn = (...args: unknown[]) => unknown;
 type Listener = (...args: unknown[]) => void;
-interface QueuedEvent { readonly name: MessengerEventName; readonly args: unknown[] }
+interface QueuedEvent { readonly name: MessengerEventName; readonly args: unknown[]; readonly link: Link }
 
 const NO_ARGS: readonly unknown[] = [];
 const EVENT_BY_LOWER = new Map<string, MessengerEventName>(MESSENGER_EVENT_NAMES.map((n) => [n.toLowerCase(), n]));
@@ -56,9 +64,43 @@ const rowName = (row: number): string | undefined => {
 
 // ---- targets and the one proxy handler ------------------------------------------------------------
 
+/**
+ * One worker and its channel. A Link that stopped stays stopped: its objects' handles are gone with
+ * its worker; the host starts another Link for what comes next.
+ */
+class Link {
+  readonly worker: Worker;
+  readonly ctrl: Int32Array;
+  readonly wire: Wire;
+  readonly note: SharedArrayBuffer;
+  readonly spin: SpinPolicy;
+  readonly runQueue: RunQueueClock;
+  seq = 0;
+  state: 'starting' | 'ready' | 'stopped' = 'starting';
+  /** Why it stopped: "the Messenger host stopped: …" / "could not start: …". */
+  stopMessage: string | undefined;
+  /** Whether what comes next may start another Link (a death after the start), or not (dispose, a start failure). */
+  restartable = false;
+  /** The one proxy of each handle (0 is the Messenger object: `running`). */
+  readonly proxies: (object | undefined)[] = [];
+  running: object | undefined;
+
+  constructor(options: HostOptions, callerSpin: number, workerSpin: number) {
+    const buffers = createBuffers();
+    this.ctrl = new Int32Array(buffers.ctrl);
+    this.spin = new SpinPolicy(this.ctrl, callerSpin, workerSpin);
+    this.wire = new Wire(buffers.data);
+    this.note = buffers.note;
+    this.runQueue = new RunQueueClock(this.ctrl);
+    const init: WorkerInit = { buffers, backend: options.backend };
+    this.worker = new Worker(workerPath(), { workerData: init });
+    this.worker.unref();
+  }
+}
+
 class ObjectTarget {
   fns: Map<MemberDesc, Fn> | undefined = undefined;
-  constructor(readonly host: Host, readonly handle: number, readonly iface: IfaceInfo) {}
+  constructor(readonly host: Host, readonly link: Link, readonly handle: number, readonly iface: IfaceInfo) {}
   /** util.inspect finds this on the target (it bypasses traps), then calls it on the proxy. */
   [INSPECT](): string { return `[${(TARGETS.get(this) ?? this).iface.name}]`; }
 }
@@ -74,8 +116,8 @@ class RootTarget extends ObjectTarget {
 
 /** A collection snapshot: its items' handles live here; the worker keeps the object for Remove & co. */
 class CollectionTarget extends ObjectTarget {
-  constructor(host: Host, id: number, iface: IfaceInfo, readonly source: number, readonly sourceRow: number,
-    public items: Int32Array, readonly itemIface: number) { super(host, id, iface); }
+  constructor(host: Host, link: Link, id: number, iface: IfaceInfo, readonly source: number, readonly sourceRow: number,
+    readonly sourceArgs: readonly unknown[], public items: Int32Array, readonly itemIface: number) { super(host, link, id, iface); }
   iterate: Fn | undefined = undefined;
 }
 
@@ -137,7 +179,7 @@ class SnapshotIterator implements IterableIterator<object> {
   constructor(private readonly t: CollectionTarget) { this.items = t.items.slice(); }
   next(): IteratorResult<object> {
     if (this.index >= this.items.length) return { value: undefined, done: true };
-    return { value: this.t.host.proxyFor(this.items[this.index++] as number, this.t.itemIface), done: false };
+    return { value: this.t.host.proxyFor(this.t.link, this.items[this.index++] as number, this.t.itemIface), done: false };
   }
   [Symbol.iterator](): IterableIterator<object> { return this; }
 }
@@ -156,10 +198,11 @@ export class Enumerator implements LegacyEnumerator {
     if (collection === undefined || collection === null) { this.count = 0; this.at = () => undefined; return; }
     const t = typeof collection === 'object' ? TARGETS.get(collection) : undefined;
     if (t instanceof CollectionTarget) {
+      t.host.alive(t, 'Enumerator');
       t.host.pollEvents();
       const items = t.items.slice();
       this.count = items.length;
-      this.at = (i) => t.host.proxyFor(items[i] as number, t.itemIface);
+      this.at = (i) => t.host.proxyFor(t.link, items[i] as number, t.itemIface);
       return;
     }
     if (t === undefined && typeof (collection as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function') {
@@ -179,9 +222,39 @@ export class Enumerator implements LegacyEnumerator {
 
 // ---- the host -------------------------------------------------------------------------------------
 
+/**
+ * Time a worker went without progress while a caller waited on it (protocol.ts, Progress): wall
+ * time, less the time its thread waited for a CPU, since PROGRESS last moved. The run-queue clock
+ * is read only once a wait has lasted a slice (a call answered at once costs nothing more).
+ */
+class StallClock {
+  private progress: number;
+  private wall = performance.now();
+  private queued = NaN;
+  private total = 0;
+
+  constructor(private readonly link: Link) { this.progress = Atomics.load(link.ctrl, PROGRESS); }
+
+  stalled(): number {
+    const now = performance.now();
+    const queued = this.link.runQueue.waitedMs();
+    const progress = Atomics.load(this.link.ctrl, PROGRESS);
+    if (progress !== this.progress) {
+      this.progress = progress;
+      this.total = 0;
+    } else {
+      const waitedForCpu = Number.isNaN(this.queued) ? 0 : queued - this.queued;
+      this.total += Math.max(0, now - this.wall - waitedForCpu);
+    }
+    this.wall = now;
+    this.queued = queued;
+    return this.total;
+  }
+}
+
 const OTHER_SIDE_METHODS = [
   'contactStatus', 'contactFriendlyName', 'contactPhone', 'contactPager', 'contactEmail', 'contactLeavesConversations',
-  'myFriendlyName', 'myPhone', 'appShutdown', 'unreadEmail', 'signOut', 'failNextCall',
+  'contactJoinsConversations', 'conversationsClosed', 'contactListAdd', 'contactListRemove', 'myFriendlyName', 'myPhone', 'appShutdown', 'unreadEmail', 'signOut', 'failNextCall',
 ] as const satisfies readonly (keyof OtherSide)[];
 // Every OtherSide hook is listed (a compile error names the one missing).
 const allOtherSideMethods: Exclude<keyof OtherSide, (typeof OTHER_SIDE_METHODS)[number]> extends never ? true : never = true;
@@ -198,32 +271,32 @@ function defaultSpin(): number {
 }
 
 const describe = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+/** Said after why a Link stopped, when the next activation starts another. */
+const RESTART_HINT = ' Its objects are gone; a new ActiveXObject starts a new host.';
+/** The start (loading modules, a big seed) is a long stretch that cannot report progress: it gets at least this long. */
+const START_TIMEOUT_MS = 30_000;
 
 export class Host implements ShimHost {
   readonly ActiveXObject: new (progId: string) => object;
   readonly Enumerator = Enumerator;
   readonly otherSide: SyncOtherSide;
 
-  private readonly worker: Worker;
-  private readonly ctrl: Int32Array;
-  private readonly wire: Wire;
-  private readonly note: SharedArrayBuffer;
-  private readonly spin: SpinPolicy;
+  /** The current worker; replaced by a new one after a death, when something needs it. */
+  private link: Link;
+  private disposed = false;
+  private readonly callerSpin: number;
+  private readonly workerSpin: number;
   private readonly hangTimeoutMs: number;
   private readonly globals: object;
   private readonly safeForScripting: boolean;
-  private seq = 0;
-  private state: 'starting' | 'ready' | 'stopped' = 'starting';
-  private stopMessage: string | undefined;
-  private readonly proxies: (object | undefined)[] = [];
   private readonly roots = new Set<RootTarget>();
-  private running: object | undefined;
   private readonly queue: QueuedEvent[] = [];
   private head = 0;
   private delivering = false;
   /** Where a collection in the reply being read came from (for re-reading an evicted snapshot). */
   private sourceHandle = 0;
   private sourceRow = 0;
+  private sourceArgs: readonly unknown[] = NO_ARGS;
 
   constructor(private readonly options: HostOptions) {
     if (!options || typeof options.backend !== 'object' || options.backend === null) {
@@ -232,20 +305,12 @@ export class Host implements ShimHost {
     this.globals = options.globals ?? globalThis;
     this.safeForScripting = options.safeForScripting === true;
     this.hangTimeoutMs = Math.max(100, options.hangTimeoutMs ?? 10_000);
-    const buffers = createBuffers();
-    this.ctrl = new Int32Array(buffers.ctrl);
-    this.spin = new SpinPolicy(this.ctrl, Math.max(0, options.spinMicros ?? defaultSpin()), Math.max(0, options.workerSpinMicros ?? defaultSpin()));
-    this.wire = new Wire(buffers.data);
-    this.note = buffers.note;
+    this.callerSpin = Math.max(0, options.spinMicros ?? defaultSpin());
+    this.workerSpin = Math.max(0, options.workerSpinMicros ?? defaultSpin());
     const file = workerPath();
     if (!fs.existsSync(file)) throw new Error(`The shim's worker is not built (${file} is missing): run \`npx tsc -b packages/shim\`.`);
-    const init: WorkerInit = { buffers, backend: options.backend };
-    this.worker = new Worker(file, { workerData: init });
-    this.worker.unref();
-    // Failures are read from the shared state by the waiting caller; these only keep Node from
-    // treating them as unhandled, and record an exit seen between calls.
-    this.worker.on('error', () => undefined);
-    this.worker.on('exit', (code) => { if (this.state !== 'stopped') this.stopWith(this.deathMessage(`the worker exited (code ${code}).`)); });
+    // Started now, so that it starts while the script is read.
+    this.link = this.startLink();
 
     const host = this;
     function ActiveXObject(this: unknown, progId: string): object { return host.create(progId); }
@@ -253,13 +318,44 @@ export class Host implements ShimHost {
     this.otherSide = this.otherSideHooks(0);
   }
 
-  get stopped(): string | undefined { return this.stopMessage; }
+  get stopped(): string | undefined { return this.link.state === 'stopped' ? this.stopDescription(this.link) : undefined; }
+
+  private startLink(): Link {
+    const link = new Link(this.options, this.callerSpin, this.workerSpin);
+    // Failures are read from the shared state by the waiting caller; these only keep Node from
+    // treating them as unhandled, and record an exit seen between calls.
+    link.worker.on('error', () => undefined);
+    link.worker.on('exit', (code) => {
+      if (link.state !== 'stopped') this.stop(link, this.deathMessage(link, `the worker exited (code ${code}).`), link.state === 'ready');
+    });
+    return link;
+  }
+
+  /**
+   * The current Link, ready: after a death (not after dispose or a start failure) a new worker is
+   * started with the same backend configuration, and waited for.
+   */
+  private live(row = -1, label?: string): Link {
+    let link = this.link;
+    if (link.state === 'stopped' && link.restartable && !this.disposed) {
+      this.pruneRoots();
+      link = this.link = this.startLink();
+    }
+    this.ready(link, row, label);
+    return link;
+  }
+
+  /** An object's Link, which must not have stopped: a dead worker's objects say so (their handles are gone). */
+  alive(t: ObjectTarget, member?: string): Link {
+    if (t.link.state === 'stopped') throw this.stoppedError(t.link, member);
+    return t.link;
+  }
 
   // ---- activation -------------------------------------------------------------------------------
 
   create(progId: string): object {
     const key = typeof progId === 'string' ? progId.trim().toLowerCase() : '';
-    if (MESSENGER_KEYS.has(key)) { this.ready(); return this.newRoot(); }
+    if (MESSENGER_KEYS.has(key)) return this.newRoot(this.live());
     const extra = this.extraProgId(key);
     if (extra) return extra();
     throw jscriptError(JSCRIPT.CANT_CREATE_OBJECT);
@@ -268,7 +364,7 @@ export class Host implements ShimHost {
   GetObject(pathOrProgId?: string, progId?: string): object {
     const cls = typeof progId === 'string' && progId !== '' ? progId : pathOrProgId;
     const key = typeof cls === 'string' ? cls.trim().toLowerCase() : '';
-    if (MESSENGER_KEYS.has(key)) { this.ready(); return (this.running ??= this.newRoot()); }
+    if (MESSENGER_KEYS.has(key)) { const link = this.live(); return (link.running ??= this.newRoot(link)); }
     const extra = this.extraProgId(key);
     if (extra) return extra();
     throw jscriptError(JSCRIPT.CANT_CREATE_OBJECT);
@@ -282,6 +378,7 @@ export class Host implements ShimHost {
 
   ConnectObject(object: object, prefix: string): void {
     const t = this.rootOf(object);
+    this.alive(t, 'WScript.ConnectObject');
     const p = String(prefix);
     if (!t.prefixes.includes(p)) t.prefixes.push(p);
     this.roots.add(t);
@@ -308,22 +405,22 @@ export class Host implements ShimHost {
     return undefined;
   }
 
-  private newRoot(): object {
-    const t = new RootTarget(this, 0, IFACES[ifaceIndex('IMessenger3')] as IfaceInfo);
+  private newRoot(link: Link): object {
+    const t = new RootTarget(this, link, 0, IFACES[ifaceIndex('IMessenger3')] as IfaceInfo);
     const p = new Proxy<ObjectTarget>(t, HANDLER);
     TARGETS.set(p, t);
     return p;
   }
 
-  /** The one proxy of a handle (0 is the Messenger object itself). */
-  proxyFor(handle: number, iface: number): object {
-    if (handle === 0) return (this.running ??= this.newRoot());
-    let p = this.proxies[handle];
+  /** The one proxy of a handle of `link` (0 is the Messenger object itself). */
+  proxyFor(link: Link, handle: number, iface: number): object {
+    if (handle === 0) return (link.running ??= this.newRoot(link));
+    let p = link.proxies[handle];
     if (p === undefined) {
-      const t = new ObjectTarget(this, handle, IFACES[iface] as IfaceInfo);
+      const t = new ObjectTarget(this, link, handle, IFACES[iface] as IfaceInfo);
       p = new Proxy<ObjectTarget>(t, HANDLER);
       TARGETS.set(p, t);
-      this.proxies[handle] = p;
+      link.proxies[handle] = p;
     }
     return p;
   }
@@ -335,16 +432,20 @@ export class Host implements ShimHost {
     if (this.safeForScripting && TYPELIB[row]?.scriptable === false) {
       throw new MessengerError(HR.E_NOTIMPL, { member: rowName(row), detail: 'Not available for scripting languages (safe-for-scripting mode).' });
     }
-    const w = this.begin(row);
+    const link = this.alive(t, rowName(row));
+    const w = this.begin(link, row);
     if (t instanceof CollectionTarget) {
-      w.u8(OP_COLL_CALL); w.i32(t.handle); w.i32(t.source); w.u16(t.sourceRow); w.u16(row);
+      w.u8(OP_COLL_CALL); w.i32(t.handle); w.i32(t.source); w.u16(t.sourceRow);
+      this.writeArgs(link, w, t.sourceArgs, row);
+      w.u16(row);
     } else {
       w.u8(OP_CALL); w.i32(t.handle); w.u16(row);
     }
-    this.writeArgs(w, args);
+    this.writeArgs(link, w, args, row);
     this.sourceHandle = t.handle;
     this.sourceRow = row;
-    const value = this.exchange(true, row);
+    this.sourceArgs = args;
+    const value = this.exchange(link, true, row);
     // The snapshot drops what Remove removed, as core's collection does, before any event is seen.
     if (t instanceof CollectionTarget && row === t.iface.removeRow) {
       const removed = typeof args[0] === 'object' && args[0] !== null ? TARGETS.get(args[0]) : undefined;
@@ -356,25 +457,27 @@ export class Host implements ShimHost {
 
   /** A collection's Count, Item or _NewEnum, served from the snapshot the caller holds. */
   local(t: CollectionTarget, kind: 'count' | 'item' | 'enum', args: readonly unknown[]): unknown {
+    const link = this.alive(t, `${t.iface.name}.${kind === 'count' ? 'Count' : kind === 'item' ? 'Item' : '_NewEnum'}`);
     this.pollEvents();
     const items = t.items;
     if (kind === 'count') return items.length;
     if (kind === 'enum') return new SnapshotIterator(t);
     const index = args[0];
-    if (typeof index === 'number' && Number.isInteger(index) && index >= 0 && index < items.length) return this.proxyFor(items[index] as number, t.itemIface);
+    if (typeof index === 'number' && Number.isInteger(index) && index >= 0 && index < items.length) return this.proxyFor(link, items[index] as number, t.itemIface);
     // Anything else is judged by core's own rule, in the worker (the same function the async face runs).
-    const w = this.begin(-1);
-    w.u8(OP_INDEX_ERROR); w.u8(t.iface.index); this.writeValue(w, index); w.u32(items.length);
-    const checked = this.exchange(false, -1);
+    const member = `${t.iface.name}.Item`;
+    const w = this.begin(link, -1, member);
+    w.u8(OP_INDEX_ERROR); w.u8(t.iface.index); this.writeValue(link, w, index); w.u32(items.length);
+    const checked = this.exchange(link, false, -1, member);
     this.deliver();
-    return this.proxyFor(items[checked as number] as number, t.itemIface);
+    return this.proxyFor(link, items[checked as number] as number, t.itemIface);
   }
 
   /** Symbol-keyed reads: iteration, inspection, string tags. */
   symbol(t: ObjectTarget, key: symbol): unknown {
     if (key === Symbol.iterator) {
       if (!(t instanceof CollectionTarget)) return undefined;
-      return (t.iterate ??= () => { this.pollEvents(); return new SnapshotIterator(t); });
+      return (t.iterate ??= () => { this.alive(t, `${t.iface.name}._NewEnum`); this.pollEvents(); return new SnapshotIterator(t); });
     }
     if (key === Symbol.toStringTag) return t.iface.name;
     if (key === INSPECT) return () => `[${t.iface.name}]`;
@@ -420,10 +523,11 @@ export class Host implements ShimHost {
 
   /** Fetch events the worker holds (if any) and deliver everything queued. */
   pollEvents(): void {
-    if (this.state === 'ready' && Atomics.load(this.ctrl, EVENTS_PENDING) > 0 && !this.delivering) {
-      const w = this.begin(-1);
+    const link = this.link;
+    if (link.state === 'ready' && Atomics.load(link.ctrl, EVENTS_PENDING) > 0 && !this.delivering) {
+      const w = this.begin(link, -1);
       w.u8(OP_PING);
-      this.exchange(false, -1);
+      this.exchange(link, false, -1);
     }
     this.deliver();
   }
@@ -445,7 +549,15 @@ export class Host implements ShimHost {
     }
   }
 
+  /** Forget the connections of stopped Links once their events are delivered. */
+  private pruneRoots(): void {
+    if (this.head < this.queue.length) return;
+    for (const root of Array.from(this.roots)) if (root.link.state === 'stopped') this.roots.delete(root);
+  }
+
   private dispatch(root: RootTarget, event: QueuedEvent): void {
+    // A worker's events reach the objects of that worker only.
+    if (root.link !== event.link) return;
     const listeners = root.listeners.get(event.name);
     if (listeners) for (const listener of Array.from(listeners)) this.runHandler(listener, undefined, event);
     for (const prefix of root.prefixes.slice()) {
@@ -480,12 +592,14 @@ export class Host implements ShimHost {
 
   sleep(ms: number): void {
     const total = Number(ms);
+    // biome-ignore lint/complexity/useMathMinMax: NaN must sleep 0 ms, and Math.max(NaN, 0) is NaN.
     const deadline = performance.now() + (total > 0 ? total : 0);
     for (;;) {
-      const w = this.begin(-1, 'WScript.Sleep');
+      const link = this.live(-1, 'WScript.Sleep');
+      const w = this.begin(link, -1, 'WScript.Sleep');
       w.u8(OP_SLEEP);
       w.f64(Math.max(0, deadline - performance.now()));
-      this.exchange(false, -1, 'WScript.Sleep');
+      this.exchange(link, false, -1, 'WScript.Sleep');
       this.deliver();
       if (performance.now() >= deadline) return;
     }
@@ -494,22 +608,36 @@ export class Host implements ShimHost {
   // ---- lifecycle ----------------------------------------------------------------------------------
 
   dispose(): void {
-    if (this.state === 'stopped') return;
-    if (this.state === 'ready') {
+    if (this.disposed) return;
+    this.disposed = true;
+    const link = this.link;
+    if (link.state === 'ready') {
       try {
-        const w = this.begin(-1);
+        const w = this.begin(link, -1);
         w.u8(OP_SHUTDOWN);
-        this.exchange(false, -1);
+        this.exchange(link, false, -1);
       } catch { /* stopping anyway */ }
     }
-    this.stopWith('the Messenger host stopped: it was disposed.');
+    if (link.state !== 'stopped') this.stop(link, 'the Messenger host stopped: it was disposed.', false);
   }
 
-  simulateCrash(how: 'exit' | 'throw' | 'hang'): void {
-    const w = this.begin(-1);
+  simulateCrash(how: 'exit' | 'throw' | 'hang' | 'stall' | 'garble'): void {
+    const link = this.live();
+    const w = this.begin(link, -1);
     w.u8(OP_CRASH);
-    w.u8(how === 'exit' ? CRASH_EXIT : how === 'throw' ? CRASH_THROW : CRASH_HANG);
-    try { this.exchange(false, -1); } catch { /* the point */ }
+    w.u8({ exit: CRASH_EXIT, throw: CRASH_THROW, hang: CRASH_HANG, stall: CRASH_STALL, garble: CRASH_GARBLE }[how] ?? CRASH_HANG);
+    try { this.exchange(link, false, -1); } catch { /* the point */ }
+  }
+
+  simulateSlowCall(ms: number, how: 'progress' | 'busy' | 'wait' = 'progress'): void {
+    const label = `simulateSlowCall(${how})`;
+    const link = this.live(-1, label);
+    const w = this.begin(link, -1, label);
+    w.u8(OP_SLOW);
+    w.u8(how === 'progress' ? SLOW_PROGRESS : how === 'busy' ? SLOW_BUSY : SLOW_WAIT);
+    w.f64(Math.max(0, Number(ms) || 0));
+    this.exchange(link, false, -1, label);
+    this.deliver();
   }
 
   otherSideAfter(ms: number): SyncOtherSide { return this.otherSideHooks(Math.max(0, Number(ms) || 0)); }
@@ -519,56 +647,61 @@ export class Host implements ShimHost {
   }
 
   private otherSideCall(method: string, args: readonly unknown[], delayMs: number): void {
-    const w = this.begin(-1, `otherSide.${method}`);
+    const label = `otherSide.${method}`;
+    const link = this.live(-1, label);
+    const w = this.begin(link, -1, label);
     w.u8(OP_OTHER_SIDE); w.str(method); w.f64(delayMs);
-    this.writeArgs(w, args);
-    this.exchange(false, -1, `otherSide.${method}`);
+    this.writeArgs(link, w, args, -1, label);
+    this.exchange(link, false, -1, label);
     this.deliver();
   }
 
-  private stopWith(message: string): void {
-    if (this.state === 'stopped') return;
-    this.state = 'stopped';
-    this.stopMessage = message;
-    void this.worker.terminate().catch(() => undefined);
+  /** A Link stops for good; the worker is terminated (a stuck one too: V8 stops even an endless loop). */
+  private stop(link: Link, message: string, restartable: boolean): void {
+    if (link.state === 'stopped') return;
+    link.state = 'stopped';
+    link.stopMessage = message;
+    link.restartable = restartable;
+    link.runQueue.close();
+    void link.worker.terminate().catch(() => undefined);
   }
 
   /** Why the worker stopped, from its death note (start failure or death). */
-  private deathMessage(fallback: string): string {
-    const note = readNote(this.note);
-    if (Atomics.load(this.ctrl, STATE) === STATE_FAILED) return `the Messenger host could not start: ${note || fallback}`;
+  private deathMessage(link: Link, fallback: string): string {
+    const note = readNote(link.note);
+    if (Atomics.load(link.ctrl, STATE) === STATE_FAILED) return `the Messenger host could not start: ${note || fallback}`;
     return `the Messenger host stopped: ${note || fallback}`;
   }
 
-  private stoppedError(member: string | undefined): MessengerError {
-    return new MessengerError(HR.E_FAIL, { member, detail: this.stopMessage ?? 'the Messenger host stopped.' });
+  private stopDescription(link: Link): string {
+    const message = link.stopMessage ?? 'the Messenger host stopped.';
+    return link.restartable && !this.disposed ? message + RESTART_HINT : message;
   }
 
-  /** Wait for the worker to start (first activation), or say clearly why it did not. */
-  private ready(row = -1, label?: string): void {
-    if (this.state === 'ready') return;
+  private stoppedError(link: Link, member: string | undefined): MessengerError {
+    return new MessengerError(HR.E_FAIL, { member, detail: this.stopDescription(link) });
+  }
+
+  /** Wait for the worker to start, or say clearly why it did not. */
+  private ready(link: Link, row = -1, label?: string): void {
+    if (link.state === 'ready') return;
     const member = label ?? rowName(row);
-    if (this.state === 'stopped') throw this.stoppedError(member);
-    const ctrl = this.ctrl;
-    const started = performance.now();
-    let beat = Atomics.load(ctrl, HEARTBEAT);
-    let since = started;
+    if (link.state === 'stopped') throw this.stoppedError(link, member);
+    const ctrl = link.ctrl;
+    const clock = new StallClock(link);
     for (;;) {
       const state = Atomics.load(ctrl, STATE);
-      if (state === STATE_READY) { this.state = 'ready'; return; }
+      if (state === STATE_READY) { link.state = 'ready'; return; }
       if (state === STATE_FAILED || state === STATE_DEAD) {
-        this.stopWith(this.deathMessage('the worker died while starting.'));
-        throw this.stoppedError(member);
+        this.stop(link, this.deathMessage(link, 'the worker died while starting.'), false);
+        throw this.stoppedError(link, member);
       }
       Atomics.wait(ctrl, STATE, STATE_STARTING, 50);
-      const now = performance.now();
-      const b = Atomics.load(ctrl, HEARTBEAT);
-      if (b !== beat) { beat = b; since = now; }
-      // Before its first heartbeat the thread may still be loading: allow it longer.
-      const limit = b === 0 ? Math.max(this.hangTimeoutMs, 30_000) : this.hangTimeoutMs;
-      if (now - since > limit) {
-        this.stopWith(`the Messenger host could not start: the worker gave no sign of life for ${Math.round(now - since)} ms.`);
-        throw this.stoppedError(member);
+      // Loading the modules and the backend's start are long stretches that cannot report progress.
+      const stalled = clock.stalled();
+      if (stalled > Math.max(this.hangTimeoutMs, START_TIMEOUT_MS)) {
+        this.stop(link, `the Messenger host could not start: the worker made no progress for ${Math.round(stalled)} ms.`, false);
+        throw this.stoppedError(link, member);
       }
     }
   }
@@ -576,10 +709,10 @@ export class Host implements ShimHost {
   // ---- the channel --------------------------------------------------------------------------------
 
   /** Start a request (step 1 of the handshake, protocol.ts): the header carries the number it will be sent as. */
-  private begin(row: number, label?: string): Wire {
-    if (this.state !== 'ready') this.ready(row, label);
-    const w = this.wire.reset();
-    w.i32((this.seq + 1) | 0);
+  private begin(link: Link, row: number, label?: string): Wire {
+    this.ready(link, row, label);
+    const w = link.wire.reset();
+    w.i32((link.seq + 1) | 0);
     return w;
   }
 
@@ -587,41 +720,54 @@ export class Host implements ShimHost {
    * Send the request in the buffer, wait for the reply, read it (value or error, then events into
    * the queue). Throws the call's MessengerError after delivering the events that came with it.
    */
-  private exchange(fast: boolean, row: number, label?: string): unknown {
-    const seq = this.roundTrip(fast, row, label);
-    const w = this.wire.reset();
-    const answered = w.rI32();
-    const status = w.rU8();
-    if (answered !== seq || (status !== RESP_OK && status !== RESP_ERROR)) {
-      throw new MessengerError(HR.E_FAIL, { member: label ?? rowName(row), detail: `Shim protocol error: request ${seq} got a buffer numbered ${answered}, status ${status}.` });
-    }
+  private exchange(link: Link, fast: boolean, row: number, label?: string): unknown {
+    const seq = this.roundTrip(link, fast, row, label);
+    const w = link.wire.reset();
+    const queued = this.queue.length;
     let value: unknown;
     let error: MessengerError | undefined;
-    if (status === RESP_OK) value = this.readValue(w);
-    else error = this.readError(w);
-    this.readEvents(w);
+    try {
+      const answered = w.rI32();
+      const status = w.rU8();
+      if (answered !== seq || (status !== RESP_OK && status !== RESP_ERROR)) {
+        throw new Error(`request ${seq} got a buffer numbered ${answered}, status ${status}`);
+      }
+      if (status === RESP_OK) value = this.readValue(link, w);
+      else error = this.readError(w);
+      this.readEvents(link, w);
+    } catch (e) {
+      // A reply that is not this call's, or does not decode: the channel is out of step and nothing
+      // the worker says can be trusted. The call fails and the Link stops (never a value meant for
+      // another call, never a RangeError out of the decoder).
+      this.queue.length = queued;
+      this.stop(link, `the Messenger host stopped: Shim protocol error: ${e instanceof Error ? e.message : String(e)}.`, true);
+      throw this.stoppedError(link, label ?? rowName(row));
+    }
     if (error) { this.deliver(); throw error; }
     return value;
   }
 
   /** Steps 2 and 6: publish the request, wait until RESP_SEQ says it is answered. */
-  private roundTrip(fast: boolean, row: number, label?: string): number {
-    const ctrl = this.ctrl;
-    const seq = (this.seq = (this.seq + 1) | 0);
+  private roundTrip(link: Link, fast: boolean, row: number, label?: string): number {
+    const ctrl = link.ctrl;
+    const seq = (link.seq = (link.seq + 1) | 0);
     const start = performance.now();
     Atomics.store(ctrl, REQ_SEQ, seq);
     Atomics.notify(ctrl, REQ_SEQ, 1);
-    if (fast) spinWhile(ctrl, RESP_SEQ, (seq - 1) | 0, this.spin.callerMicros);
-    if (Atomics.load(ctrl, RESP_SEQ) !== seq) this.await(seq, row, label);
-    if (fast) this.spin.record((performance.now() - start) * 1000);
+    if (fast) spinWhile(ctrl, RESP_SEQ, (seq - 1) | 0, link.spin.callerMicros);
+    if (Atomics.load(ctrl, RESP_SEQ) !== seq) this.await(link, seq, row, label);
+    if (fast) link.spin.record((performance.now() - start) * 1000);
     return seq;
   }
 
-  /** Wait in short slices, re-reading RESP_SEQ after every wake (a wake is only a hint), watching for the worker's death or silence. */
-  private await(seq: number, row: number, label?: string): void {
-    const ctrl = this.ctrl;
-    let beat = Atomics.load(ctrl, HEARTBEAT);
-    let since = performance.now();
+  /**
+   * Wait in short slices, re-reading RESP_SEQ after every wake (a wake is only a hint), watching
+   * for the worker's death, and for it being stuck: no progress for hangTimeoutMs, not counting
+   * the time it waited for a CPU (protocol.ts, Progress). A stuck worker is terminated.
+   */
+  private await(link: Link, seq: number, row: number, label?: string): void {
+    const ctrl = link.ctrl;
+    const clock = new StallClock(link);
     for (;;) {
       const current = Atomics.load(ctrl, RESP_SEQ);
       if (current === seq) return;
@@ -629,25 +775,30 @@ export class Host implements ShimHost {
       if (Atomics.load(ctrl, RESP_SEQ) === seq) return;
       const state = Atomics.load(ctrl, STATE);
       if (state === STATE_DEAD || state === STATE_FAILED) {
-        this.stopWith(this.deathMessage('the worker died.'));
-        throw this.stoppedError(label ?? rowName(row));
+        this.stop(link, this.deathMessage(link, 'the worker died.'), true);
+        throw this.stoppedError(link, label ?? rowName(row));
       }
-      const now = performance.now();
-      const b = Atomics.load(ctrl, HEARTBEAT);
-      if (b !== beat) { beat = b; since = now; } else if (now - since > this.hangTimeoutMs) {
-        this.stopWith(`the Messenger host stopped: the worker gave no sign of life for ${Math.round(now - since)} ms.`);
-        throw this.stoppedError(label ?? rowName(row));
+      const stalled = clock.stalled();
+      if (stalled > this.hangTimeoutMs) {
+        this.stop(link, `the Messenger host stopped: the worker made no progress for ${Math.round(stalled)} ms (time it waited for a CPU not counted); it was stopped.`, true);
+        throw this.stoppedError(link, label ?? rowName(row));
       }
     }
   }
 
-  private writeArgs(w: Wire, args: readonly unknown[]): void {
+  private writeArgs(link: Link, w: Wire, args: readonly unknown[], row: number, label?: string): void {
     const argc = Math.min(args.length, 255);
     w.u8(argc);
-    for (let i = 0; i < argc; i++) this.writeValue(w, args[i]);
+    try {
+      for (let i = 0; i < argc; i++) this.writeValue(link, w, args[i]);
+    } catch (e) {
+      // Bigger than the channel (DATA_MAX_BYTES): the call fails as COM's marshaller would.
+      if (e instanceof RangeError) throw new MessengerError(HR.E_OUTOFMEMORY, { member: label ?? rowName(row), detail: e.message });
+      throw e;
+    }
   }
 
-  private writeValue(w: Wire, v: unknown): void {
+  private writeValue(link: Link, w: Wire, v: unknown): void {
     switch (typeof v) {
       case 'undefined': w.u8(T_UNDEFINED); return;
       case 'boolean': w.u8(v ? T_TRUE : T_FALSE); return;
@@ -656,9 +807,14 @@ export class Host implements ShimHost {
       case 'bigint': w.num(Number(v)); return;
       case 'object': {
         if (v === null) { w.u8(T_NULL); return; }
-        if (Array.isArray(v)) { w.u8(T_ARRAY); w.u32(v.length); for (const item of v) this.writeValue(w, item); return; }
+        if (Array.isArray(v)) { w.u8(T_ARRAY); w.u32(v.length); for (const item of v) this.writeValue(link, w, item); return; }
         const t = TARGETS.get(v);
-        if (t !== undefined && t.host === this) { w.u8(T_OBJECT); w.i32(t.handle); w.u8(t.iface.index); return; }
+        if (t !== undefined && t.host === this) {
+          // An object of a worker that stopped: its handle would name another object in this one.
+          if (t.link !== link) throw this.stoppedError(t.link, undefined);
+          w.u8(T_OBJECT); w.i32(t.handle); w.u8(t.iface.index);
+          return;
+        }
         w.u8(T_OPAQUE);
         return;
       }
@@ -666,7 +822,7 @@ export class Host implements ShimHost {
     }
   }
 
-  private readValue(w: Wire): unknown {
+  private readValue(link: Link, w: Wire): unknown {
     const tag = w.rU8();
     switch (tag) {
       case T_UNDEFINED: return undefined;
@@ -678,17 +834,18 @@ export class Host implements ShimHost {
       case T_STRING: return w.rStr();
       case T_ARRAY: {
         const n = w.rU32();
+        if (n > w.buf.length - w.pos) throw new RangeError(`an array of ${n} values at ${w.pos} runs past the channel's ${w.buf.length} bytes`);
         const out = new Array<unknown>(n);
-        for (let i = 0; i < n; i++) out[i] = this.readValue(w);
+        for (let i = 0; i < n; i++) out[i] = this.readValue(link, w);
         return out;
       }
-      case T_OBJECT: { const h = w.rI32(); return this.proxyFor(h, w.rU8()); }
+      case T_OBJECT: { const h = w.rI32(); return this.proxyFor(link, h, this.ifaceIndexOf(w.rU8())); }
       case T_COLLECTION: {
         const id = w.rI32();
-        const iface = IFACES[w.rU8()] as IfaceInfo;
+        const iface = IFACES[this.ifaceIndexOf(w.rU8())] as IfaceInfo;
         const itemIface = w.rU8();
         const items = w.rI32s(w.rU32());
-        const t = new CollectionTarget(this, id, iface, this.sourceHandle, this.sourceRow, items, itemIface);
+        const t = new CollectionTarget(this, link, id, iface, this.sourceHandle, this.sourceRow, this.sourceArgs, items, itemIface);
         const p = new Proxy<ObjectTarget>(t, HANDLER);
         TARGETS.set(p, t);
         return p;
@@ -696,8 +853,13 @@ export class Host implements ShimHost {
       case T_BOOLREF: return { value: w.rU8() === 1 };
       case T_JSON: return JSON.parse(w.rStr()) as unknown;
       case T_OPAQUE: return {};
-      default: throw new MessengerError(HR.E_FAIL, { detail: `Unknown value tag ${tag} in a reply.` });
+      default: throw new Error(`unknown value tag ${tag} at ${w.pos - 1}`);
     }
+  }
+
+  private ifaceIndexOf(index: number): number {
+    if (IFACES[index] === undefined) throw new Error(`unknown interface ${index}`);
+    return index;
   }
 
   private readError(w: Wire): MessengerError {
@@ -711,14 +873,16 @@ export class Host implements ShimHost {
     return error;
   }
 
-  private readEvents(w: Wire): void {
+  private readEvents(link: Link, w: Wire): void {
     const n = w.rU32();
     for (let i = 0; i < n; i++) {
-      const name = MESSENGER_EVENT_NAMES[w.rU8()] as MessengerEventName;
+      const index = w.rU8();
+      const name = MESSENGER_EVENT_NAMES[index];
+      if (name === undefined) throw new Error(`unknown event ${index}`);
       const argc = w.rU8();
       const args = new Array<unknown>(argc);
-      for (let j = 0; j < argc; j++) args[j] = this.readValue(w);
-      this.queue.push({ name, args });
+      for (let j = 0; j < argc; j++) args[j] = this.readValue(link, w);
+      this.queue.push({ name, args, link });
     }
   }
 }

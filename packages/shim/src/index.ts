@@ -9,7 +9,7 @@
  * or, for a script host: installLegacyGlobals(sandbox, { backend, scriptPath, args }).
  */
 export type {
-  AutomationHost, BackendConfig, HostOptions, LegacyEnumerator, LegacyGlobalsOptions, LegacyHost, ShimHost, SyncOtherSide,
+  AutomationHost, BackendConfig, HostOptions, RoutingBackendConfig, SingleBackendConfig, LegacyEnumerator, LegacyGlobalsOptions, LegacyHost, ShimHost, SyncOtherSide,
   WScriptArguments, WScriptNamedArguments, WScriptObject, WScriptStream,
 } from './api';
 export { createAutomationHost, Enumerator, interfaceOf, MESSENGER_PROGIDS, workerPath } from './host';

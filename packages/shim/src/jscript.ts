@@ -29,6 +29,10 @@ export const JSCRIPT = {
   NOT_A_COLLECTION: info(0x800a01c3, 'Object not a collection'),
   /** 9: WScript.Arguments.Item(i) out of range. */
   SUBSCRIPT_OUT_OF_RANGE: info(0x800a0009, 'Subscript out of range'),
+  /** 13: an argument COM cannot convert to the parameter's type (DISP_E_TYPEMISMATCH), e.g. WScript.Quit("abc"). */
+  TYPE_MISMATCH: info(0x800a000d, 'Type mismatch'),
+  /** 6: a number out of the parameter type's range (DISP_E_OVERFLOW), e.g. WScript.Quit(1e12). */
+  OVERFLOW: info(0x800a0006, 'Overflow'),
 } as const satisfies Record<string, JScriptErrorInfo>;
 
 /** A JScript runtime error as a MessengerError (`message` = `description`, as JScript had it). */

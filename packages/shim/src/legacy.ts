@@ -57,6 +57,56 @@ function stream(write: (text: string) => void): WScriptStream {
   };
 }
 
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+/** What VariantChangeType accepts as a number in a string (VarI4FromStr, without locale separators or &H/&O). */
+const NUMERIC_TEXT = /^[ \t]*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[ \t]*$/;
+
+/** Round half to even, as OLE Automation converts a double to an integer (2.5 -> 2, 3.5 -> 4, -2.5 -> -2). */
+function roundHalfEven(x: number): number {
+  const floor = Math.floor(x);
+  const fraction = x - floor;
+  if (fraction !== 0.5) return fraction < 0.5 ? floor : floor + 1;
+  return floor % 2 === 0 ? floor : floor + 1;
+}
+
+/**
+ * WScript.Quit's argument as WSH converts it. IHost::Quit is `Quit([in, defaultvalue(0)] int
+ * ExitCode)`: the script engine passes a VARIANT and DispInvoke converts it with
+ * VariantChangeType(VT_I4), the same for JScript as for VBScript (the conversion is COM's, not the
+ * language's), and a failed conversion is raised in the script as the engine's runtime error:
+ * - nothing, or undefined (VT_EMPTY): 0;
+ * - a number: rounded half to even (2.7 -> 3, 2.5 -> 2, -2.5 -> -2); outside the signed 32-bit
+ *   range, NaN or Infinity: DISP_E_OVERFLOW, "Overflow" (800A0006) — Quit(1e12) is an error, not a
+ *   wrapped or clamped code;
+ * - true: -1 (VARIANT_TRUE); false: 0;
+ * - a string: the number it spells ("  7 " -> 7, "2.5" -> 2, "1e3" -> 1000), then as a number;
+ *   anything else, "" and "abc" included: DISP_E_TYPEMISMATCH, "Type mismatch" (800A000D);
+ * - null (VT_NULL): Type mismatch; an object: its value (valueOf, else its text), then as above.
+ * Negative codes are kept: the process exit code is this signed 32-bit value, of which Windows keeps
+ * all 32 bits (Quit(-1) shows as %ERRORLEVEL% -1) and POSIX the low 8 (-1 exits 255, 256 exits 0).
+ */
+function quitCode(value: unknown): number {
+  const mismatch = (): never => { throw jscriptError(JSCRIPT.TYPE_MISMATCH, 'WScript.Quit'); };
+  let v = value;
+  if (typeof v === 'object' && v !== null) {
+    try {
+      const primitive: unknown = v.valueOf();
+      v = typeof primitive === 'object' || typeof primitive === 'function' ? String(v) : primitive;
+    } catch {
+      return mismatch();
+    }
+  }
+  if (v === undefined) return 0;
+  if (typeof v === 'boolean') return v ? -1 : 0;
+  if (typeof v === 'bigint') v = Number(v);
+  if (typeof v === 'string') v = NUMERIC_TEXT.test(v) ? Number(v) : mismatch();
+  if (typeof v !== 'number') return mismatch();
+  const rounded = Number.isFinite(v) ? roundHalfEven(v) : NaN;
+  if (!(rounded >= INT32_MIN && rounded <= INT32_MAX)) throw jscriptError(JSCRIPT.OVERFLOW, 'WScript.Quit');
+  return rounded | 0;
+}
+
 /** The WScript object of a script run on `host`. */
 export function createWScript(host: ShimHost, options: Omit<LegacyGlobalsOptions, 'backend'> = {}): WScriptObject {
   const stdout = options.stdout ?? ((text: string) => { process.stdout.write(text); });
@@ -68,8 +118,10 @@ export function createWScript(host: ShimHost, options: Omit<LegacyGlobalsOptions
     Named: namedOf(args),
     Unnamed: argumentsOf(args.filter((a) => !NAMED.test(a))),
   });
-  const quit = (code?: number): never => {
-    const exitCode = code === undefined ? 0 : Math.trunc(Number(code)) || 0;
+  const quit = (...args: unknown[]): never => {
+    // One optional parameter: more arguments are DISP_E_BADPARAMCOUNT, as from any COM method.
+    if (args.length > 1) throw jscriptError(JSCRIPT.WRONG_ARGUMENTS, 'WScript.Quit');
+    const exitCode = quitCode(args[0]);
     try {
       if (options.onQuit) options.onQuit(exitCode);
     } catch (error) {

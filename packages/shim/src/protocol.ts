@@ -1,9 +1,9 @@
 /**
  * The main <-> worker channel: shared buffers, a request/reply handshake and a compact binary encoding.
  *
- * - `ctrl` (Int32Array, fixed): the two sequence numbers, the worker's state, its heartbeat, the
- *   number of events it holds and how long it spins. Written with Atomics; each slot has one writer:
- *   REQ_SEQ and WORKER_SPIN the caller, the others the worker. The caller waits on RESP_SEQ with
+ * - `ctrl` (Int32Array, fixed): the two sequence numbers, the worker's state, its progress counter,
+ *   the number of events it holds, how long it spins and its thread id. Written with Atomics; each
+ *   slot has one writer: REQ_SEQ and WORKER_SPIN the caller, the others the worker. The caller waits on RESP_SEQ with
  *   Atomics.wait, the worker on REQ_SEQ with Atomics.waitAsync (so its event loop keeps running the
  *   backend); both spin first, as SpinPolicy decides.
  * - `data` (growable SharedArrayBuffer): one request, then its reply, in the same bytes (the
@@ -41,18 +41,35 @@
  *      meant for another call)
  *
  * Request ops and reply statuses are disjoint codes, so a reply is never read as a request.
- * Values are tagged: primitives, strings (UTF-8), arrays, object references (handle + interface),
+ * Values are tagged: primitives, strings, arrays, object references (handle + interface),
  * collection snapshots (id + interface + the item handles, in one message), BoolRef, opaque.
+ *
+ * Strings are what COM's BSTRs are, UTF-16 code units, and cross exactly, lone surrogates included:
+ * `u32 (units << 1 | wide)`, then the units, one byte each (latin1) when every unit is at most
+ * U+00FF, else two each (UTF-16LE). (UTF-8, before, turned a lone surrogate into U+FFFD.)
+ *
+ * Progress. The caller does not give up on a worker that is slow, only on one that is stuck: the
+ * worker bumps PROGRESS as its work on a request moves (the request read, the awaited call
+ * resolved, every 4096 collection items or 256 events encoded, every event the backend raised, and,
+ * on its 100 ms tick, while the request waits on a timer or I/O it started), and the caller
+ * declares it hung after `hangTimeoutMs` without progress, not counting the time the worker's
+ * thread waited for a CPU (Linux: /proc/self/task/<tid>/schedstat; elsewhere wall time counts). So
+ * a long synchronous stretch counts its CPU time only, a loaded machine does not trip the timeout,
+ * and both ways of hanging are caught: an endless synchronous loop (CPU time, no progress) and a
+ * promise that never settles with nothing pending that could settle it (idle, no progress).
  *
  * Depends on nothing but Node: the worker loads it before anything that could fail to load.
  */
+import * as fs from 'node:fs';
+
 // ---- control block slots --------------------------------------------------------------------
 export const REQ_SEQ = 0;
 export const RESP_SEQ = 1;
 export const STATE = 2;
-export const HEARTBEAT = 3;
+export const PROGRESS = 3; //     bumped by the worker as its work moves (see Progress above)
 export const EVENTS_PENDING = 4;
-export const WORKER_SPIN = 5; // µs the worker spins for the next request before it parks (SpinPolicy)
+export const WORKER_SPIN = 5; //  µs the worker spins for the next request before it parks (SpinPolicy)
+export const WORKER_TID = 6; //   the worker thread's id (Linux; 0 elsewhere): the caller reads its schedstat
 export const CTRL_SLOTS = 8;
 
 export const STATE_STARTING = 0;
@@ -60,7 +77,8 @@ export const STATE_READY = 1;
 export const STATE_FAILED = 2;
 export const STATE_DEAD = 3;
 
-export const HEARTBEAT_MS = 100;
+/** How often the worker looks whether the request in flight waits on a timer or I/O. */
+export const TICK_MS = 100;
 export const NOTE_BYTES = 8192;
 export const DATA_INITIAL_BYTES = 64 * 1024;
 export const DATA_MAX_BYTES = 512 * 1024 * 1024;
@@ -68,17 +86,24 @@ export const DATA_MAX_BYTES = 512 * 1024 * 1024;
 // ---- requests ---------------------------------------------------------------------------------
 /** `i32 seq, u8 op`, then the op's fields. */
 export const OP_CALL = 1; //        i32 handle, u16 row, u8 argc, args
-export const OP_COLL_CALL = 2; //   i32 collection id, i32 source handle, u16 source row, u16 row, u8 argc, args
+export const OP_COLL_CALL = 2; //   i32 collection id, i32 source handle, u16 source row, u8 argc, source args, u16 row, u8 argc, args
 export const OP_INDEX_ERROR = 3; // u8 interface, value index, u32 count
 export const OP_SLEEP = 4; //       f64 ms
 export const OP_PING = 5; //        (events only)
 export const OP_OTHER_SIDE = 6; //  string method, f64 delay ms (0: now, and wait), u8 argc, args
 export const OP_CRASH = 7; //       u8 how (test hook)
 export const OP_SHUTDOWN = 8;
+export const OP_SLOW = 9; //        u8 how, f64 ms (test hook: a slow call)
 
 export const CRASH_EXIT = 0;
 export const CRASH_THROW = 1;
-export const CRASH_HANG = 2;
+export const CRASH_HANG = 2; //  an endless synchronous loop
+export const CRASH_STALL = 3; // a call awaiting a promise that never settles, nothing pending
+export const CRASH_GARBLE = 4; // a reply that does not decode (a string running past the buffer's end)
+
+export const SLOW_PROGRESS = 0; // busy for `ms`, reporting progress as it goes (like encoding many items)
+export const SLOW_BUSY = 1; //     busy for `ms` of CPU time, reporting nothing (like a long stretch in core)
+export const SLOW_WAIT = 2; //     waiting `ms` on a timer (like a backend's retry delay)
 
 // ---- responses --------------------------------------------------------------------------------
 /**
@@ -122,6 +147,9 @@ export function createBuffers(): ChannelBuffers {
   };
 }
 
+/** A code unit above U+00FF: the string goes as UTF-16LE, else as latin1 (one byte a unit). */
+const WIDE = /[^\u0000-\u00ff]/;
+
 /**
  * A cursor over the data buffer, for writing and for reading. Re-maps its views when the other side
  * grew the buffer. No allocation per call besides decoded strings.
@@ -164,12 +192,20 @@ export class Wire {
   /** Patch a u32 written earlier (counts known only at the end). */
   u32At(at: number, v: number): void { this.dv.setUint32(at, v, true); }
 
+  /** A string, code unit for code unit (module header): `u32 units << 1 | wide`, then latin1 or UTF-16LE. */
   str(s: string): void {
-    const max = s.length <= 65536 ? s.length * 3 : Buffer.byteLength(s);
-    this.ensure(4 + max);
-    const n = this.buf.write(s, this.pos + 4);
-    this.dv.setUint32(this.pos, n, true);
-    this.pos += 4 + n;
+    const units = s.length;
+    if (WIDE.test(s)) {
+      this.ensure(4 + 2 * units);
+      this.dv.setUint32(this.pos, (units << 1 | 1) >>> 0, true);
+      this.buf.write(s, this.pos + 4, 'utf16le');
+      this.pos += 4 + 2 * units;
+    } else {
+      this.ensure(4 + units);
+      this.dv.setUint32(this.pos, units << 1, true);
+      this.buf.write(s, this.pos + 4, 'latin1');
+      this.pos += 4 + units;
+    }
   }
 
   /** A number: int32 when it is one (and not -0), else a double. */
@@ -183,13 +219,17 @@ export class Wire {
   rU32(): number { const v = this.dv.getUint32(this.pos, true); this.pos += 4; return v; }
   rF64(): number { const v = this.dv.getFloat64(this.pos, true); this.pos += 8; return v; }
   rStr(): string {
-    const n = this.rU32();
-    const s = this.buf.toString('utf8', this.pos, this.pos + n);
-    this.pos += n;
-    return s;
+    const header = this.rU32();
+    const wide = header & 1;
+    const bytes = (header >>> 1) * (wide + 1);
+    const start = this.pos;
+    this.pos += bytes;
+    if (this.pos > this.buf.length) throw new RangeError(`A string of ${bytes} bytes at ${start} runs past the channel's ${this.buf.length}.`);
+    return this.buf.toString(wide ? 'utf16le' : 'latin1', start, this.pos);
   }
   /** `count` i32 values into a new Int32Array. */
   rI32s(count: number): Int32Array {
+    if (this.pos + count * 4 > this.buf.length) throw new RangeError(`${count} handles at ${this.pos} run past the channel's ${this.buf.length} bytes.`);
     const out = new Int32Array(count);
     for (let i = 0; i < count; i++) out[i] = this.dv.getInt32(this.pos + i * 4, true);
     this.pos += count * 4;
@@ -208,6 +248,53 @@ export function readNote(note: SharedArrayBuffer): string {
   const buf = Buffer.from(note);
   const n = buf.readUInt32LE(0);
   return n > 0 ? buf.toString('utf8', 4, 4 + n) : '';
+}
+
+// ---- progress -----------------------------------------------------------------------------------
+
+/** The worker publishes its thread id (Linux: /proc/thread-self is `<pid>/task/<tid>`), so the caller can read its schedstat. */
+export function publishThreadId(ctrl: Int32Array): void {
+  if (process.platform !== 'linux') return;
+  try {
+    const tid = Number(/task\/(\d+)$/.exec(fs.readlinkSync('/proc/thread-self'))?.[1]);
+    if (tid > 0 && tid <= 0x7fffffff) Atomics.store(ctrl, WORKER_TID, tid);
+  } catch { /* no /proc: the caller counts wall time */ }
+}
+
+/**
+ * How long the worker's thread has waited for a CPU (runnable, not running), in ms, from the
+ * kernel's per-thread scheduler statistics (`/proc/self/task/<tid>/schedstat`: time on a CPU, time
+ * waiting on a run queue, in ns). 0 where the platform does not say: wall time then counts in full.
+ */
+export class RunQueueClock {
+  private fd = -1;
+  private tid = 0;
+  private readonly text = Buffer.alloc(96);
+
+  constructor(private readonly ctrl: Int32Array) {}
+
+  waitedMs(): number {
+    if (this.fd < 0) {
+      const tid = Atomics.load(this.ctrl, WORKER_TID);
+      if (tid === 0 || tid === this.tid) return 0;
+      this.tid = tid;
+      try { this.fd = fs.openSync(`/proc/self/task/${tid}/schedstat`, 'r'); } catch { return 0; }
+    }
+    try {
+      const n = fs.readSync(this.fd, this.text, 0, this.text.length, 0);
+      const fields = this.text.toString('latin1', 0, n).split(' ');
+      const ns = Number(fields[1]);
+      return Number.isFinite(ns) ? ns / 1e6 : 0;
+    } catch {
+      this.close(); // the thread is gone
+      return 0;
+    }
+  }
+
+  close(): void {
+    if (this.fd >= 0) try { fs.closeSync(this.fd); } catch { /* closed */ }
+    this.fd = -1;
+  }
 }
 
 /** What the worker is started with (structured-cloned). */

@@ -5,8 +5,12 @@
  * Objects stay here, in a handle table; the caller gets handles. Collections are snapshots: the
  * caller gets the item handles in the same reply and keeps them; the collection object itself is
  * kept in a bounded LRU for the members that need it (Remove, PrimaryService), and an older
- * snapshot is re-read from its source. Events are recorded in order as core raises them and ride
+ * snapshot is re-read from its source (the member that gave it, with the same arguments). Events are recorded in order as core raises them and ride
  * back on the next reply.
+ *
+ * Progress (protocol.ts): the worker bumps PROGRESS as its work on a request moves, so the caller
+ * can tell a slow call from a stuck one. A stretch of foreign code (core, a backend) cannot report
+ * from inside; the caller counts its CPU time, not the time it waited for a CPU.
  */
 import * as fs from 'node:fs';
 import {
@@ -17,9 +21,10 @@ import type { BackendConfig } from './api';
 import { COLLECTION_ITEM, ifaceIndex, IFACE_NAMES } from './ifaces';
 import { JSCRIPT } from './jscript';
 import {
-  CRASH_EXIT, CRASH_HANG, CRASH_THROW, EVENTS_PENDING, OP_CALL, OP_COLL_CALL, OP_CRASH, OP_INDEX_ERROR, OP_OTHER_SIDE, OP_PING,
-  OP_SHUTDOWN, OP_SLEEP, REQ_SEQ, RESP_ERROR, RESP_OK, RESP_SEQ, STATE, STATE_READY, T_ARRAY, T_BOOLREF, T_COLLECTION,
-  T_FALSE, T_INT, T_DOUBLE, T_JSON, T_NULL, T_OBJECT, T_OPAQUE, T_STRING, T_TRUE, T_UNDEFINED, spinWhile, Wire, WORKER_SPIN, type WorkerInit,
+  CRASH_EXIT, CRASH_GARBLE, CRASH_HANG, CRASH_THROW, EVENTS_PENDING, OP_CALL, OP_COLL_CALL, OP_CRASH, OP_INDEX_ERROR, OP_OTHER_SIDE, OP_PING,
+  OP_SHUTDOWN, OP_SLEEP, OP_SLOW, PROGRESS, REQ_SEQ, RESP_ERROR, RESP_OK, RESP_SEQ, SLOW_BUSY, SLOW_PROGRESS, SLOW_WAIT, STATE, STATE_READY,
+  T_ARRAY, T_BOOLREF, T_COLLECTION, T_FALSE, T_INT, T_DOUBLE, T_JSON, T_NULL, T_OBJECT, T_OPAQUE, T_STRING, T_TRUE, T_UNDEFINED, spinWhile,
+  Wire, WORKER_SPIN, type WorkerInit,
 } from './protocol';
 
 type Core = typeof import('@imessenger/core');
@@ -27,15 +32,52 @@ type Messenger = import('@imessenger/core').Messenger;
 type BackendDefinition = import('@imessenger/core').BackendDefinition;
 
 interface Collection { toArray(): object[] }
-interface StartedBackend { readonly definition: BackendDefinition; readonly otherSide?: OtherSide; dispose?(): void }
+interface StartedBackend { readonly definition: BackendDefinition; readonly otherSide?: OtherSide; dispose?(): void | Promise<void> }
 type Member = (...args: unknown[]) => unknown;
 interface AtomicsWithWaitAsync {
   waitAsync(array: Int32Array, index: number, value: number): { async: false; value: string } | { async: true; value: Promise<string> };
 }
 
-let ctrl: Int32Array;
+let ctrl: Int32Array | undefined;
 let wire: Wire;
 const describe = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+/** An error's message with its causes' (`… (cause: …)`). */
+const describeCauses = (e: unknown): string => {
+  const cause = e instanceof Error ? (e as { cause?: unknown }).cause : undefined;
+  const own = e instanceof Error ? e.message : String(e);
+  return cause === undefined ? own : `${own} (${describeCauses(cause)})`;
+};
+
+// ---- progress ---------------------------------------------------------------------------------
+
+/** The work on the request in flight moved (protocol.ts, Progress). */
+function progress(): void { if (ctrl) Atomics.add(ctrl, PROGRESS, 1); }
+
+/** Starting the backend or serving a request (not waiting for one). */
+let busy = true;
+/** Serving WScript.Sleep: waiting on purpose. */
+let sleeping = false;
+/** Active handles and requests (timers, sockets, file operations…) while no request is served: the backend's standing ones. */
+let standing = Infinity;
+let idleTicks = 0;
+const activeResources = (): number => process.getActiveResourcesInfo().length;
+
+/**
+ * Every TICK_MS, when the event loop turns (never inside a synchronous stretch). While a request is
+ * served, a timer or I/O beyond the standing ones (a backend's retry delay, an HTTP request, a file
+ * write) may still settle it: waiting on it is progress. A request that waits on nothing that could
+ * settle it (a promise that never settles) makes none. While idle, it learns the standing count:
+ * the lowest seen, re-learned every 64 idle ticks (a backend may start a poller of its own).
+ */
+export function tick(): void {
+  if (!ctrl) return;
+  if (busy) {
+    if (sleeping || activeResources() > standing) progress();
+    return;
+  }
+  const active = activeResources();
+  standing = (idleTicks++ & 63) === 0 ? active : Math.min(standing, active);
+}
 
 // ---- the backend ------------------------------------------------------------------------------
 
@@ -43,7 +85,7 @@ async function startBackend(config: BackendConfig): Promise<StartedBackend> {
   switch (config.kind) {
     case 'memory': {
       const memory = require('@imessenger/adapter-memory') as typeof import('@imessenger/adapter-memory');
-      const backend = memory.memoryBackend({ seed: config.seed, stateFile: config.stateFile });
+      const backend = memory.memoryBackend({ seed: config.seed, seedFile: config.seedFile, stateFile: config.stateFile });
       return { definition: backend, otherSide: backend.otherSide };
     }
     case 'com': {
@@ -73,11 +115,40 @@ async function startBackend(config: BackendConfig): Promise<StartedBackend> {
         auth, tenantId: config.tenantId,
         ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
         ...(config.presencePollMs !== undefined ? { presence: { intervalMs: config.presencePollMs } } : {}),
+        ...(config.signedInAtStart !== undefined ? { signedInAtStart: config.signedInAtStart } : {}),
+        // As the device code: on stderr at once, before the call that waited for the sign-in is answered.
+        onStartupWarning: (message) => { fs.writeSync(2, `Warning: ${message}\n`); },
+        ...(config.statusPolicy !== undefined ? { statusPolicy: config.statusPolicy } : {}),
       });
       return { definition: backend, dispose: () => backend.watcher.stop() };
     }
+    case 'routing': {
+      // Loaded only here: the routing backend needs the migration package, no other backend does.
+      const migration = require('@imessenger/migration') as typeof import('@imessenger/migration');
+      let plan = migration.loadMigrationConfig(config.config);
+      if (config.stage !== undefined) plan = migration.withStage(plan, config.stage);
+      const old = await startBackend(config.old);
+      const neu = await startBackend(config.new);
+      const routing = migration.routingBackend({
+        old: old.definition, new: neu.definition, config: plan,
+        ...(config.user !== undefined ? { user: config.user } : {}),
+        ...(config.mismatches !== undefined ? { mismatches: migration.fileMismatchStore(config.mismatches) } : {}),
+        // As Graph's start-up warnings: on stderr at once (a shadow read that failed, a secondary that refused sign-in).
+        onBackgroundError: (error) => { fs.writeSync(2, `Warning: ${routing.name}: ${describeCauses(error)}\n`); },
+      });
+      return {
+        definition: routing,
+        // The shadow comparisons still running are recorded before the sides stop.
+        dispose: async () => {
+          try { await routing.idle(); } finally {
+            old.dispose?.();
+            neu.dispose?.();
+          }
+        },
+      };
+    }
     default:
-      throw new TypeError(`Unknown backend kind ${JSON.stringify((config as { kind?: unknown }).kind)}: memory, com or graph.`);
+      throw new TypeError(`Unknown backend kind ${JSON.stringify((config as { kind?: unknown }).kind)}: memory, com, graph or routing.`);
   }
 }
 
@@ -177,7 +248,10 @@ function writeCollection(c: Collection & object): void {
   wire.u8(iface);
   wire.u8(itemIface ? ifaceIndex(itemIface) : 255);
   wire.u32(items.length);
-  for (const item of items) wire.i32(handleOf(item));
+  for (let i = 0; i < items.length; i++) {
+    wire.i32(handleOf(items[i] as object));
+    if ((i & 4095) === 4095) progress();
+  }
 }
 
 function readValue(): unknown {
@@ -228,19 +302,39 @@ let wakeSleeper: (() => void) | undefined;
 
 function recordEvent(name: MessengerEventName, args: readonly unknown[]): void {
   pending.push([name, args]);
-  Atomics.store(ctrl, EVENTS_PENDING, pending.length);
+  Atomics.store(ctrl as Int32Array, EVENTS_PENDING, pending.length);
+  progress();
   wakeSleeper?.();
 }
 
+/**
+ * The pending events, in order, after the reply's value. An event that cannot be encoded is dropped
+ * (and said on stderr), never left half-written; when the channel is full (DATA_MAX_BYTES) the rest
+ * stay pending for the next reply. The count is patched in at the end.
+ */
 function writeEvents(): void {
-  wire.u32(pending.length);
-  for (const [name, args] of pending) {
-    const longs = EVENT_LONGS.get(name);
-    wire.u8(EVENT_INDEX.get(name) as number);
-    wire.u8(args.length);
-    args.forEach((arg, i) => writeValue(typeof arg === 'number' && longs?.[i] ? toSigned(arg) : arg));
+  const countAt = wire.pos;
+  wire.u32(0);
+  let written = 0;
+  let taken = 0;
+  for (; taken < pending.length; taken++) {
+    const [name, args] = pending[taken] as [MessengerEventName, readonly unknown[]];
+    const at = wire.pos;
+    try {
+      const longs = EVENT_LONGS.get(name);
+      wire.u8(EVENT_INDEX.get(name) as number);
+      wire.u8(args.length);
+      args.forEach((arg, i) => writeValue(typeof arg === 'number' && longs?.[i] ? toSigned(arg) : arg));
+    } catch (e) {
+      wire.pos = at;
+      if (e instanceof RangeError && written > 0) break;
+      fs.writeSync(2, `[imessenger shim] the ${name} event could not be sent and was dropped: ${describe(e)}\n`);
+      continue;
+    }
+    if ((++written & 255) === 0) progress();
   }
-  pending.length = 0;
+  wire.u32At(countAt, written);
+  pending.splice(0, taken);
 }
 
 // ---- requests ---------------------------------------------------------------------------------
@@ -280,11 +374,41 @@ function sleep(ms: number): Promise<void> {
   });
 }
 
-async function crash(how: number): Promise<never> {
+/** Test hook: the reply being written is to be garbled. */
+let garble = false;
+
+async function crash(how: number): Promise<never | void> {
+  if (how === CRASH_GARBLE) { garble = true; return; }
   if (how === CRASH_EXIT) process.exit(70);
   if (how === CRASH_THROW) setImmediate(() => { throw new Error('crash requested by a test'); });
   if (how === CRASH_HANG) for (;;) { /* a thread that never answers again */ }
+  // CRASH_STALL (and what follows the others): a promise nothing will ever settle.
   return new Promise<never>(() => undefined);
+}
+
+/** This thread's CPU time in ms (Linux), else undefined. */
+function threadCpuMs(): number | undefined {
+  try { return Number(fs.readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ')[0]) / 1e6; } catch { return undefined; }
+}
+
+/** Test hook: a call that takes `ms`, busy reporting progress, busy in silence, or waiting on a timer. */
+async function slow(how: number, ms: number): Promise<void> {
+  if (how === SLOW_WAIT) { await new Promise<void>((resolve) => setTimeout(resolve, ms)); return; }
+  const cpu = threadCpuMs();
+  const end = performance.now() + ms;
+  let next = performance.now() + 5;
+  // SLOW_BUSY counts this thread's CPU time (what the caller's clock counts, on Linux), SLOW_PROGRESS wall time.
+  for (let i = 0; ; i++) {
+    const now = performance.now();
+    if (how === SLOW_PROGRESS) {
+      if (now >= end) return;
+      if (now >= next) { progress(); next = now + 5; }
+    } else if (how === SLOW_BUSY) {
+      if ((i & 1023) === 0 && (cpu === undefined ? now >= end : (threadCpuMs() as number) - cpu >= ms)) return;
+    } else {
+      throw new MessengerError(HR.E_INVALIDARG, { detail: `Unknown slow-call kind ${how}.` });
+    }
+  }
 }
 
 let shuttingDown = false;
@@ -300,6 +424,7 @@ async function handle(seq: number): Promise<void> {
   let error: unknown;
   try {
     if (asked !== seq) throw protocolError(`request ${seq} was announced but the buffer is numbered ${asked}`);
+    progress();
     switch (op) {
       case OP_CALL: {
         const h = wire.rI32();
@@ -307,18 +432,22 @@ async function handle(seq: number): Promise<void> {
         const args = readArgs();
         member = rowName(row);
         value = await invoke(objectAt(h), row, args);
+        progress();
         break;
       }
       case OP_COLL_CALL: {
         const id = wire.rI32();
         const source = wire.rI32();
         const sourceRow = wire.rU16();
+        const sourceArgs = readArgs();
         const row = wire.rU16();
         const args = readArgs();
         member = rowName(row);
         let coll = collections.get(id);
-        if (coll) { collections.delete(id); collections.set(id, coll); } else coll = (await invoke(objectAt(source), sourceRow, [])) as object;
+        // An older snapshot: the member that gave it, called again with the same arguments (Property(MCONTACTPROP_GROUPS_PROPERTY)).
+        if (coll) { collections.delete(id); collections.set(id, coll); } else coll = (await invoke(objectAt(source), sourceRow, sourceArgs)) as object;
         value = await invoke(coll, row, args);
+        progress();
         break;
       }
       case OP_INDEX_ERROR: {
@@ -329,7 +458,10 @@ async function handle(seq: number): Promise<void> {
         value = core.rules.checkIndex(index, count, member);
         break;
       }
-      case OP_SLEEP: await sleep(wire.rF64()); break;
+      case OP_SLEEP:
+        sleeping = true;
+        try { await sleep(wire.rF64()); } finally { sleeping = false; }
+        break;
       case OP_PING: break;
       case OP_OTHER_SIDE: {
         const method = wire.rStr();
@@ -348,10 +480,11 @@ async function handle(seq: number): Promise<void> {
         break;
       }
       case OP_CRASH: await crash(wire.rU8()); break;
+      case OP_SLOW: { const how = wire.rU8(); await slow(how, wire.rF64()); break; }
       case OP_SHUTDOWN:
         shuttingDown = true;
         messenger.dispose();
-        backend.dispose?.();
+        await backend.dispose?.();
         break;
       default: throw protocolError(`the buffer of request ${seq} holds no request (op ${op})`);
     }
@@ -374,6 +507,12 @@ async function handle(seq: number): Promise<void> {
   }
   if (failed) writeError(error, member);
   writeEvents();
+  if (garble) {
+    // What a torn read once saw: a string length running past the end of the buffer.
+    garble = false;
+    wire.reset();
+    wire.i32(seq); wire.u8(RESP_OK); wire.u8(T_STRING); wire.u32(0xfffffff0);
+  }
 }
 
 /** The channel out of step: a clear E_FAIL for the call, never a stale buffer served as a request. */
@@ -390,7 +529,7 @@ function rowName(row: number): string | undefined {
 
 const waitAsync = (Atomics as unknown as AtomicsWithWaitAsync).waitAsync.bind(Atomics);
 
-async function serve(): Promise<void> {
+async function serve(ctrl: Int32Array): Promise<void> {
   // Requests are numbered from 1: one may already be waiting when this loop starts.
   let seen = 0;
   let burst = performance.now();
@@ -401,7 +540,11 @@ async function serve(): Promise<void> {
     while (seq === seen) {
       if (!spinWhile(ctrl, REQ_SEQ, seen, Atomics.load(ctrl, WORKER_SPIN))) {
         const w = waitAsync(ctrl, REQ_SEQ, seen);
-        if (w.async) await w.value;
+        if (w.async) {
+          busy = false;
+          await w.value;
+          busy = true;
+        }
         burst = performance.now();
       }
       seq = Atomics.load(ctrl, REQ_SEQ);
@@ -422,8 +565,10 @@ async function serve(): Promise<void> {
  * then reports it on activation); `quiet` marks a deliberate exit so it is not reported as a death.
  */
 export async function start(init: WorkerInit, failed: (reason: string) => void, quiet: () => void): Promise<void> {
-  ctrl = new Int32Array(init.buffers.ctrl);
+  const channel = (ctrl = new Int32Array(init.buffers.ctrl));
   wire = new Wire(init.buffers.data);
+  // Before the backend starts: what is active now is the shim's own (its tick).
+  standing = activeResources();
   try {
     core = require('@imessenger/core') as Core;
     classes = [
@@ -442,9 +587,10 @@ export async function start(init: WorkerInit, failed: (reason: string) => void, 
     setImmediate(() => process.exit(1));
     return;
   }
-  Atomics.store(ctrl, STATE, STATE_READY);
-  Atomics.notify(ctrl, STATE);
-  await serve();
+  progress();
+  Atomics.store(channel, STATE, STATE_READY);
+  Atomics.notify(channel, STATE);
+  await serve(channel);
   quiet();
   setImmediate(() => process.exit(0));
 }

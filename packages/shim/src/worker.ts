@@ -3,13 +3,14 @@
  *
  * First, with nothing loaded but Node and the dependency-free protocol, it makes sure the caller
  * can never hang on it: a death note and a state change on every way out (exit, uncaught
- * exception), a heartbeat while it lives, and output written straight to the process's file
- * descriptors (the caller's event loop, which would otherwise relay it, is blocked while it waits).
- * Then it loads serve.ts, which starts the backend and serves requests.
+ * exception), its thread id and a first sign of progress for the caller's hang clock
+ * (protocol.ts), and output written straight to the process's file descriptors (the caller's event
+ * loop, which would otherwise relay it, is blocked while it waits). Then it loads serve.ts, which
+ * starts the backend and serves requests, and ticks it every TICK_MS.
  */
 import * as fs from 'node:fs';
 import { workerData } from 'node:worker_threads';
-import { HEARTBEAT, HEARTBEAT_MS, RESP_SEQ, STATE, STATE_DEAD, STATE_FAILED, type WorkerInit, writeNote } from './protocol';
+import { PROGRESS, publishThreadId, RESP_SEQ, STATE, STATE_DEAD, STATE_FAILED, TICK_MS, type WorkerInit, writeNote } from './protocol';
 
 const init = workerData as WorkerInit;
 const ctrl = new Int32Array(init.buffers.ctrl);
@@ -42,12 +43,15 @@ function direct(fd: number): typeof process.stdout.write {
 process.stdout.write = direct(1);
 process.stderr.write = direct(2);
 
-// The heartbeat tells the caller the thread is alive while a call takes long; it also keeps this
-// thread's event loop alive while it waits for requests.
-setInterval(() => { Atomics.add(ctrl, HEARTBEAT, 1); }, HEARTBEAT_MS);
+publishThreadId(ctrl);
+Atomics.add(ctrl, PROGRESS, 1);
 
 try {
   const serve = require('./serve') as typeof import('./serve');
+  Atomics.add(ctrl, PROGRESS, 1);
+  // The tick reports a request that waits on a timer or I/O as progress (serve.ts); it also keeps
+  // this thread's event loop alive while it waits for requests.
+  setInterval(serve.tick, TICK_MS);
   void serve.start(init, (reason) => die(reason, STATE_FAILED), () => { died = true; });
 } catch (e) {
   die(`the Messenger host could not load: ${describe(e)}`, STATE_FAILED);

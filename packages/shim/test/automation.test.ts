@@ -128,8 +128,24 @@ describe('members by their IDL names', () => {
     expect(erin['FriendlyName']).toBe(ERIN);
   });
 
-  test('a variant array comes back as an array (Property(MCONTACTPROP_GROUPS_PROPERTY))', () => {
-    expect(call(call(msn, 'GetContact', BOB, ''), 'Property', 0)).toEqual(['Coworkers']);
+  test('Property(MCONTACTPROP_GROUPS_PROPERTY) is a MessengerGroups collection: Count, Item(0).Name, for…of, Enumerator', () => {
+    const h = memoryHost(seed({ signedIn: true }));
+    try {
+      const m = auto(h.create('Messenger.UIAutomation'));
+      const groups = auto(call(call(m, 'GetContact', BOB, ''), 'Property', 0));
+      expect(interfaceOf(groups)).toBe('IMessengerGroups');
+      expect(groups['Count']).toBe(1);
+      expect(auto(call(groups, 'Item', 0))['Name']).toBe('Coworkers');
+      // The same group object MyGroups gives.
+      expect(call(groups, 'Item', 0)).toBe(call(m['MyGroups'], 'Item', 0));
+      expect([...(groups as unknown as Iterable<unknown>)].map((g) => auto(g)['Name'])).toEqual(['Coworkers']);
+      const names: unknown[] = [];
+      for (const e = new Enumerator(groups); !e.atEnd(); e.moveNext()) names.push(auto(e.item())['Name']);
+      expect(names).toEqual(['Coworkers']);
+      expect(errorOf(() => call(groups, 'Item', 1)).number).toBe(HR.E_FAIL | 0);
+      expect(auto(call(call(m, 'GetContact', DAVE, ''), 'Property', 0))['Count']).toBe(0);
+      expect(call(call(m, 'GetContact', BOB, ''), 'Property', 1)).toBe('bob.kelly@contoso.com');
+    } finally { h.dispose(); }
   });
 
   test('an unknown member throws JScript\'s 438; a read-only property refuses a put', () => {
@@ -210,7 +226,7 @@ describe('collections', () => {
   test('_NewEnum gives an enumerator over the snapshot', () => {
     const it = auto(msn['MyContacts'])['_NewEnum'] as Iterator<unknown>;
     expect(auto(it.next().value)['SigninName']).toBe(BOB);
-    expect([...(auto(msn['Services'])['_NewEnum'] as Iterable<unknown>)]).toHaveLength(1);
+    expect([...(auto(msn['Services'])['_NewEnum'] as Iterable<unknown>)]).toHaveLength(2); // the kit's two services
   });
 
   test('identity: the same contact is the same object everywhere', () => {
@@ -252,6 +268,21 @@ describe('collections', () => {
     } finally { h.dispose(); }
   });
 
+  test('an older snapshot of a member with arguments (Property(MCONTACTPROP_GROUPS_PROPERTY)) is re-read with the same arguments', () => {
+    const h = memoryHost(seed({ signedIn: true }));
+    try {
+      const m = auto(h.create('Messenger.UIAutomation'));
+      const bob = call(m, 'GetContact', BOB, '');
+      const old = auto(call(bob, 'Property', 0));
+      for (let i = 0; i < 300; i++) void m['MyContacts'];
+      // IMessengerGroups.Remove removes the group (as MyGroups.Remove does).
+      call(old, 'Remove', call(old, 'Item', 0));
+      expect(old['Count']).toBe(0);
+      expect(auto(call(bob, 'Property', 0))['Count']).toBe(0);
+      expect(auto(m['MyGroups'])['Count']).toBe(1);
+    } finally { h.dispose(); }
+  });
+
   test('safeForScripting: members not available for scripting languages fail with E_NOTIMPL', () => {
     const h = memoryHost(seed({ signedIn: true }), { safeForScripting: true });
     try {
@@ -273,6 +304,45 @@ describe('collections', () => {
       expect(auto(m['MyContacts'])['Count']).toBe(0);
       expect([...(m['MyContacts'] as Iterable<unknown>)]).toEqual([]);
       expect(errorOf(() => m['MySigninName']).number).toBe(HR.MSGR_E_NOT_LOGGED_ON | 0);
+    } finally { h.dispose(); }
+  });
+});
+
+describe('live objects: a kept proxy reads through to the worker each time', () => {
+  test('a kept contact shows the other side\'s status and rename; the kept self contact shows MyStatus put', () => {
+    const h = memoryHost(seed({ signedIn: true }));
+    try {
+      const m = auto(h.create('Messenger.UIAutomation'));
+      const bob = auto(call(m, 'GetContact', BOB, ''));
+      expect(bob['Status']).toBe(MISTATUS.MISTATUS_ONLINE);
+      h.otherSide.contactStatus(BOB, MISTATUS.MISTATUS_AWAY);
+      expect(bob['Status']).toBe(MISTATUS.MISTATUS_AWAY);
+      h.otherSide.contactFriendlyName(BOB, 'Robert Kelly');
+      expect(bob['FriendlyName']).toBe('Robert Kelly');
+      const self = auto(call(m, 'GetContact', m['MySigninName'], m['MyServiceId']));
+      for (const status of [MISTATUS.MISTATUS_BUSY, MISTATUS.MISTATUS_BE_RIGHT_BACK, MISTATUS.MISTATUS_ONLINE]) {
+        m['MyStatus'] = status;
+        expect(self['Status']).toBe(status);
+      }
+      h.otherSide.myFriendlyName('Ann L.');
+      expect(self['FriendlyName']).toBe('Ann L.');
+    } finally { h.dispose(); }
+  });
+
+  test('a kept group shows a rename and members changed through another proxy of it', () => {
+    const h = memoryHost(seed({ signedIn: true }));
+    try {
+      const m = auto(h.create('Messenger.UIAutomation'));
+      const kept = auto(call(m['MyGroups'], 'Item', 0));
+      const viaContact = auto(call(call(call(m, 'GetContact', BOB, ''), 'Property', 0), 'Item', 0));
+      expect(viaContact).toBe(kept);
+      viaContact['Name'] = 'Team';
+      expect(kept['Name']).toBe('Team');
+      // A second Messenger object reaches the same group object.
+      const viaOther = call(auto(h.create('Messenger.UIAutomation'))['MyGroups'], 'Item', 0);
+      expect(viaOther).toBe(kept);
+      call(viaOther, 'AddContact', DAVE);
+      expect(auto(kept['Contacts'])['Count']).toBe(3);
     } finally { h.dispose(); }
   });
 });

@@ -135,3 +135,19 @@ test('a buffer that is not the request announced is never served: its caller get
     await worker.terminate();
   }
 });
+
+test('a reply that does not decode fails its call with E_FAIL (never a RangeError out of the decoder); a new object works', () => {
+  // The torn read behind the RangeError of issue 10 (Wire.rU32 <- Host.readEvents): a string length
+  // from half-written bytes. Now every read is bounds-checked and a reply that does not decode
+  // stops that worker: nothing it says can be trusted.
+  const host = memoryHost(seed({ signedIn: true }));
+  const msn = auto(host.create('Messenger.UIAutomation'));
+  expect(msn['MyFriendlyName']).toBe('Ann Lee');
+  host.simulateCrash('garble');
+  expect(host.stopped).toMatch(/^the Messenger host stopped: Shim protocol error: A string of \d+ bytes at 10 runs past the channel's \d+\./);
+  let thrown: unknown;
+  try { void msn['MyFriendlyName']; } catch (e) { thrown = e; }
+  expect(thrown).toMatchObject({ number: HR.E_FAIL | 0, description: host.stopped });
+  expect(auto(host.create('Messenger.UIAutomation'))['MyFriendlyName']).toBe('Ann Lee');
+  host.dispose();
+});

@@ -127,7 +127,7 @@ if (built('graph')) {
       const tenant = await startTenant(seed);
       const backend = graphBackend({
         auth: new StaticTokenAuth({ username: seed.self.signinName, token: () => tenant.token }),
-        tenantId: tenant.tenantId, baseUrl: tenant.baseUrl, presence: { intervalMs: 0 },
+        tenantId: tenant.tenantId, baseUrl: tenant.baseUrl, presence: { intervalMs: 0 }, signedInAtStart: seed.signedIn,
       });
       const msn = createMessenger({ backend });
       return { msn, async dispose() { msn.dispose(); await tenant.stop(); } };

@@ -73,7 +73,8 @@ export async function startTenant(s: KitSeed): Promise<TenantThread> {
 }
 
 export function graphConfig(t: TenantThread, s: KitSeed): BackendConfig {
-  return { kind: 'graph', tenantId: t.tenantId, accessToken: t.token, username: s.self.signinName, baseUrl: t.baseUrl, presencePollMs: 0 };
+  // Signed in at start as the seed says (the kit's starts signed out), as the memory backend does.
+  return { kind: 'graph', tenantId: t.tenantId, accessToken: t.token, username: s.self.signinName, baseUrl: t.baseUrl, presencePollMs: 0, signedInAtStart: s.signedIn };
 }
 
 // ---- one scenario, two faces ------------------------------------------------------------------------

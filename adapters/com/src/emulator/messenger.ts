@@ -170,8 +170,10 @@ export function messengerObject(session: Session): AutomationObject {
     const contact = contactByName(session, name);
     options.precondition?.(contact);
     const open = openWindowWith(session, name);
-    if (open && open.conversation.kind === kind) return open.object;
-    const window = windowFor(session, state.openConversation(kind, contact.record.signinName, open?.conversation, options.detail?.()));
+    // B178: the same window, showing the number (file, application) of the most recent call.
+    const detail = options.detail?.();
+    if (open && open.conversation.kind === kind && detail === undefined) return open.object;
+    const window = windowFor(session, state.openConversation(kind, contact.record.signinName, open?.conversation, detail));
     if (!open) session.fire('OnIMWindowCreated', window.object);
     return window.object;
   };

@@ -49,7 +49,7 @@ export function emulatedOtherSide(session: Session): OtherSide {
       user.status = status;
       const s = subject(user, before);
       // B635: only contacts in the contact list get status updates; B611: a removed one no longer does.
-      if (!s || !s.contact.listed) return;
+      if (!s?.contact.listed) return;
       // B374: a contact who goes invisible appears offline; B634: the same status again raises nothing.
       const visible = visibleStatus(status);
       if (visibleStatus(s.before.status) === visible) return;
@@ -105,6 +105,39 @@ export function emulatedOtherSide(session: Session): OtherSide {
         window.conversation.contacts = window.conversation.contacts.filter((c) => c !== left);
         session.fire('OnIMWindowContactRemoved', contactByName(session, left).object, window.object);
       }
+    },
+
+    async contactJoinsConversations(signinName: string) {
+      const user = userOf(signinName);
+      for (const window of [...session.windows.values()]) {
+        const contacts = window.conversation.contacts;
+        if (window.closed || contacts.some((c) => keyOf(c) === keyOf(user.signinName))) continue;
+        contacts.push(user.signinName);
+        session.fire('OnIMWindowContactAdded', contactByName(session, user.signinName).object, window.object);
+      }
+    },
+
+    async conversationsClosed(signinName: string) {
+      for (const window of [...session.windows.values()]) {
+        if (window.closed || !window.conversation.contacts.some((c) => keyOf(c) === keyOf(signinName))) continue;
+        state.conversations.delete(window.conversation.id);
+        window.markClosed(); // OnIMWindowDestroyed (B664)
+      }
+    },
+
+    async contactListAdd(signinName: string) {
+      const user = userOf(signinName);
+      if (state.inList(user.signinName)) return;
+      state.data.contactList.push(keyOf(user.signinName));
+      session.fire('OnContactListAdd', S_OK, contactFor(session, state.record(user), true).object);
+    },
+
+    async contactListRemove(signinName: string) {
+      const user = userOf(signinName);
+      if (!state.inList(user.signinName)) return;
+      state.data.contactList = state.data.contactList.filter((k) => k !== keyOf(user.signinName));
+      const contact = contactFor(session, state.record(user), false);
+      session.fire('OnContactListRemove', S_OK, contact.object);
     },
 
     async myFriendlyName(friendlyName: string) {

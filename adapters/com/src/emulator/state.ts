@@ -73,7 +73,8 @@ export class EmulatorState {
   /** A user the service knows: the local user, a contact or a directory user. */
   user(signinName: string): UserState | undefined {
     const key = keyOf(signinName);
-    return key === keyOf(this.data.self.signinName) ? this.data.self : this.data.users[key];
+    // Own keys only: "constructor" or "__proto__" is nobody, not a member of Object.prototype.
+    return key === keyOf(this.data.self.signinName) ? this.data.self : Object.hasOwn(this.data.users, key) ? this.data.users[key] : undefined;
   }
 
   isSelf(signinName: string): boolean { return keyOf(signinName) === keyOf(this.data.self.signinName); }

@@ -17,6 +17,13 @@ export interface GraphAuth {
    * (may be empty) selects the cached account and is the login hint. Resolves the account's user name.
    */
   signin(signinName: string): Promise<{ readonly username: string }>;
+  /**
+   * Optional. Sign in without the user, if an account is at hand: a configured token's user, an
+   * application's `actAs`, an account in the persistent cache whose tokens refresh silently. Resolves
+   * undefined when there is none (or the cached one needs the user again); never interactive.
+   * graphBackend's `signedInAtStart` uses it: an auth without it never signs in at start.
+   */
+  signinSilently?(): Promise<{ readonly username: string } | undefined>;
   /** Forget the signed-in account (removes it from the persistent cache). */
   signout(): Promise<void>;
   /** An access token for Graph; `forceRefresh` after a 401 (an expired or revoked token). */

@@ -4,6 +4,7 @@
  */
 import { ConfidentialClientApplication, type Configuration, type NodeAuthOptions } from '@azure/msal-node';
 import { GraphAuthError, type GraphAuth } from './auth';
+import { registerSecret } from '../secrets';
 import { AuthLog, Scrubber, SerialQueue, toGraphAuthError, type GraphAuthLogLevel, type GraphAuthLogger, type MsalOverrides } from './msal-support';
 
 /** The one scope of the client credentials flow: every application permission granted to the app. */
@@ -72,6 +73,9 @@ export class ClientCredentialsAuth implements GraphAuth {
     return { username: this.actAs };
   }
 
+  /** The configured `actAs`: always at hand (a token is fetched, so bad credentials fail here). */
+  async signinSilently(): Promise<{ readonly username: string }> { return this.signin(''); }
+
   async signout(): Promise<void> {
     this.signedOut = true;
     await this.queue.run(async () => { this.cca.clearCache(); });
@@ -87,6 +91,7 @@ export class ClientCredentialsAuth implements GraphAuth {
       try {
         const result = await this.cca.acquireTokenByClientCredential({ scopes: [GRAPH_APPLICATION_SCOPE], skipCache: forceRefresh });
         if (!result?.accessToken) throw new GraphAuthError('get token: the identity platform returned no access token', 'failed');
+        registerSecret(result.accessToken);
         return result.accessToken;
       } catch (e) {
         throw toGraphAuthError(e, 'client credentials token', this.scrub);

@@ -16,6 +16,7 @@ import {
   type GraphAuthLogLevel, type GraphAuthLogger, type MsalOverrides,
 } from './msal-support';
 import { TokenCacheFile } from './token-cache-file';
+import { registerCacheSecrets, registerSecret } from '../secrets';
 
 /** The delegated Graph permissions the adapter asks for (offline_access for the refresh token). */
 export const GRAPH_DELEGATED_SCOPES: readonly string[] = Object.freeze([
@@ -87,6 +88,8 @@ export class DeviceCodeAuth implements GraphAuth {
   private readonly timeout?: number;
   private account?: AccountInfo;
   private pending?: DeviceCodeRequest;
+  /** The last access token handed out: a new one means new secrets in the cache to register. */
+  private lastToken?: string;
 
   constructor(options: DeviceCodeAuthOptions) {
     if (!options.clientId) throw new GraphAuthError('device code auth: clientId is required', 'failed');
@@ -127,6 +130,7 @@ export class DeviceCodeAuth implements GraphAuth {
         const result = await this.pca.acquireTokenSilent({ account, scopes: [...this.scopes], forceRefresh: options?.forceRefresh === true });
         if (!result.accessToken) throw new GraphAuthError('get token: the identity platform returned no access token', 'failed');
         if (result.account) this.account = result.account;
+        this.holdSecrets(result);
         return result.accessToken;
       } catch (e) {
         throw toGraphAuthError(e, 'get token', this.scrub);
@@ -154,7 +158,31 @@ export class DeviceCodeAuth implements GraphAuth {
     if (this.pending) this.pending.cancel = true;
   }
 
+  /**
+   * Registers the secrets MSAL handed out (secrets.ts): the access and id tokens, and — when the
+   * access token is new — every token in the cache, refresh tokens included, which MSAL never returns.
+   */
+  private holdSecrets(result: { readonly accessToken?: string; readonly idToken?: string }): void {
+    registerSecret(result.idToken);
+    if (!result.accessToken || result.accessToken === this.lastToken) return;
+    this.lastToken = result.accessToken;
+    registerSecret(result.accessToken);
+    try { registerCacheSecrets(this.pca.getTokenCache().serialize()); } catch { /* nothing to register */ }
+  }
+
+  /**
+   * The cached account (the first one, as AutoSignin takes), signed in silently; undefined when the
+   * cache holds none or its tokens need the user again. Never starts a device code sign-in.
+   */
+  signinSilently(): Promise<{ readonly username: string } | undefined> {
+    return this.queue.run(() => this.silentSignin(''));
+  }
+
   private async doSignin(name: string): Promise<{ readonly username: string }> {
+    return (await this.silentSignin(name)) ?? this.deviceCodeSignin(name);
+  }
+
+  private async silentSignin(name: string): Promise<{ readonly username: string } | undefined> {
     let accounts: AccountInfo[];
     try {
       // PITFALLS E2: load the persistent cache through getAllAccounts before acquireTokenSilent.
@@ -164,18 +192,18 @@ export class DeviceCodeAuth implements GraphAuth {
     }
     const wanted = name.toLowerCase();
     const account = wanted ? accounts.find((a) => a.username.toLowerCase() === wanted) : accounts[0];
-    if (account) {
-      try {
-        const result = await this.pca.acquireTokenSilent({ account, scopes: [...this.scopes] });
-        this.account = result.account ?? account;
-        this.log.log('info', 'signed in silently from the token cache');
-        return { username: this.account.username };
-      } catch (e) {
-        if (!needsInteraction(e)) throw toGraphAuthError(e, 'sign-in', this.scrub);
-        this.log.log('info', `silent sign-in not possible (${msalErrorCode(e) ?? 'unknown'}); starting a device code sign-in`);
-      }
+    if (!account) return undefined;
+    try {
+      const result = await this.pca.acquireTokenSilent({ account, scopes: [...this.scopes] });
+      this.holdSecrets(result);
+      this.account = result.account ?? account;
+      this.log.log('info', 'signed in silently from the token cache');
+      return { username: this.account.username };
+    } catch (e) {
+      if (!needsInteraction(e)) throw toGraphAuthError(e, 'sign-in', this.scrub);
+      this.log.log('info', `silent sign-in not possible (${msalErrorCode(e) ?? 'unknown'}); the user must sign in (device code)`);
+      return undefined;
     }
-    return this.deviceCodeSignin(name);
   }
 
   private async deviceCodeSignin(loginHint: string): Promise<{ readonly username: string }> {
@@ -203,6 +231,7 @@ export class DeviceCodeAuth implements GraphAuth {
     try {
       const result = await this.pca.acquireTokenByDeviceCode(request);
       if (!result?.account) throw new GraphAuthError('device code sign-in: the identity platform returned no account', 'failed');
+      this.holdSecrets(result);
       this.account = result.account;
       if (loginHint && result.account.username.toLowerCase() !== loginHint.toLowerCase()) {
         this.log.log('warning', 'device code sign-in: the user signed in with a different account than the sign-in name');

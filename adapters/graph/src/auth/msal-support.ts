@@ -12,6 +12,7 @@ import {
   type NodeSystemOptions,
 } from '@azure/msal-node';
 import { redact } from '../errors';
+import { registerSecret } from '../secrets';
 import { GraphAuthError } from './auth';
 
 type LoggerOptions = NonNullable<NodeSystemOptions['loggerOptions']>;
@@ -40,12 +41,18 @@ const LEVELS: Readonly<Record<GraphAuthLogLevel, LogLevel>> = {
 
 /**
  * Removes known secret values (client secret, private key, device code, user code) and anything
- * `redact` recognises (bearer tokens, JWTs, `x_token=` pairs) from a text.
+ * `redact` recognises (every secret of the process's registry, bearer tokens, JWTs, `x_token=`
+ * pairs) from a text. A value added here is also added to the process's registry (secrets.ts), so
+ * errors made elsewhere (a Graph server echoing it) cannot carry it either.
  */
 export class Scrubber {
   private readonly secrets = new Set<string>();
   constructor(...secrets: ReadonlyArray<string | undefined>) { for (const s of secrets) this.add(s); }
-  add(secret: string | undefined): void { if (secret) this.secrets.add(secret); }
+  add(secret: string | undefined): void {
+    if (!secret) return;
+    this.secrets.add(secret);
+    registerSecret(secret);
+  }
   delete(secret: string | undefined): void { if (secret) this.secrets.delete(secret); }
   clean(text: string): string {
     let out = text;

@@ -4,6 +4,7 @@
  */
 import { GraphAuthError, type GraphAuth } from './auth';
 import { Scrubber, toGraphAuthError } from './msal-support';
+import { registerSecret } from '../secrets';
 
 export interface StaticTokenAuthOptions {
   /** The signed-in user's name (the account the tokens belong to). */
@@ -37,6 +38,9 @@ export class StaticTokenAuth implements GraphAuth {
     return { username: this.username };
   }
 
+  /** The configured token's user: always at hand. */
+  async signinSilently(): Promise<{ readonly username: string }> { return this.signin(''); }
+
   async signout(): Promise<void> { this.signedOut = true; }
 
   async getToken(options?: { readonly forceRefresh?: boolean }): Promise<string> {
@@ -49,6 +53,7 @@ export class StaticTokenAuth implements GraphAuth {
       throw toGraphAuthError(e, 'get token', this.scrub);
     }
     if (typeof token !== 'string' || token === '') throw new GraphAuthError('get token: the token source returned no token', 'failed');
+    registerSecret(token);
     return token;
   }
 }

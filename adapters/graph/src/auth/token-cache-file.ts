@@ -8,6 +8,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ICachePlugin, TokenCacheContext } from '@azure/msal-node';
 import { GraphAuthError } from './auth';
+import { type Release, cleanTmpFiles, lockFile, wait } from '@imessenger/durable';
+import { registerCacheSecrets } from '../secrets';
 
 /** The token cache file's mode (owner read/write only). */
 export const TOKEN_CACHE_FILE_MODE = 0o600;
@@ -20,8 +22,19 @@ const errnoCode = (e: unknown): string => {
   return typeof code === 'string' ? code : 'unknown error';
 };
 
+/**
+ * The cache file's lock policy: wait. Held from beforeCacheAccess to afterCacheAccess (MSAL's
+ * read-modify-write), so processes sharing the file never write over each other's tokens; let go
+ * after LOCK_HOLD_MS if MSAL never calls afterCacheAccess (it does not on every error path).
+ */
+export const TOKEN_CACHE_LOCK = wait('token cache file', 15_000);
+const LOCK_HOLD_MS = 5_000;
+
 export class TokenCacheFile implements ICachePlugin {
   readonly path: string;
+  /** The lock each cache access holds, from beforeCacheAccess to afterCacheAccess. */
+  private readonly locks = new WeakMap<TokenCacheContext, Release>();
+  private cleaned = false;
 
   constructor(file: string) {
     if (!file) throw new GraphAuthError('token cache file: no path given', 'failed');
@@ -29,12 +42,40 @@ export class TokenCacheFile implements ICachePlugin {
   }
 
   async beforeCacheAccess(context: TokenCacheContext): Promise<void> {
-    // A missing file is an empty cache: also forget what this process held (another process signed out).
-    context.tokenCache.deserialize((await this.read()) ?? EMPTY_CACHE);
+    const release = await this.lock();
+    this.locks.set(context, release);
+    try {
+      // A missing file is an empty cache: also forget what this process held (another process signed out).
+      context.tokenCache.deserialize((await this.read()) ?? EMPTY_CACHE);
+    } catch (e) {
+      this.locks.delete(context);
+      await release();
+      throw e;
+    }
   }
 
   async afterCacheAccess(context: TokenCacheContext): Promise<void> {
-    if (context.cacheHasChanged) await this.write(context.tokenCache.serialize());
+    const release = this.locks.get(context);
+    this.locks.delete(context);
+    try {
+      if (context.cacheHasChanged) await this.write(context.tokenCache.serialize());
+    } finally {
+      await release?.();
+    }
+  }
+
+  /** The file's lock (TOKEN_CACHE_LOCK), released at most LOCK_HOLD_MS later; leftover temp files of killed writes go first. */
+  private async lock(): Promise<Release> {
+    const release = await lockFile(this.path, TOKEN_CACHE_LOCK);
+    let released: Promise<void> | undefined;
+    const once: Release = () => {
+      if (!released) { clearTimeout(timer); released = release(); }
+      return released;
+    };
+    const timer = setTimeout(() => { void once().catch(() => undefined); }, LOCK_HOLD_MS);
+    timer.unref();
+    if (!this.cleaned) { this.cleaned = true; cleanTmpFiles(this.path); }
+    return once;
   }
 
   /**
@@ -57,11 +98,14 @@ export class TokenCacheFile implements ICachePlugin {
       throw new GraphAuthError(
         `token cache file ${this.path} is corrupt (not an MSAL token cache JSON object); delete it and sign in again`, 'failed');
     }
+    // The tokens of every account in the file are this process's secrets now (secrets.ts).
+    registerCacheSecrets(text);
     return text;
   }
 
   /** Writes the whole cache: temp file (0600) in the same directory, then rename over the old file, then chmod 0600. */
   async write(text: string): Promise<void> {
+    registerCacheSecrets(text);
     const dir = path.dirname(this.path);
     const tmp = path.join(dir, `.${path.basename(this.path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     try {

@@ -93,7 +93,7 @@ export function graphConversations(ctx: GraphContext): ConversationsPort & { cha
       const w = windows.get(window.id)!;
       if (!w.invited.has(meeting.id)) {
         const text = `${escapeHtml(me.displayName)} invites you to a ${kind} call: <a href="${escapeHtml(meeting.joinWebUrl)}">join</a>`;
-        await ctx.http.post(`/chats/${segment(chat.id)}/messages`, { body: { contentType: 'html', content: text } }, { resource: 'chat', retry: false });
+        await ctx.http.post(`/chats/${segment(chat.id, 'MSGR_E_SERVER_PROTOCOL')}/messages`, { body: { contentType: 'html', content: text } }, { resource: 'chat', retry: false });
         w.invited.add(meeting.id);
       }
       return window;
@@ -104,7 +104,7 @@ export function graphConversations(ctx: GraphContext): ConversationsPort & { cha
       const me = ctx.requireMe();
       const user = await ctx.resolveUser(signinName);
       if (w.chat?.chatType === 'group') {
-        await ctx.http.post(`/chats/${segment(w.chat.id)}/members`, chatMember(user), { resource: 'chat', retry: false });
+        await ctx.http.post(`/chats/${segment(w.chat.id, 'MSGR_E_SERVER_PROTOCOL')}/members`, chatMember(user), { resource: 'chat', retry: false });
       } else {
         // A 1:1 roster is fixed (chat.md): Teams moves the conversation to a new group chat.
         const others = await Promise.all(w.record.contacts.map((c) => ctx.resolveUser(c)));
@@ -116,7 +116,7 @@ export function graphConversations(ctx: GraphContext): ConversationsPort & { cha
     async history(windowId): Promise<string> {
       const w = state(windowId);
       const messages = await ctx.http.get<{ value: { from?: { user?: { displayName?: string } } | null; body?: { content?: string } }[] }>(
-        `/chats/${segment((await chatOf(w)).id)}/messages`, { resource: 'chat', query: { $top: 50 } });
+        `/chats/${segment((await chatOf(w)).id, 'MSGR_E_SERVER_PROTOCOL')}/messages`, { resource: 'chat', query: { $top: 50 } });
       return messages.value.map((m) => `${m.from?.user?.displayName ?? ''}: ${(m.body?.content ?? '').replace(/<[^>]*>/g, '')}`).reverse().join('\r\n');
     },
 

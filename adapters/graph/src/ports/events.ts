@@ -8,6 +8,7 @@
  */
 import { type EventsPort, type MISTATUS, MPHONE_TYPE, MUAFOLDER, isMessengerError, messengerError } from '@imessenger/contract';
 import { type GraphContext, type GraphUser, PRESENCE_BY_ID, PRESENCE_ID_LIMIT, USER_SELECT, phonesOf } from '../context';
+import { redact } from '../errors';
 import { userPath } from '../http';
 import { type GraphPresence, statusFromGraph } from '../presence-map';
 
@@ -65,7 +66,7 @@ export class PresenceWatcher {
       this.ctx.notify({ type: 'signedOut' });
       return;
     }
-    (this.options.onError ?? ((e: unknown) => process.emitWarning(`Graph presence poll failed: ${e instanceof Error ? e.message : String(e)}`)))(error);
+    (this.options.onError ?? ((e: unknown) => process.emitWarning(redact(`Graph presence poll failed: ${e instanceof Error ? e.message : String(e)}`))))(error);
   }
 
   private async round(directory: boolean): Promise<void> {
@@ -79,7 +80,7 @@ export class PresenceWatcher {
       ...chunks.map((chunk) => ({ method: 'POST' as const, url: PRESENCE_BY_ID, body: { ids: chunk } })),
       { method: 'GET', url: `${this.ctx.mePath}?$select=${USER_SELECT}` },
       { method: 'GET', url: `${this.ctx.mePath}/mailFolders/inbox?$select=unreadItemCount` },
-      ...(directory ? contacts.map((c) => ({ method: 'GET' as const, url: `${userPath(c.userId)}?$select=${USER_SELECT}` })) : []),
+      ...(directory ? contacts.map((c) => ({ method: 'GET' as const, url: `${userPath(c.userId, 'MSGR_E_SERVER_PROTOCOL')}?$select=${USER_SELECT}` })) : []),
     ]);
     if (responses.some((r) => r.status === 401)) throw messengerError('MSGR_E_NOT_LOGGED_ON', undefined, 'Graph no longer accepts this sign-in.');
     const presences = responses.slice(0, chunks.length).flatMap((r) => (r.status === 200 ? (r.body as { value: (GraphPresence & { id: string })[] }).value : []));

@@ -1,23 +1,30 @@
 /**
  * MyStatus through setUserPreferredPresence (FACTS #27); others' presence in one call per 650 ids.
- * A status Teams cannot express is refused with E_INVALIDARG and changes nothing.
+ * A status Teams cannot express is refused with E_INVALIDARG and changes nothing (statusPolicy
+ * 'strict', the default), or set as the nearest one it can ('nearest'), which is then the status in
+ * effect: what MyStatus reads back and OnMyStatusChange reports.
  */
 import { type MISTATUS, type PresencePort, messengerError } from '@imessenger/contract';
 import type { GraphContext } from '../context';
-import { statusToGraph } from '../presence-map';
+import { segment } from '../http';
+import { type StatusPolicy, statusFromGraph, statusToGraph } from '../presence-map';
 import type { PresenceWatcher } from './events';
 
-export function graphPresence(ctx: GraphContext, watcher: PresenceWatcher): PresencePort {
+export function graphPresence(ctx: GraphContext, watcher: PresenceWatcher, policy: StatusPolicy = 'strict'): PresencePort {
   return {
-    async setMyStatus(status: MISTATUS): Promise<void> {
+    async setMyStatus(status: MISTATUS): Promise<MISTATUS> {
       const me = ctx.requireMe();
-      const preferred = statusToGraph(status);
+      const preferred = statusToGraph(status, policy);
       if (!preferred) {
-        throw messengerError('E_INVALIDARG', undefined, `Teams has no status for MISTATUS ${status}: it sets Available, Busy, Do not disturb, Be right back, Away and Appear offline.`);
+        const hint = policy === 'strict' && statusToGraph(status, 'nearest') ? " (statusPolicy 'nearest' sets the nearest one)" : '';
+        throw messengerError('E_INVALIDARG', undefined, `Teams has no status for MISTATUS ${status}${hint}: it sets Available, Busy, Do not disturb, Be right back, Away and Appear offline.`);
       }
-      await ctx.http.post(`/users/${encodeURIComponent(me.id)}/presence/setUserPreferredPresence`, preferred, { resource: 'presence' });
-      ctx.myStatus = status;
-      watcher.written = status;
+      await ctx.http.post(`/users/${segment(me.id, 'MSGR_E_SERVER_PROTOCOL')}/presence/setUserPreferredPresence`, preferred, { resource: 'presence' });
+      // What Teams now shows: the status itself, or under 'nearest' the one set in its place.
+      const inEffect = statusFromGraph(preferred, { self: true });
+      ctx.myStatus = inEffect;
+      watcher.written = inEffect;
+      return inEffect;
     },
 
     async statuses(names: readonly string[]): Promise<ReadonlyMap<string, MISTATUS>> {

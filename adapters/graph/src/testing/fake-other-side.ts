@@ -43,6 +43,11 @@ export function fakeOtherSide(host: OtherSideHost, upn: string): OtherSide {
     contactPager: () => notImplemented('Paging (canPage)'),
     contactEmail: () => notImplemented("A contact's e-mail property"),
     contactLeavesConversations: () => notImplemented('Leaving every conversation'),
+    // The adapter does not watch chat rosters, chat closings or the contact folder (it polls presence and profiles).
+    contactJoinsConversations: () => notImplemented('Joining every conversation'),
+    conversationsClosed: () => notImplemented('Closing a conversation window elsewhere'),
+    contactListAdd: () => notImplemented('A contact added to the list elsewhere'),
+    contactListRemove: () => notImplemented('A contact removed from the list elsewhere'),
     async myFriendlyName(friendlyName: string) {
       me().displayName = friendlyName;
     },

@@ -5,7 +5,7 @@
  * The fake is strict on purpose: a request the adapter should not make fails loudly here, even
  * where real Graph would answer it.
  */
-import { badRequest, fail, type GraphResult, QueryOptions, unquoteLiteral } from './fake-http';
+import { badRequest, fail, type GraphResult, type QueryOptions, unquoteLiteral } from './fake-http';
 import { CHAT_ROUTES } from './fake-routes-chats';
 import { PEOPLE_ROUTES } from './fake-routes-people';
 import { SUBSCRIPTION_ROUTES } from './fake-routes-subscriptions';
@@ -67,7 +67,7 @@ export function splitPath(rawPath: string): string[] {
 export function dispatch(method: string, segments: readonly string[], ctx: Omit<RouteContext, 'params'>): GraphResult {
   const candidates = ROUTES.map((route) => ({ route, params: match(route.path, segments) }));
   const hit = candidates.find((c) => c.params && c.route.method === method.toUpperCase());
-  if (hit && hit.params) {
+  if (hit?.params) {
     checkQueryOptions(hit.route, ctx.query);
     return hit.route.handle({ ...ctx, params: hit.params });
   }

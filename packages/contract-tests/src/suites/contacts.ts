@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import { HR, MCONTACTPROPERTY, MISTATUS, MPHONE_TYPE } from '@imessenger/contract';
-import type { MessengerContact, MessengerContacts } from '@imessenger/core';
-import { BOB, CAROL, DAVE, ERIN, KIT_SELF, KIT_SERVICE_ID, NOBODY } from '../fixture';
-import { expectHr, type KitContext, type KitRun } from '../kit';
+import type { MessengerContact, MessengerContacts, MessengerGroup, MessengerGroups } from '@imessenger/core';
+import { BOB, CAROL, DAVE, ERIN, KIT_PASSWORD, KIT_SELF, KIT_SERVICE_ID, NOBODY } from '../fixture';
+import { expectHr, expectMembers, type KitContext, type KitRun } from '../kit';
 
 const SIGNIN_LIMIT = 129;
 const SERVICE_ID_LIMIT = 38;
@@ -16,6 +16,9 @@ const GROUP_NAME_LIMIT = 61;
 const RUNS = { numRuns: 50 };
 
 const contactOf = (k: KitContext, name: string): Promise<MessengerContact> => k.msn.GetContact(name, KIT_SERVICE_ID);
+/** A contact's groups: Property(MCONTACTPROP_GROUPS_PROPERTY), a MessengerGroups collection (B354). */
+const groupsOf = async (k: KitContext, name: string): Promise<MessengerGroups> =>
+  (await contactOf(k, name)).get_Property(MCONTACTPROPERTY.MCONTACTPROP_GROUPS_PROPERTY) as Promise<MessengerGroups>;
 const listedNames = async (k: KitContext): Promise<string[]> => {
   const names: string[] = [];
   for await (const c of await k.msn.get_MyContacts()) names.push((await c.get_SigninName()).toLowerCase());
@@ -160,7 +163,7 @@ export function contactSuites(run: KitRun): void {
 
   const AC = 'IMessenger.AddContact';
   run.member(AC, (k) => k.msn.AddContact(0, ERIN), (t) => {
-    t.it('B016 B590 B592', 'adding ERIN raises OnContactListAdd(S_OK, contact) once, with the object GetContact gives', async (k) => {
+    t.it('B004 B016 B590 B592', 'adding ERIN by name (the wizard steps past its first page) raises OnContactListAdd(S_OK, contact) once, with the object GetContact gives', async (k) => {
       await k.msn.AddContact(0, ERIN);
       expect(k.eventsNamed('OnContactListAdd')).toEqual([[HR.S_OK, await contactOf(k, ERIN)]]);
     });
@@ -170,17 +173,50 @@ export function contactSuites(run: KitRun): void {
       expect(await listedNames(k)).toEqual([BOB, CAROL, DAVE, ERIN].sort());
       expect(await (await contactOf(k, ERIN)).get_ServiceID()).toBe(await k.msn.get_MyServiceId());
     });
-    t.it('B594', 'someone already in the list -> MSGR_E_ALREADY_IN_LIST, no OnContactListAdd and the list unchanged', async (k) => {
-      await expectHr(k.msn.AddContact(0, BOB), 'MSGR_E_ALREADY_IN_LIST', AC);
-      await expectHr(k.msn.AddContact(0, BOB.toUpperCase()), 'MSGR_E_ALREADY_IN_LIST', AC);
-      expect(k.eventsNamed('OnContactListAdd')).toHaveLength(0);
+    t.it('B594 B018', 'someone already in the list: the call succeeds and OnContactListAdd(MSGR_E_ALREADY_IN_LIST, contact) reports it; the list unchanged', async (k) => {
+      const bob = await contactOf(k, BOB);
+      await expect(k.msn.AddContact(0, BOB)).resolves.toBeUndefined();
+      await expect(k.msn.AddContact(0, BOB.toUpperCase())).resolves.toBeUndefined();
+      const added = k.eventsNamed('OnContactListAdd');
+      expect(added.map(([hr]) => hr)).toEqual([HR.MSGR_E_ALREADY_IN_LIST, HR.MSGR_E_ALREADY_IN_LIST]);
+      expect(added[0]![1]).toBe(bob);
       expect(await contactCount(k)).toBe(3);
     });
-    t.it('B595', 'a user that does not exist (NOBODY) -> MSGR_E_USER_NOT_FOUND and the list unchanged', async (k) => {
-      await expectHr(k.msn.AddContact(0, NOBODY), 'MSGR_E_USER_NOT_FOUND', AC);
-      expect(k.eventsNamed('OnContactListAdd')).toHaveLength(0);
+    t.it('B595 B018', 'a user the service does not know (NOBODY): the call succeeds and OnContactListAdd(MSGR_E_USER_NOT_FOUND, contact) reports it, with the object GetContact gives; the list unchanged', async (k) => {
+      await expect(k.msn.AddContact(0, NOBODY)).resolves.toBeUndefined();
+      const added = k.eventsNamed('OnContactListAdd');
+      expect(added).toHaveLength(1);
+      expect(added[0]![0]).toBe(HR.MSGR_E_USER_NOT_FOUND);
+      expect(added[0]![1]).toBe(await contactOf(k, NOBODY));
       expect(await contactCount(k)).toBe(3);
     });
+    t.it('B064', 'the GetContact remarks: an object for a user the service does not know, added to the list -> MSGR_E_USER_NOT_FOUND in OnContactListAdd', async (k) => {
+      const nobody = await contactOf(k, NOBODY);
+      await k.msn.AddContact(0, await nobody.get_SigninName());
+      expect(k.eventsNamed('OnContactListAdd').map(([hr, c]) => [hr, c === nobody])).toEqual([[HR.MSGR_E_USER_NOT_FOUND, true]]);
+      expect(await nobody.get_Status()).toBe(MISTATUS.MISTATUS_UNKNOWN);
+    });
+    t.it('B593 B596 B597 B598 B599 B591', 'the service refuses (otherSide.failNextCall: list full, unexpected, too busy, unavailable, invalid value): the call succeeds, OnContactListAdd(hr, contact) once each; the list unchanged', async (k) => {
+      for (const hr of ['MSGR_E_LIST_FULL', 'MSGR_E_UNEXPECTED', 'MSGR_E_SERVER_TOO_BUSY', 'MSGR_E_SERVER_UNAVAILABLE', 'E_INVALIDARG'] as const) {
+        k.clearEvents();
+        k.otherSide.failNextCall(hr);
+        await expect(k.msn.AddContact(0, ERIN)).resolves.toBeUndefined();
+        const added = k.eventsNamed('OnContactListAdd');
+        expect(added.map(([h]) => h)).toEqual([HR[hr]]);
+        // B591: check hr first; the contact named is still the object GetContact gives.
+        expect(added[0]![1]).toBe(await contactOf(k, ERIN));
+      }
+      expect(await listedNames(k)).toEqual([BOB, CAROL, DAVE].sort());
+      await k.msn.AddContact(0, ERIN);
+      expect(k.eventsNamed('OnContactListAdd').at(-1)![0]).toBe(HR.S_OK);
+    });
+    t.it('B003', 'a NULL or empty bstrEMail opens the Add a Contact wizard for the user (the client\'s contact search): S_OK, no OnContactListAdd, the list unchanged', async (k) => {
+      // Awaited as they are: a backend without the client's user interface gives FindContact's declared HRESULT.
+      expect(await k.msn.AddContact(0, '')).toBeUndefined();
+      expect(await k.msn.AddContact(0, null as unknown as string)).toBeUndefined();
+      expect(k.eventsNamed('OnContactListAdd')).toHaveLength(0);
+      expect(await contactCount(k)).toBe(3);
+    }, { needs: ['IMessenger.FindContact'] });
     t.always('B006', 'invalid characters (a space, a tab) -> E_INVALIDARG', async (k) => {
       for (const bad of ['erin @contoso.com', ' erin@contoso.com', 'erin@contoso.com ', 'erin\t@contoso.com']) {
         await expectHr(k.msn.AddContact(0, bad), 'E_INVALIDARG', AC);
@@ -203,8 +239,9 @@ export function contactSuites(run: KitRun): void {
       await k.msn.AddContact(0x0001_0010, ERIN);
       expect(k.eventsNamed('OnContactListAdd')).toEqual([[HR.S_OK, await contactOf(k, ERIN)]]);
     });
-    t.it('B017', 'no format check by the API: a name that is no e-mail address goes to the service, which does not know it (MSGR_E_USER_NOT_FOUND, not E_INVALIDARG)', async (k) => {
-      await expectHr(k.msn.AddContact(0, 'erin-moss'), 'MSGR_E_USER_NOT_FOUND', AC);
+    t.it('B017', 'no format check by the API: a name that is no e-mail address goes to the service, which does not know it: S_OK and OnContactListAdd(MSGR_E_USER_NOT_FOUND), not E_INVALIDARG', async (k) => {
+      await expect(k.msn.AddContact(0, 'erin-moss')).resolves.toBeUndefined();
+      expect(k.eventsNamed('OnContactListAdd').map(([hr]) => hr)).toEqual([HR.MSGR_E_USER_NOT_FOUND]);
       expect(await contactCount(k)).toBe(3);
     });
     t.it('B010', 'an internal failure (otherSide.failNextCall E_FAIL) -> E_FAIL naming the member; no OnContactListAdd, the list unchanged', async (k) => {
@@ -213,8 +250,22 @@ export function contactSuites(run: KitRun): void {
       expect(k.eventsNamed('OnContactListAdd')).toHaveLength(0);
       expect(await listedNames(k)).toEqual([BOB, CAROL, DAVE].sort());
     });
-    t.always('B013', 'signed out -> MSGR_E_NOT_LOGGED_ON (B018 says offline raises no error: A11, core\'s choice)', async (k) => {
-      await expectHr(k.msn.AddContact(0, ERIN), 'MSGR_E_NOT_LOGGED_ON', AC);
+    t.always('B018 B591', 'signed out: no error (the Remarks; A11); OnContactListAdd(MSGR_E_NOT_LOGGED_ON, contact) once reports that nothing was added; a NULL or empty bstrEMail: no error and no event (nobody could be picked)', async (k) => {
+      await expect(k.msn.AddContact(0, ERIN)).resolves.toBeUndefined();
+      const added = k.eventsNamed('OnContactListAdd');
+      expect(added.map(([hr]) => hr)).toEqual([HR.MSGR_E_NOT_LOGGED_ON]);
+      // B591: check hr first; the contact named is one for that sign-in name.
+      expect(await added[0]![1].get_SigninName()).toBe(ERIN);
+      k.clearEvents();
+      await expect(k.msn.AddContact(0, '')).resolves.toBeUndefined();
+      await expect(k.msn.AddContact(0, null as unknown as string)).resolves.toBeUndefined();
+      expect(k.events).toEqual([]);
+      await k.msn.Signin(0, KIT_SELF, KIT_PASSWORD);
+      expect(await listedNames(k)).toEqual([BOB, CAROL, DAVE].sort());
+    }, { signedIn: false });
+    t.always('B006 B018', 'signed out, a bad name is still the call\'s error (arguments first): E_INVALIDARG and no event', async (k) => {
+      await expectHr(k.msn.AddContact(0, 'erin @contoso.com'), 'E_INVALIDARG', AC);
+      expect(k.eventsNamed('OnContactListAdd')).toHaveLength(0);
     }, { signedIn: false });
     t.always('B007, B008', 'property: any bstrEMail with a CR or LF, or over 129 characters -> exactly E_INVALIDARG, nothing changes', async (k) => {
       await fc.assert(fc.asyncProperty(fc.oneof(withCrLf, tooLongName), async (name) => {
@@ -344,6 +395,31 @@ export function contactSuites(run: KitRun): void {
       await expectHr((await k.msn.get_MyContacts()).Remove(null as unknown as MessengerContact), 'E_POINTER', RM);
       expect(k.eventsNamed('OnContactListRemove')).toHaveLength(0);
     });
+    t.it('B395 B607 B608 B609 B610 B605', 'the service refuses (otherSide.failNextCall: not found, unexpected, too busy, unavailable): Remove returns S_OK and OnContactListRemove(hr, contact) reports it; the contact stays in the collection and the list', async (k) => {
+      const contacts = await k.msn.get_MyContacts();
+      const bob = await contactOf(k, BOB);
+      for (const hr of ['MSGR_E_USER_NOT_FOUND', 'MSGR_E_UNEXPECTED', 'MSGR_E_SERVER_TOO_BUSY', 'MSGR_E_SERVER_UNAVAILABLE'] as const) {
+        k.clearEvents();
+        k.otherSide.failNextCall(hr);
+        await expect(contacts.Remove(bob)).resolves.toBeUndefined();
+        const removed = k.eventsNamed('OnContactListRemove');
+        expect(removed.map(([h]) => h)).toEqual([HR[hr]]);
+        expect(removed[0]![1]).toBe(bob);
+      }
+      expect(await contacts.get_Count()).toBe(3);
+      expect(await listedNames(k)).toEqual([BOB, CAROL, DAVE].sort());
+      await contacts.Remove(bob);
+      expect(k.eventsNamed('OnContactListRemove').at(-1)).toEqual([HR.S_OK, bob]);
+      expect(await contacts.get_Count()).toBe(2);
+    });
+    t.it('B604', 'an internal failure before anything reaches the service (otherSide.failNextCall E_FAIL) -> E_FAIL naming the member, no OnContactListRemove', async (k) => {
+      const contacts = await k.msn.get_MyContacts();
+      const bob = await contactOf(k, BOB);
+      k.otherSide.failNextCall('E_FAIL');
+      await expectHr(contacts.Remove(bob), 'E_FAIL', RM);
+      expect(k.eventsNamed('OnContactListRemove')).toHaveLength(0);
+      expect(await contacts.get_Count()).toBe(3);
+    });
   });
 
   const NE = 'IMessengerContacts._NewEnum';
@@ -411,6 +487,18 @@ export function contactSuites(run: KitRun): void {
       await expectHr(bob.put_Blocked(true), 'E_FAIL', BL);
       expect(await bob.get_Blocked()).toBe(false);
       expect(k.eventsNamed('OnContactBlockChange')).toHaveLength(0);
+    });
+    t.it('B579 B580 B581 B582 B577', 'put: the service refuses (otherSide.failNextCall: not found, unexpected, too busy, unavailable): S_OK and OnContactBlockChange(hr, contact, the value it still has); BOB stays unblocked', async (k) => {
+      const bob = await contactOf(k, BOB);
+      for (const hr of ['MSGR_E_USER_NOT_FOUND', 'MSGR_E_UNEXPECTED', 'MSGR_E_SERVER_TOO_BUSY', 'MSGR_E_SERVER_UNAVAILABLE'] as const) {
+        k.clearEvents();
+        k.otherSide.failNextCall(hr);
+        await expect(bob.put_Blocked(true)).resolves.toBeUndefined();
+        // B577: check hr first; here pBoolBlock is still meaningful: BOB is not blocked.
+        expect(k.eventsNamed('OnContactBlockChange')).toEqual([[HR[hr], bob, false]]);
+        expect(k.eventsNamed('OnContactBlockChange')[0]![1]).toBe(bob);
+        expect(await bob.get_Blocked()).toBe(false);
+      }
     });
     t.it('B322', 'blocking does not remove the contact from the contact list', async (k) => {
       await (await contactOf(k, BOB)).put_Blocked(true);
@@ -518,9 +606,42 @@ export function contactSuites(run: KitRun): void {
     t.it('B354', 'MCONTACTPROP_EMAIL gives the contact\'s e-mail address', async (k) => {
       expect(await (await contactOf(k, BOB)).get_Property(MCONTACTPROPERTY.MCONTACTPROP_EMAIL)).toBe('bob.kelly@contoso.com');
     });
-    t.it('B354', 'MCONTACTPROP_GROUPS_PROPERTY gives the names of the groups the contact is in', async (k) => {
-      expect(await (await contactOf(k, BOB)).get_Property(MCONTACTPROPERTY.MCONTACTPROP_GROUPS_PROPERTY)).toEqual(['Coworkers']);
-      expect(await (await contactOf(k, DAVE)).get_Property(MCONTACTPROPERTY.MCONTACTPROP_GROUPS_PROPERTY)).toEqual([]);
+    t.it('B354 B438 B443', 'MCONTACTPROP_GROUPS_PROPERTY gives the contact\'s groups as the page\'s example uses them: a MessengerGroups collection (Count, zero-based Item, _NewEnum) of the objects MyGroups holds', async (k) => {
+      const bobGroups = await groupsOf(k, BOB);
+      expectMembers(bobGroups, ['Item', 'Remove', 'get__NewEnum', 'get_Count']);
+      expect(await bobGroups.get_Count()).toBe(1);
+      const coworkers = await bobGroups.Item(0);
+      expect(await coworkers.get_Name()).toBe('Coworkers');
+      for await (const g of await k.msn.get_MyGroups()) if ((await g.get_Name()) === 'Coworkers') expect(g).toBe(coworkers);
+      const viaEnum: MessengerGroup[] = [];
+      for (let e = await bobGroups.get__NewEnum(), r = await e.next(); !r.done; r = await e.next()) viaEnum.push(r.value);
+      const viaForOf: MessengerGroup[] = [];
+      for await (const g of bobGroups) viaForOf.push(g);
+      expect(viaEnum).toEqual([coworkers]);
+      expect(viaForOf).toEqual([coworkers]);
+      await expectHr(bobGroups.Item(1), 'E_FAIL', 'IMessengerGroups.Item');
+      await expectHr(bobGroups.Item(-1), 'E_INVALIDARG', 'IMessengerGroups.Item');
+      expect(await (await groupsOf(k, DAVE)).get_Count()).toBe(0);
+    }, { needs: ['IMessenger2.MyGroups'] });
+    t.it('B354 B570 B434', 'read again it gives the contact\'s groups now (after an AddContact); a collection read before stays the snapshot it was', async (k) => {
+      const before = await groupsOf(k, BOB);
+      let friends: MessengerGroup | undefined;
+      for await (const g of await k.msn.get_MyGroups()) if ((await g.get_Name()) === 'Friends') friends = g;
+      await friends!.AddContact(BOB);
+      const names = async (groups: MessengerGroups): Promise<string[]> => {
+        const out: string[] = [];
+        for await (const g of groups) out.push(await g.get_Name());
+        return out.sort();
+      };
+      expect(await names(await groupsOf(k, BOB))).toEqual(['Coworkers', 'Friends']);
+      expect(await names(before)).toEqual(['Coworkers']);
+    }, { needs: ['IMessenger2.MyGroups', 'IMessengerGroup.AddContact'] });
+    t.it('B354 B435', 'signed out (object made while online): a working, empty collection, as MyGroups gives', async (k) => {
+      const bob = await contactOf(k, BOB);
+      await k.msn.Signout();
+      const groups = await bob.get_Property(MCONTACTPROPERTY.MCONTACTPROP_GROUPS_PROPERTY) as MessengerGroups;
+      expect(await groups.get_Count()).toBe(0);
+      expect((await (await groups.get__NewEnum()).next()).done).toBe(true);
     }, { needs: ['IMessenger2.MyGroups'] });
     t.always('B351', 'an ePropType out of range or MCONTACTPROP_INVALID_PROPERTY -> E_INVALIDARG', async (k) => {
       const bob = await contactOf(k, BOB);

@@ -201,6 +201,10 @@ export function conversationSuites(run: KitRun): void {
       await expectHr(k.msn.Page(DAVE), 'MSGR_E_PAGING_UNAVAILABLE', PAGE);
       expect(k.eventsNamed('OnIMWindowCreated')).toHaveLength(0);
     });
+    t.it('B155 B330', 'a contact not in the list (ERIN, never fetched) has no mobile information: MSGR_E_PAGING_UNAVAILABLE, no window', async (k) => {
+      await expectHr(k.msn.Page(ERIN), 'MSGR_E_PAGING_UNAVAILABLE', PAGE);
+      expect(k.eventsNamed('OnIMWindowCreated')).toHaveLength(0);
+    });
     t.it('im-imessenger-page.md', 'vContact may be a MessengerContact object', async (k) => {
       expect(await participants(await k.msn.Page(await contact(k, BOB)))).toEqual([BOB]);
     });
@@ -241,6 +245,26 @@ export function conversationSuites(run: KitRun): void {
     t.it('B172', 'MPHONE_TYPE_ALL is valid with Phone', async (k) => {
       expect(await participants(await k.msn.Phone(BOB, MPHONE_TYPE_ALL, ''))).toEqual([BOB]);
     });
+    t.it('B177', 'bstrNumber is used as given: it reaches the Phone Call window (History), even for a type the contact has not set', async (k) => {
+      const number = '+1 (425) 555-0123';
+      const w = await k.msn.Phone(DAVE, MPHONE_TYPE_HOME, number);
+      expect(await participants(w)).toEqual([DAVE]);
+      expect(await w.get_History()).toContain(number);
+    }, { needs: ['IMessengerConversationWnd.History'] });
+    t.it('B177', 'bstrNumber NULL or empty: no number reaches the window (the field starts blank), and NULL is not taken as text', async (k) => {
+      expect(await (await k.msn.Phone(BOB, MPHONE_TYPE_MOBILE, asArg(null))).get_History()).not.toMatch(/null|undefined/);
+    }, { needs: ['IMessengerConversationWnd.History'] });
+    t.it('B173', 'a bstrNumber of exactly 256 characters is accepted', async (k) => {
+      const number = '5'.repeat(256);
+      expect(await (await k.msn.Phone(DAVE, MPHONE_TYPE_CUSTOM, number)).get_History()).toContain(number);
+    }, { needs: ['IMessengerConversationWnd.History'] });
+    t.it('B178', 'a repeated call shows the number of the most recent call', async (k) => {
+      await k.msn.Phone(BOB, MPHONE_TYPE_CUSTOM, '+1 425 555 0111');
+      const w = await k.msn.Phone(BOB, MPHONE_TYPE_CUSTOM, '+1 425 555 0122');
+      const history = await w.get_History();
+      expect(history).toContain('+1 425 555 0122');
+      expect(history.lastIndexOf('+1 425 555 0122')).toBeGreaterThan(history.lastIndexOf('+1 425 555 0111'));
+    }, { needs: ['IMessengerConversationWnd.History'] });
     t.it('B178', 'calling Phone again succeeds (S_OK)', async (k) => {
       await k.msn.Phone(BOB, MPHONE_TYPE_MOBILE, '');
       await expect(k.msn.Phone(BOB, MPHONE_TYPE_MOBILE, '+1 425 555 0177')).resolves.toBeDefined();
@@ -259,6 +283,14 @@ export function conversationSuites(run: KitRun): void {
     t.always('B172', 'a phone type out of range -> E_INVALIDARG', async (k) => {
       for (const bad of [4, -2, 0.5, '2']) await expectHr(k.msn.Phone(BOB, bad as MPHONE_TYPE, ''), 'E_INVALIDARG', PHONE);
     });
+    t.always('B172', 'a phone type out of range with a number given -> E_INVALIDARG, and no window', async (k) => {
+      for (const bad of [4, -2, null]) await expectHr(k.msn.Phone(BOB, bad as MPHONE_TYPE, '+1 425 555 0123'), 'E_INVALIDARG', PHONE);
+      expect(k.eventsNamed('OnIMWindowCreated')).toHaveLength(0);
+    });
+    t.always('B172 B167', 'arguments are checked before the state: a bad phone type signed out -> E_INVALIDARG', async (k) => {
+      await expectHr(k.msn.Phone(BOB, 7 as MPHONE_TYPE, '+1 425 555 0123'), 'E_INVALIDARG', PHONE);
+      await expectHr(k.msn.Phone(BOB, MPHONE_TYPE_MOBILE, '5'.repeat(257)), 'E_INVALIDARG', PHONE);
+    }, { signedIn: false });
     t.always('B173', 'bstrNumber over 256 characters -> E_INVALIDARG', async (k) => {
       await expectHr(k.msn.Phone(BOB, MPHONE_TYPE_MOBILE, '5'.repeat(257)), 'E_INVALIDARG', PHONE);
     });
@@ -288,6 +320,12 @@ export function conversationSuites(run: KitRun): void {
     t.it('B186', 'a file name of exactly 260 characters is accepted', async (k) => {
       expect(await participants(await k.msn.SendFile(BOB, `C:\\${'f'.repeat(257)}`))).toEqual([BOB]);
     });
+    t.it('B193', 'a given file name reaches the transfer (the window\'s History names it)', async (k) => {
+      expect(await (await k.msn.SendFile(BOB, 'C:\\reports\\q3.txt')).get_History()).toContain('q3.txt');
+    }, { needs: ['IMessengerConversationWnd.History'] });
+    t.it('B193', 'bstrFileName NULL: the File dialog opens with no name; NULL is not taken as a file called "null"', async (k) => {
+      expect(await (await k.msn.SendFile(BOB, asArg(null))).get_History()).not.toMatch(/null|undefined/);
+    }, { needs: ['IMessengerConversationWnd.History'] });
     t.it('B194', 'an open window with the contact is returned, with no second OnIMWindowCreated', async (k) => {
       const im = await imWithBob(k);
       expect(await k.msn.SendFile(BOB, 'C:\\report.txt')).toBe(im);

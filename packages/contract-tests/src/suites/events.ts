@@ -4,10 +4,17 @@
  * those calls (CreateGroup -> OnGroupAdded, …).
  */
 import { HR, MCONTACTPROPERTY, MESSENGER_EVENT_NAMES, MISTATUS, MPHONE_TYPE } from '@imessenger/contract';
-import { BOB, CAROL, ERIN, KIT_SERVICE_ID } from '../fixture';
+import { BOB, CAROL, DAVE, ERIN, KIT_SERVICE_ID } from '../fixture';
 import { expectHr, type KitContext, type KitRun } from '../kit';
 
 const trigger = (body: (k: KitContext) => Promise<void>) => body;
+
+/** The sign-in names in MyContacts, lower case, sorted. */
+const listed = async (k: KitContext): Promise<string[]> => {
+  const names: string[] = [];
+  for await (const c of await k.msn.get_MyContacts()) names.push((await c.get_SigninName()).toLowerCase());
+  return names.sort();
+};
 
 /** The 25 events of the DMessengerEvents page (B565). */
 const DOCUMENTED_EVENTS = [
@@ -125,6 +132,121 @@ export function eventSuites(run: KitRun): void {
       expect(k.eventsNamed('OnContactStatusChange')).toEqual([[carol, MISTATUS.MISTATUS_BUSY]]);
       expect(await bob.get_Status()).toBe(MISTATUS.MISTATUS_ONLINE);
     }, { needs: ['IMessenger.InstantMessage'] });
+  });
+
+  // A legacy program often only listens: it never calls GetContact, so the first it hears of a contact
+  // is the event (B633), and the object the event carries is the one GetContact gives afterwards.
+  run.member('DMessengerEvents.OnContactStatusChange (never fetched)', trigger((k) => k.otherSide.contactStatus(CAROL, MISTATUS.MISTATUS_BUSY)), (t) => {
+    t.it('B633 B635', 'a listed contact the program never fetched: OnContactStatusChange(contact, new status) once; not for a stranger never fetched', async (k) => {
+      await k.otherSide.contactStatus(ERIN, MISTATUS.MISTATUS_AWAY);
+      await k.otherSide.contactStatus(CAROL, MISTATUS.MISTATUS_BUSY);
+      await k.until(() => k.eventsNamed('OnContactStatusChange').length > 0, 'OnContactStatusChange');
+      const carol = await k.msn.GetContact(CAROL, KIT_SERVICE_ID);
+      expect(k.eventsNamed('OnContactStatusChange')).toEqual([[carol, MISTATUS.MISTATUS_BUSY]]);
+      expect(await carol.get_Status()).toBe(MISTATUS.MISTATUS_BUSY);
+    });
+    t.it('B634', 'never fetched: after the first change, the same status again raises nothing and the next change does', async (k) => {
+      await k.otherSide.contactStatus(CAROL, MISTATUS.MISTATUS_BUSY);
+      await k.until(() => k.eventsNamed('OnContactStatusChange').length > 0, 'the first OnContactStatusChange');
+      await k.otherSide.contactStatus(CAROL, MISTATUS.MISTATUS_BUSY);
+      await k.otherSide.contactStatus(CAROL, MISTATUS.MISTATUS_ONLINE);
+      await k.until(() => k.eventsNamed('OnContactStatusChange').length > 1, 'the second OnContactStatusChange');
+      const carol = await k.msn.GetContact(CAROL, KIT_SERVICE_ID);
+      expect(k.eventsNamed('OnContactStatusChange')).toEqual([[carol, MISTATUS.MISTATUS_BUSY], [carol, MISTATUS.MISTATUS_ONLINE]]);
+    });
+    t.it('B374 B633', 'never fetched: a contact who goes invisible is reported as MISTATUS_OFFLINE', async (k) => {
+      await k.otherSide.contactStatus(BOB, MISTATUS.MISTATUS_INVISIBLE);
+      await k.until(() => k.eventsNamed('OnContactStatusChange').length > 0, 'OnContactStatusChange');
+      const bob = await k.msn.GetContact(BOB, KIT_SERVICE_ID);
+      expect(k.eventsNamed('OnContactStatusChange')).toEqual([[bob, MISTATUS.MISTATUS_OFFLINE]]);
+      expect(await bob.get_Status()).toBe(MISTATUS.MISTATUS_OFFLINE);
+    });
+  });
+
+  // Changes to the contact list made elsewhere (another client, the Add a Contact wizard, B003).
+  run.member('DMessengerEvents.OnContactListAdd (remote)', trigger((k) => k.otherSide.contactListAdd(ERIN)), (t) => {
+    t.it('B590', 'a contact added elsewhere: OnContactListAdd(S_OK, contact) once; MyContacts has them and their status changes are reported', async (k) => {
+      await k.otherSide.contactListAdd(ERIN);
+      await k.until(() => k.eventsNamed('OnContactListAdd').length > 0, 'OnContactListAdd');
+      const erin = await k.msn.GetContact(ERIN, KIT_SERVICE_ID);
+      expect(k.eventsNamed('OnContactListAdd')).toEqual([[HR.S_OK, erin]]);
+      expect(await listed(k)).toEqual([BOB, CAROL, DAVE, ERIN].sort());
+      expect(await erin.get_FriendlyName()).toBe('Erin Moss');
+      await k.otherSide.contactStatus(ERIN, MISTATUS.MISTATUS_AWAY);
+      await k.until(() => k.eventsNamed('OnContactStatusChange').length > 0, 'OnContactStatusChange for ERIN');
+      expect(k.eventsNamed('OnContactStatusChange')).toEqual([[erin, MISTATUS.MISTATUS_AWAY]]);
+    });
+    t.it('B590 B635', 'a stranger the program holds (GetContact) and who is then added elsewhere: the same object, listed from then on', async (k) => {
+      const erin = await k.msn.GetContact(ERIN, KIT_SERVICE_ID);
+      expect(await listed(k)).toEqual([BOB, CAROL, DAVE].sort());
+      await k.otherSide.contactListAdd(ERIN);
+      await k.until(() => k.eventsNamed('OnContactListAdd').length > 0, 'OnContactListAdd');
+      expect(k.eventsNamed('OnContactListAdd')).toEqual([[HR.S_OK, erin]]);
+      const contacts = await k.msn.get_MyContacts();
+      expect(await contacts.get_Count()).toBe(4);
+      expect(await listed(k)).toEqual([BOB, CAROL, DAVE, ERIN].sort());
+      // Listed now: the contact list's record, no longer a stranger's (A15).
+      expect(await erin.get_FriendlyName()).toBe('Erin Moss');
+      await k.otherSide.contactStatus(ERIN, MISTATUS.MISTATUS_BUSY);
+      await k.until(() => k.eventsNamed('OnContactStatusChange').length > 0, 'OnContactStatusChange for ERIN');
+      expect(k.eventsNamed('OnContactStatusChange')).toEqual([[erin, MISTATUS.MISTATUS_BUSY]]);
+      expect(await erin.get_Status()).toBe(MISTATUS.MISTATUS_BUSY);
+    });
+  });
+
+  run.member('DMessengerEvents.OnContactListRemove (remote)', trigger((k) => k.otherSide.contactListRemove(BOB)), (t) => {
+    t.it('B603 B611', 'a contact removed elsewhere: OnContactListRemove(S_OK, contact) once; gone from MyContacts, no further status updates', async (k) => {
+      const bob = await k.msn.GetContact(BOB, KIT_SERVICE_ID);
+      const carol = await k.msn.GetContact(CAROL, KIT_SERVICE_ID);
+      await k.otherSide.contactListRemove(BOB);
+      await k.until(() => k.eventsNamed('OnContactListRemove').length > 0, 'OnContactListRemove');
+      expect(k.eventsNamed('OnContactListRemove')).toEqual([[HR.S_OK, bob]]);
+      expect(await listed(k)).toEqual([CAROL, DAVE].sort());
+      await k.otherSide.contactStatus(BOB, MISTATUS.MISTATUS_AWAY);
+      // A later change of a listed contact marks the point by which BOB's would have been reported.
+      await k.otherSide.contactStatus(CAROL, MISTATUS.MISTATUS_BUSY);
+      await k.until(() => k.eventsNamed('OnContactStatusChange').length > 0, 'OnContactStatusChange');
+      expect(k.eventsNamed('OnContactStatusChange')).toEqual([[carol, MISTATUS.MISTATUS_BUSY]]);
+    });
+    t.it('B603', 'a contact the program never fetched, removed elsewhere: OnContactListRemove(S_OK, contact), the object GetContact then gives', async (k) => {
+      await k.otherSide.contactListRemove(CAROL);
+      await k.until(() => k.eventsNamed('OnContactListRemove').length > 0, 'OnContactListRemove');
+      expect(k.eventsNamed('OnContactListRemove')).toEqual([[HR.S_OK, await k.msn.GetContact(CAROL, KIT_SERVICE_ID)]]);
+      expect(await listed(k)).toEqual([BOB, DAVE].sort());
+    });
+  });
+
+  // Conversations changed elsewhere: someone joins, the user closes the window in the client.
+  run.member('DMessengerEvents.OnIMWindowContactAdded (remote)', trigger((k) => k.otherSide.contactJoinsConversations(CAROL)), (t) => {
+    t.it('B656', 'a participant who joins from the other side raises OnIMWindowContactAdded(contact, window) and is in the window\'s Contacts', async (k) => {
+      const window = await k.msn.InstantMessage(BOB);
+      k.clearEvents();
+      await k.otherSide.contactJoinsConversations(CAROL);
+      await k.until(() => k.eventsNamed('OnIMWindowContactAdded').length > 0, 'OnIMWindowContactAdded');
+      const carol = await k.msn.GetContact(CAROL, KIT_SERVICE_ID);
+      expect(k.eventsNamed('OnIMWindowContactAdded')).toEqual([[carol, window]]);
+      const members: unknown[] = [];
+      for await (const c of await window.get_Contacts()) members.push(c);
+      expect(members).toEqual([await k.msn.GetContact(BOB, KIT_SERVICE_ID), carol]);
+      // The window now has two participants: it is no longer BOB's one-to-one window.
+      expect(await k.msn.InstantMessage(BOB)).not.toBe(window);
+    }, { needs: ['IMessenger.InstantMessage', 'IMessengerConversationWnd.Contacts'] });
+  });
+
+  run.member('DMessengerEvents.OnIMWindowDestroyed (remote)', trigger((k) => k.otherSide.conversationsClosed(BOB)), (t) => {
+    t.it('B664', 'a window closed elsewhere raises OnIMWindowDestroyed(window) once; IsClosed is true and the next InstantMessage opens a new window', async (k) => {
+      const window = await k.msn.InstantMessage(BOB);
+      const other = await k.msn.InstantMessage(CAROL);
+      k.clearEvents();
+      await k.otherSide.conversationsClosed(BOB);
+      await k.until(() => k.eventsNamed('OnIMWindowDestroyed').length > 0, 'OnIMWindowDestroyed');
+      expect(k.eventsNamed('OnIMWindowDestroyed')).toEqual([[window]]);
+      expect(await window.get_IsClosed()).toBe(true);
+      expect(await other.get_IsClosed()).toBe(false);
+      const again = await k.msn.InstantMessage(BOB);
+      expect(again).not.toBe(window);
+      expect(k.eventsNamed('OnIMWindowCreated')).toEqual([[again]]);
+    }, { needs: ['IMessenger.InstantMessage', 'IMessengerWindow.IsClosed (conversation)'] });
   });
 
   run.member('DMessengerEvents (interface)', async (k) => k.msn.on('OnSignin', () => undefined), (t) => {

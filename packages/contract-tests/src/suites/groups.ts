@@ -5,7 +5,7 @@
 import { HR, MISTATUS } from '@imessenger/contract';
 import type { MessengerGroup } from '@imessenger/core';
 import { BOB, CAROL, DAVE, ERIN, KIT_SERVICE_ID, NOBODY } from '../fixture';
-import { expectHr, expectMembers, type KitContext, type KitRun } from '../kit';
+import { expectHr, expectMembers, type KitContext, type KitRun, outcomeOf } from '../kit';
 
 const groupNamed = async (k: KitContext, name: string): Promise<MessengerGroup> => {
   for await (const g of await k.msn.get_MyGroups()) if ((await g.get_Name()) === name) return g;
@@ -44,6 +44,32 @@ export function groupSuites(run: KitRun): void {
       expect(await (await k.msn.get_MyGroups()).get_Count()).toBe(2);
       expect(k.eventsNamed('OnGroupAdded')).toEqual([[HR.MSGR_E_GROUP_ALREADY_EXISTS, existing]]);
     });
+    t.it('B287 B641 B642 B638', 'the service refuses (otherSide.failNextCall: name too long, bad name, too busy, unavailable): CreateGroup returns a group that was not made and OnGroupAdded(hr, that group) reports it; MyGroups unchanged', async (k) => {
+      for (const hr of ['MSGR_E_GROUP_NAME_TOO_LONG', 'MSGR_E_BAD_GROUP_NAME', 'MSGR_E_SERVER_TOO_BUSY', 'MSGR_E_SERVER_UNAVAILABLE'] as const) {
+        k.clearEvents();
+        k.otherSide.failNextCall(hr);
+        const g = await k.msn.CreateGroup('Project Phoenix', KIT_SERVICE_ID);
+        const added = k.eventsNamed('OnGroupAdded');
+        expect(added.map(([h]) => h)).toEqual([HR[hr]]);
+        expect(added[0]![1]).toBe(g);
+        expect(await g.get_Name()).toBe('Project Phoenix');
+        expect(await (await g.get_Contacts()).get_Count()).toBe(0);
+      }
+      const groups = await k.msn.get_MyGroups();
+      expect(await groups.get_Count()).toBe(2);
+      // Once the service agrees, the group is made: a new object, in MyGroups.
+      const made = await k.msn.CreateGroup('Project Phoenix', KIT_SERVICE_ID);
+      expect(k.eventsNamed('OnGroupAdded').at(-1)).toEqual([HR.S_OK, made]);
+      expect(await groupNamed(k, 'Project Phoenix')).toBe(made);
+    });
+    t.it('B573', 'the group a refused CreateGroup returned does not exist: adding to it raises OnContactAddedToGroup(MSGR_E_GROUP_DOES_NOT_EXIST)', async (k) => {
+      k.otherSide.failNextCall('MSGR_E_SERVER_TOO_BUSY');
+      const g = await k.msn.CreateGroup('Project Phoenix', KIT_SERVICE_ID);
+      k.clearEvents();
+      expect(await g.AddContact(BOB)).toBeUndefined();
+      expect(k.eventsNamed('OnContactAddedToGroup').map(([hr, group]) => [hr, group === g])).toEqual([[HR.MSGR_E_GROUP_DOES_NOT_EXIST, true]]);
+      expect(await (await k.msn.get_MyGroups()).get_Count()).toBe(2);
+    }, { needs: ['IMessengerGroup.AddContact'] });
     t.it('B285', 'vService may be a MessengerService object', async (k) => {
       const service = await (await k.msn.get_Services()).get_PrimaryService();
       const g = await k.msn.CreateGroup('By object', service);
@@ -66,6 +92,27 @@ export function groupSuites(run: KitRun): void {
     });
     t.always('B274', 'a name over the maximum length -> MSGR_E_GROUP_NAME_TOO_LONG', async (k) => {
       await expectHr(k.msn.CreateGroup('x'.repeat(62), KIT_SERVICE_ID), 'MSGR_E_GROUP_NAME_TOO_LONG', M);
+    });
+    t.it('B274 A01', 'a name of exactly 61 characters (after trimming) is accepted', async (k) => {
+      const name = 'x'.repeat(61);
+      const g = await k.msn.CreateGroup(`  ${name}  `, KIT_SERVICE_ID);
+      expect(await g.get_Name()).toBe(name);
+      expect(k.eventsNamed('OnGroupAdded')).toEqual([[HR.S_OK, g]]);
+    });
+    t.always('B275', 'DEL and the other C0 and C1 control characters -> MSGR_E_BAD_GROUP_NAME', async (k) => {
+      for (const c of ['\u0000', '\u0001', '\u001f', '\u007f', '\u0080', '\u0085', '\u009f']) {
+        await expectHr(k.msn.CreateGroup(`a${c}b`, KIT_SERVICE_ID), 'MSGR_E_BAD_GROUP_NAME', M);
+      }
+      expect(k.eventsNamed('OnGroupAdded')).toHaveLength(0);
+    });
+    t.it('B275', 'printable characters next to the control ranges are accepted (space, ~, NO-BREAK SPACE, é)', async (k) => {
+      const name = 'a b~c\u00a0d\u00e9';
+      expect(await (await k.msn.CreateGroup(name, KIT_SERVICE_ID)).get_Name()).toBe(name);
+    });
+    t.always('B278', 'vService NULL -> E_INVALIDARG', async (k) => {
+      await expectHr(k.msn.CreateGroup('G', null as unknown as string), 'E_INVALIDARG', M);
+      await expectHr(k.msn.CreateGroup('G', undefined as unknown as string), 'E_INVALIDARG', M);
+      expect(k.eventsNamed('OnGroupAdded')).toHaveLength(0);
     });
     t.always('B278 B279 B281', 'vService empty, all spaces, too long or with CR/LF -> E_INVALIDARG', async (k) => {
       await expectHr(k.msn.CreateGroup('G', ''), 'E_INVALIDARG', M);
@@ -108,9 +155,27 @@ export function groupSuites(run: KitRun): void {
       expect(await g.get_Name()).toBe('Pals');
       expect(k.eventsNamed('OnGroupNameChanged')).toEqual([[HR.S_OK, g]]);
     });
-    t.it('im-imessengergroup-name.md', 'renaming to the name of another group -> MSGR_E_GROUP_ALREADY_EXISTS', async (k) => {
-      await expectHr((await groupNamed(k, 'Friends')).put_Name('Coworkers'), 'MSGR_E_GROUP_ALREADY_EXISTS', GN);
-      expect(k.eventsNamed('OnGroupNameChanged')).toHaveLength(0);
+    t.it('B645 B640', 'renaming to the name of another group: the service refuses, S_OK and OnGroupNameChanged(MSGR_E_GROUP_ALREADY_EXISTS, group); the name unchanged', async (k) => {
+      const g = await groupNamed(k, 'Friends');
+      await expect(g.put_Name('Coworkers')).resolves.toBeUndefined();
+      expect(k.eventsNamed('OnGroupNameChanged')).toEqual([[HR.MSGR_E_GROUP_ALREADY_EXISTS, g]]);
+      expect(k.eventsNamed('OnGroupNameChanged')[0]![1]).toBe(g);
+      expect(await g.get_Name()).toBe('Friends');
+    });
+    t.it('B647 B648', 'the service refuses the new name (otherSide.failNextCall: too long, bad name, too busy): S_OK and OnGroupNameChanged(hr, group); the name unchanged', async (k) => {
+      const g = await groupNamed(k, 'Friends');
+      for (const hr of ['MSGR_E_GROUP_NAME_TOO_LONG', 'MSGR_E_BAD_GROUP_NAME', 'MSGR_E_SERVER_TOO_BUSY'] as const) {
+        k.clearEvents();
+        k.otherSide.failNextCall(hr);
+        await expect(g.put_Name('Pals')).resolves.toBeUndefined();
+        expect(k.eventsNamed('OnGroupNameChanged')).toEqual([[HR[hr], g]]);
+        expect(await g.get_Name()).toBe('Friends');
+      }
+    });
+    t.it('B416 A05', 'a new name of exactly 61 characters is accepted', async (k) => {
+      const g = await groupNamed(k, 'Friends');
+      await g.put_Name('y'.repeat(61));
+      expect(await g.get_Name()).toBe('y'.repeat(61));
     });
     t.always('B415 B416', 'the group-name rules apply to the new name', async (k) => {
       const g = await groupNamed(k, 'Friends');
@@ -158,8 +223,29 @@ export function groupSuites(run: KitRun): void {
       await g.AddContact(await k.msn.GetContact(ERIN, KIT_SERVICE_ID));
       expect(await memberNames(g)).toEqual([ERIN]);
     });
-    t.it('B403', 'a user that does not exist -> MSGR_E_USER_NOT_FOUND', async (k) => {
-      await expectHr((await groupNamed(k, 'Friends')).AddContact(NOBODY), 'MSGR_E_USER_NOT_FOUND', GA);
+    t.it('B403 B572', 'a user that does not exist: the service says so in OnContactAddedToGroup(MSGR_E_USER_NOT_FOUND, group, contact); the call succeeds, the group unchanged', async (k) => {
+      const g = await groupNamed(k, 'Friends');
+      await expect(g.AddContact(NOBODY)).resolves.toBeUndefined();
+      const [event, ...more] = k.eventsNamed('OnContactAddedToGroup');
+      expect(more).toHaveLength(0);
+      expect(event![0]).toBe(HR.MSGR_E_USER_NOT_FOUND);
+      expect(event![1]).toBe(g);
+      expect(event![2]).toBe(await k.msn.GetContact(NOBODY, KIT_SERVICE_ID));
+      expect(await memberNames(g)).toEqual([]);
+    });
+    t.it('B573', 'a group that has been removed: OnContactAddedToGroup(MSGR_E_GROUP_DOES_NOT_EXIST, group, contact); the call succeeds', async (k) => {
+      const friends = await groupNamed(k, 'Friends');
+      await (await k.msn.get_MyGroups()).Remove(friends);
+      k.clearEvents();
+      await expect(friends.AddContact(BOB)).resolves.toBeUndefined();
+      expect(k.eventsNamed('OnContactAddedToGroup')).toEqual([[HR.MSGR_E_GROUP_DOES_NOT_EXIST, friends, await k.msn.GetContact(BOB, KIT_SERVICE_ID)]]);
+    }, { needs: ['IMessengerGroups.Remove'] });
+    t.it('B572', 'the server fails the request (otherSide.failNextCall MSGR_E_SERVER_TOO_BUSY): S_OK and OnContactAddedToGroup(hr, group, contact); the group unchanged', async (k) => {
+      const g = await groupNamed(k, 'Friends');
+      k.otherSide.failNextCall('MSGR_E_SERVER_TOO_BUSY');
+      await expect(g.AddContact(BOB)).resolves.toBeUndefined();
+      expect(k.eventsNamed('OnContactAddedToGroup')).toEqual([[HR.MSGR_E_SERVER_TOO_BUSY, g, await k.msn.GetContact(BOB, KIT_SERVICE_ID)]]);
+      expect(await memberNames(g)).toEqual([]);
     });
     t.it('B401', 'a general failure (otherSide.failNextCall E_FAIL) -> E_FAIL naming the member; no event, the group unchanged', async (k) => {
       const g = await groupNamed(k, 'Friends');
@@ -191,8 +277,28 @@ export function groupSuites(run: KitRun): void {
       const [event] = k.eventsNamed('OnContactRemovedFromGroup');
       expect(event).toEqual([HR.S_OK, g, await k.msn.GetContact(BOB, KIT_SERVICE_ID)]);
     });
-    t.it('B425', 'someone who is not in the group -> MSGR_E_USER_NOT_FOUND', async (k) => {
-      await expectHr((await groupNamed(k, 'Coworkers')).RemoveContact(DAVE), 'MSGR_E_USER_NOT_FOUND', GR);
+    t.it('B629', 'someone who is not in the group (DAVE): S_OK and OnContactRemovedFromGroup(MSGR_E_USER_NOT_GROUP_MEMBER, group, contact); the group unchanged', async (k) => {
+      const g = await groupNamed(k, 'Coworkers');
+      await expect(g.RemoveContact(DAVE)).resolves.toBeUndefined();
+      expect(k.eventsNamed('OnContactRemovedFromGroup')).toEqual([[HR.MSGR_E_USER_NOT_GROUP_MEMBER, g, await k.msn.GetContact(DAVE, KIT_SERVICE_ID)]]);
+      expect(await memberNames(g)).toEqual([BOB, CAROL]);
+    });
+    t.it('B630', 'a group that has been removed: S_OK and OnContactRemovedFromGroup(MSGR_E_GROUP_DOES_NOT_EXIST, group, contact)', async (k) => {
+      const g = await groupNamed(k, 'Coworkers');
+      await (await k.msn.get_MyGroups()).Remove(g);
+      k.clearEvents();
+      await expect(g.RemoveContact(BOB)).resolves.toBeUndefined();
+      expect(k.eventsNamed('OnContactRemovedFromGroup')).toEqual([[HR.MSGR_E_GROUP_DOES_NOT_EXIST, g, await k.msn.GetContact(BOB, KIT_SERVICE_ID)]]);
+    }, { needs: ['IMessengerGroups.Remove'] });
+    t.it('B626', 'the server fails the request (otherSide.failNextCall MSGR_E_SERVER_UNAVAILABLE): S_OK, OnContactRemovedFromGroup(hr, group, contact); Contacts.Remove keeps the contact in its snapshot', async (k) => {
+      const g = await groupNamed(k, 'Coworkers');
+      const members = await g.get_Contacts();
+      const bob = await k.msn.GetContact(BOB, KIT_SERVICE_ID);
+      k.otherSide.failNextCall('MSGR_E_SERVER_UNAVAILABLE');
+      await expect(members.Remove(bob)).resolves.toBeUndefined();
+      expect(k.eventsNamed('OnContactRemovedFromGroup')).toEqual([[HR.MSGR_E_SERVER_UNAVAILABLE, g, bob]]);
+      expect(await members.get_Count()).toBe(2);
+      expect(await memberNames(g)).toEqual([BOB, CAROL]);
     });
     t.it('B423', 'a general failure (otherSide.failNextCall E_FAIL) -> E_FAIL naming the member; no event, the group unchanged', async (k) => {
       const g = await groupNamed(k, 'Coworkers');
@@ -211,6 +317,16 @@ export function groupSuites(run: KitRun): void {
       const g = await groupNamed(k, 'Coworkers');
       await k.msn.Signout();
       await expectHr(g.RemoveContact(BOB), 'MSGR_E_NOT_LOGGED_ON', GR);
+    });
+  });
+
+  // A service that cannot tell an unknown user from one who is not in the group declares the hr it reports.
+  run.member(`${GR} (unknown user)`, async (k) => outcomeOf(k, GR, 'OnContactRemovedFromGroup', async () => (await groupNamed(k, 'Coworkers')).RemoveContact(NOBODY)), (t) => {
+    t.it('B425 B628', 'a user that does not exist (NOBODY): S_OK and OnContactRemovedFromGroup(MSGR_E_USER_NOT_FOUND, group, contact); the group unchanged', async (k) => {
+      const g = await groupNamed(k, 'Coworkers');
+      await expect(g.RemoveContact(NOBODY)).resolves.toBeUndefined();
+      expect(k.eventsNamed('OnContactRemovedFromGroup')).toEqual([[HR.MSGR_E_USER_NOT_FOUND, g, await k.msn.GetContact(NOBODY, KIT_SERVICE_ID)]]);
+      expect(await memberNames(g)).toEqual([BOB, CAROL]);
     });
   });
 
@@ -240,6 +356,19 @@ export function groupSuites(run: KitRun): void {
       expect(await groups.get_Count()).toBe(1);
       expect(await (await k.msn.get_MyGroups()).get_Count()).toBe(1);
       expect(k.eventsNamed('OnGroupRemoved')).toEqual([[HR.S_OK, friends]]);
+    });
+    t.it('B653 B651', 'the service refuses (otherSide.failNextCall: does not exist, too busy): S_OK and OnGroupRemoved(hr, group); the group stays in the collection', async (k) => {
+      const groups = await k.msn.get_MyGroups();
+      const friends = await groupNamed(k, 'Friends');
+      for (const hr of ['MSGR_E_GROUP_DOES_NOT_EXIST', 'MSGR_E_SERVER_TOO_BUSY'] as const) {
+        k.clearEvents();
+        k.otherSide.failNextCall(hr);
+        await expect(groups.Remove(friends)).resolves.toBeUndefined();
+        expect(k.eventsNamed('OnGroupRemoved')).toEqual([[HR[hr], friends]]);
+        expect(k.eventsNamed('OnGroupRemoved')[0]![1]).toBe(friends);
+      }
+      expect(await groups.get_Count()).toBe(2);
+      expect(await (await k.msn.get_MyGroups()).get_Count()).toBe(2);
     });
     t.it('B444', 'a group not in the collection -> E_FAIL', async (k) => {
       const groups = await k.msn.get_MyGroups();

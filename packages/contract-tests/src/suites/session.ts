@@ -10,7 +10,7 @@ import {
   MWINDOWPROPERTY,
 } from '@imessenger/contract';
 import type { MainWindow, MessengerService } from '@imessenger/core';
-import { BOB, KIT_PASSWORD, KIT_SELF, KIT_SERVICE_ID, NOBODY } from '../fixture';
+import { BOB, KIT_PASSWORD, KIT_SECOND_SERVICE_ID, KIT_SECOND_SERVICE_NAME, KIT_SELF, KIT_SERVICE_ID, NOBODY } from '../fixture';
 import { expectHr, expectMembers, type KitContext, type KitRun } from '../kit';
 
 const SERVICE_NAME = '.NET Messenger Service';
@@ -29,6 +29,11 @@ const DOCUMENTED_LCIDS = [
 ];
 
 const primary = async (k: KitContext): Promise<MessengerService> => (await k.msn.get_Services()).get_PrimaryService();
+/** The service object with this id (any case), from the Services collection. */
+const serviceWithId = async (k: KitContext, id: string): Promise<MessengerService> => {
+  for await (const s of await k.msn.get_Services()) if ((await s.get_ServiceID()).toLowerCase() === id.toLowerCase()) return s;
+  throw new Error(`No service ${id} in Services.`);
+};
 const mainWindow = (k: KitContext): Promise<MainWindow> => k.msn.get_Window();
 
 /** The signed-out state, seen from the outside. */
@@ -59,6 +64,10 @@ function signinSuites(run: KitRun): void {
       await expectHr(k.msn.Signin(0, KIT_SELF, 'wrong-horse'), 'MSGR_E_INVALID_PASSWORD', SI);
       expect(k.eventsNamed('OnSignin')).toEqual([[HR.MSGR_E_INVALID_PASSWORD]]);
       await expectSignedOut(k);
+    }, { signedIn: false });
+    t.it('B213', 'a password of exactly 256 characters passes the argument check: the service answers (MSGR_E_INVALID_PASSWORD, OnSignin)', async (k) => {
+      await expectHr(k.msn.Signin(0, KIT_SELF, 'p'.repeat(256)), 'MSGR_E_INVALID_PASSWORD', SI);
+      expect(k.eventsNamed('OnSignin')).toEqual([[HR.MSGR_E_INVALID_PASSWORD]]);
     }, { signedIn: false });
   });
 
@@ -94,6 +103,16 @@ function signinSuites(run: KitRun): void {
       for (const bad of ['correct horse', 'correct-horse\r', 'correct-horse\n']) {
         await expectHr(k.msn.Signin(0, KIT_SELF, bad), 'E_INVALIDARG', SI);
       }
+    }, { signedIn: false });
+    t.it('B027 B225', 'Signin(0, NULL, NULL), the fall-back after AutoSignin: signs in to the account at hand (the Sign In dialog\'s), OnSignin(S_OK)', async (k) => {
+      await expect(k.msn.Signin(0, null as unknown as string, null as unknown as string)).resolves.toBeUndefined();
+      expect(k.eventsNamed('OnSignin')).toEqual([[HR.S_OK]]);
+      expect(await k.msn.get_MySigninName()).toBe(KIT_SELF);
+    }, { signedIn: false });
+    t.it('B212', 'a sign-in name of exactly 129 characters passes the argument check: the service answers (MSGR_E_INVALID_PASSWORD)', async (k) => {
+      const name = `${'a'.repeat(117)}@contoso.com`;
+      expect(name).toHaveLength(129);
+      await expectHr(k.msn.Signin(0, name, KIT_PASSWORD), 'MSGR_E_INVALID_PASSWORD', SI);
     }, { signedIn: false });
     t.always('B213', 'bstrPassword over 256 characters (client 5.0 and later) -> E_INVALIDARG', async (k) => {
       await expectHr(k.msn.Signin(0, KIT_SELF, 'p'.repeat(257)), 'E_INVALIDARG', SI);
@@ -137,13 +156,28 @@ function signinSuites(run: KitRun): void {
       await expectHr(k.msn.AutoSignin(), 'MSGR_E_ALREADY_LOGGED_ON', AS);
       expect(await k.msn.get_MySigninName()).toBe(KIT_SELF);
     });
-    // B028 says server-side errors are reported in OnSignin's hr "instead" of the HRESULT, but B024
-    // lists E_FAIL for a lost connection: core reports the error in both; that is what is checked.
-    t.it('B028, B698', 'a server error reaches OnSignin(hr) (and the call), and the client stays signed out', async (k) => {
-      k.otherSide.failNextCall('MSGR_E_SERVER_TOO_BUSY');
-      await expectHr(k.msn.AutoSignin(), 'MSGR_E_SERVER_TOO_BUSY', AS);
-      expect(k.eventsNamed('OnSignin')).toEqual([[HR.MSGR_E_SERVER_TOO_BUSY]]);
-      await expectSignedOut(k);
+    // B028: server-side errors "are not checked for by the HResult of AutoSignin; instead, they are
+    // returned in the Signin event", with the OnSignin page's codes; E_FAIL (B023, B024) is the call's.
+    t.it('B028 B692 B693 B694 B696 B698', 'a server error (otherSide.failNextCall: host name, connect, cancelled, server version, too busy, unavailable, unexpected): the call succeeds, OnSignin(hr) once, no OnMyStatusChange, still signed out; the next AutoSignin signs in', async (k) => {
+      for (const hr of ['MSGR_E_INVALID_SERVER_NAME', 'MSGR_E_CONNECT', 'MSGR_E_CANCEL', 'MSGR_E_SERVER_VERSION', 'MSGR_E_SERVER_TOO_BUSY',
+        'MSGR_E_SERVER_UNAVAILABLE', 'MSGR_E_UNEXPECTED'] as const) {
+        k.clearEvents();
+        k.otherSide.failNextCall(hr);
+        await expect(k.msn.AutoSignin()).resolves.toBeUndefined();
+        expect([hr, k.events.map((e) => [e.name, ...e.args])]).toEqual([hr, [['OnSignin', HR[hr]]]]);
+        await expectSignedOut(k);
+      }
+      await k.msn.AutoSignin();
+      expect(await k.msn.get_MySigninName()).toBe(KIT_SELF);
+    }, { signedIn: false });
+    t.it('B028 B697', 'bad stored credentials, or an account the service does not know: the call succeeds and OnSignin(MSGR_E_INVALID_PASSWORD) reports it, never MSGR_E_USER_NOT_FOUND; still signed out', async (k) => {
+      for (const hr of ['MSGR_E_INVALID_PASSWORD', 'MSGR_E_USER_NOT_FOUND'] as const) {
+        k.clearEvents();
+        k.otherSide.failNextCall(hr);
+        await expect(k.msn.AutoSignin()).resolves.toBeUndefined();
+        expect([hr, k.eventsNamed('OnSignin')]).toEqual([hr, [[HR.MSGR_E_INVALID_PASSWORD]]]);
+        await expectSignedOut(k);
+      }
     }, { signedIn: false });
     t.it('B024', 'an internal failure (otherSide.failNextCall E_FAIL) -> E_FAIL naming the member and OnSignin(E_FAIL); still signed out', async (k) => {
       k.otherSide.failNextCall('E_FAIL');
@@ -219,10 +253,16 @@ function selfSuites(run: KitRun): void {
     t.it('B113', 'the friendly name sent at sign-in', async (k) => {
       expect(await k.msn.get_MyFriendlyName()).toBe(FRIENDLY_NAME);
     });
-    // B111 (table: E_FAIL) vs B112 (Remarks: S_OK with ""), A06: core follows the table.
-    t.always('B111', 'signed out -> E_FAIL (A06: the table, not the Remarks\' empty string)', async (k) => {
-      await expectHr(k.msn.get_MyFriendlyName(), 'E_FAIL', FN);
+    // B111 (table: E_FAIL "local user is disconnected") and B112 (Remarks: offline, S_OK with ""), A06:
+    // offline is signed out; disconnected is a connection lost while reading.
+    t.always('B112', 'signed out: S_OK and an empty string', async (k) => {
+      await expect(k.msn.get_MyFriendlyName()).resolves.toBe('');
     }, { signedIn: false });
+    t.it('B111', 'the connection is lost while reading (otherSide.failNextCall MSGR_E_DISCONNECTED) -> E_FAIL naming the member; the next call succeeds', async (k) => {
+      k.otherSide.failNextCall('MSGR_E_DISCONNECTED');
+      await expectHr(k.msn.get_MyFriendlyName(), 'E_FAIL', FN);
+      expect(await k.msn.get_MyFriendlyName()).toBe(FRIENDLY_NAME);
+    });
     t.it('im-msgrconstants.md', 'a server failure (otherSide.failNextCall) -> that HRESULT once; the next call succeeds', async (k) => {
       k.otherSide.failNextCall('MSGR_E_SERVER_TOO_BUSY');
       await expectHr(k.msn.get_MyFriendlyName(), 'MSGR_E_SERVER_TOO_BUSY', FN);
@@ -263,6 +303,21 @@ function selfSuites(run: KitRun): void {
     t.it('B678', 'put of the status it already has still raises OnMyStatusChange(S_OK, status)', async (k) => {
       await k.msn.put_MyStatus(MISTATUS.MISTATUS_ONLINE);
       expect(k.eventsNamed('OnMyStatusChange')).toEqual([[HR.S_OK, MISTATUS.MISTATUS_ONLINE]]);
+      expect(await k.msn.get_MyStatus()).toBe(MISTATUS.MISTATUS_ONLINE);
+    });
+    t.it('B683 B684 B685 B686 B681', 'put: the server refuses (otherSide.failNextCall: disconnected, unexpected, too busy, unavailable): S_OK and OnMyStatusChange(hr, the status still in effect); MyStatus unchanged', async (k) => {
+      for (const hr of ['MSGR_E_DISCONNECTED', 'MSGR_E_UNEXPECTED', 'MSGR_E_SERVER_TOO_BUSY', 'MSGR_E_SERVER_UNAVAILABLE'] as const) {
+        k.clearEvents();
+        k.otherSide.failNextCall(hr);
+        await expect(k.msn.put_MyStatus(MISTATUS.MISTATUS_AWAY)).resolves.toBeUndefined();
+        expect(k.eventsNamed('OnMyStatusChange')).toEqual([[HR[hr], MISTATUS.MISTATUS_ONLINE]]);
+        expect(await k.msn.get_MyStatus()).toBe(MISTATUS.MISTATUS_ONLINE);
+      }
+    });
+    t.it('B139', 'put: a general failure (otherSide.failNextCall E_FAIL) is the call\'s: E_FAIL naming the member, no OnMyStatusChange', async (k) => {
+      k.otherSide.failNextCall('E_FAIL');
+      await expectHr(k.msn.put_MyStatus(MISTATUS.MISTATUS_AWAY), 'E_FAIL', MS);
+      expect(k.eventsNamed('OnMyStatusChange')).toHaveLength(0);
       expect(await k.msn.get_MyStatus()).toBe(MISTATUS.MISTATUS_ONLINE);
     });
     // A26: no validation is documented for put; core refuses values outside MISTATUS with E_INVALIDARG.
@@ -345,43 +400,81 @@ function selfSuites(run: KitRun): void {
 
 function serviceSuites(run: KitRun): void {
   run.member('IMessenger.Services', (k) => k.msn.get_Services(), (t) => {
-    t.it('B206', 'the MessengerServices collection of the client\'s services (the kit has one)', async (k) => {
+    t.it('B206', 'the MessengerServices collection of the client\'s services, the primary among them (the second service: see below)', async (k) => {
       const services = await k.msn.get_Services();
-      expect(await services.get_Count()).toBe(1);
-      const only = await services.Item(0);
-      expect(await only.get_ServiceID()).toBe(KIT_SERVICE_ID);
-      expect(await only.get_ServiceName()).toBe(SERVICE_NAME);
+      expect(await services.get_Count()).toBeGreaterThanOrEqual(1);
+      const main = await serviceWithId(k, KIT_SERVICE_ID);
+      expect(await main.get_ServiceID()).toBe(KIT_SERVICE_ID);
+      expect(await main.get_ServiceName()).toBe(SERVICE_NAME);
     });
     t.it('B206, B483', 'signed out: still the collection of services', async (k) => {
       const services = await k.msn.get_Services();
-      expect(await services.get_Count()).toBe(1);
+      expect(await services.get_Count()).toBeGreaterThanOrEqual(1);
       expect(await (await services.get_PrimaryService()).get_ServiceID()).toBe(KIT_SERVICE_ID);
     }, { signedIn: false });
     t.it('B488', 'the same service is the same object in every collection', async (k) => {
       const a = await (await k.msn.get_Services()).Item(0);
       const b = await (await k.msn.get_Services()).Item(0);
       expect(a).toBe(b);
-      expect(await primary(k)).toBe(a);
+      expect(await primary(k)).toBe(await serviceWithId(k, KIT_SERVICE_ID));
     });
   });
 
   run.member('IMessengerServices.Count', async (k) => (await k.msn.get_Services()).get_Count(), (t) => {
-    t.it('B482', 'the number of services', async (k) => {
-      expect(await (await k.msn.get_Services()).get_Count()).toBe(1);
+    t.it('B482', 'the number of services: as many as the collection enumerates', async (k) => {
+      const services = await k.msn.get_Services();
+      let n = 0;
+      for await (const _ of services) n++;
+      expect(await services.get_Count()).toBe(n);
+      expect(n).toBeGreaterThanOrEqual(1);
     });
     t.it('B483', 'signed out: the call does not fail', async (k) => {
-      expect(await (await k.msn.get_Services()).get_Count()).toBe(1);
+      expect(await (await k.msn.get_Services()).get_Count()).toBeGreaterThanOrEqual(1);
     }, { signedIn: false });
+  });
+
+  // The fixture's second, non-primary service (KIT_SECOND_SERVICE_ID). A backend with one service
+  // declares this member with the HRESULT naming the second service gives it (MSGR_E_INVALID_SERVICE).
+  const SECOND = 'IMessenger.Services (second service)';
+  run.member(SECOND, (k) => k.msn.GetContact(BOB, KIT_SECOND_SERVICE_ID), (t) => {
+    t.it('B206 B482', 'both services: Count 2, the primary and the second one, each by its id and name', async (k) => {
+      const services = await k.msn.get_Services();
+      expect(await services.get_Count()).toBe(2);
+      const ids: string[] = [];
+      for await (const s of services) ids.push((await s.get_ServiceID()).toLowerCase());
+      expect(ids.sort()).toEqual([KIT_SECOND_SERVICE_ID, KIT_SERVICE_ID].sort());
+      const second = await serviceWithId(k, KIT_SECOND_SERVICE_ID);
+      expect(await second.get_ServiceName()).toBe(KIT_SECOND_SERVICE_NAME);
+    });
+    t.it('B491 B125 B129', 'the primary service is the primary one, not merely one of the services', async (k) => {
+      const services = await k.msn.get_Services();
+      const first = await services.get_PrimaryService();
+      expect(await first.get_ServiceID()).toBe(KIT_SERVICE_ID);
+      expect(first).not.toBe(await serviceWithId(k, KIT_SECOND_SERVICE_ID));
+      expect(await k.msn.get_MyServiceId()).toBe(KIT_SERVICE_ID);
+      expect(await k.msn.get_MyServiceName()).toBe(SERVICE_NAME);
+    });
+    t.it('B060', 'GetContact with the second service\'s id (any case) succeeds, and gives the same object as with the primary\'s', async (k) => {
+      const bob = await k.msn.GetContact(BOB, KIT_SERVICE_ID);
+      expect(await k.msn.GetContact(BOB, KIT_SECOND_SERVICE_ID)).toBe(bob);
+      expect(await k.msn.GetContact(BOB, KIT_SECOND_SERVICE_ID.toUpperCase())).toBe(bob);
+    });
+    t.it('B285 A15', 'CreateGroup on the second service (by id or by object) makes the group: OnGroupAdded(S_OK, group)', async (k) => {
+      const g = await k.msn.CreateGroup('On the second', KIT_SECOND_SERVICE_ID);
+      expect(k.eventsNamed('OnGroupAdded')).toEqual([[HR.S_OK, g]]);
+      const h = await k.msn.CreateGroup('By object', await serviceWithId(k, KIT_SECOND_SERVICE_ID));
+      expect(k.eventsNamed('OnGroupAdded').at(-1)).toEqual([HR.S_OK, h]);
+    }, { needs: ['IMessenger2.CreateGroup'] });
   });
 
   const IT = 'IMessengerServices.Item';
   run.member(IT, async (k) => (await k.msn.get_Services()).Item(0), (t) => {
-    t.it('B488', 'Item(0) is the primary service object, the same each time', async (k) => {
+    t.it('B488', 'each Item is the same object each time; the primary service\'s item is PrimaryService', async (k) => {
       const services = await k.msn.get_Services();
-      const first = await services.Item(0);
-      expect(await first.get_ServiceID()).toBe(KIT_SERVICE_ID);
-      expect(await services.Item(0)).toBe(first);
-      expect(await services.get_PrimaryService()).toBe(first);
+      const count = await services.get_Count();
+      for (let i = 0; i < count; i++) expect(await services.Item(i)).toBe(await services.Item(i));
+      const main = await serviceWithId(k, KIT_SERVICE_ID);
+      expect(await services.get_PrimaryService()).toBe(main);
     });
     t.always('B487', 'an Index that is negative or not an integer -> E_INVALIDARG (A22)', async (k) => {
       const services = await k.msn.get_Services();
@@ -402,7 +495,7 @@ function serviceSuites(run: KitRun): void {
       const service = await services.get_PrimaryService();
       expect(await service.get_ServiceID()).toBe(KIT_SERVICE_ID);
       expect(await service.get_ServiceID()).toBe(await k.msn.get_MyServiceId());
-      expect(service).toBe(await services.Item(0));
+      expect(service).toBe(await serviceWithId(k, KIT_SERVICE_ID));
     });
   });
 
