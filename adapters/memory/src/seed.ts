@@ -3,6 +3,7 @@
  * and the validator that checks a document against it, naming the bad key on failure.
  */
 import { MISTATUS, MUASORT } from '@imessenger/contract';
+import { checkDocument, type Schema } from './schema';
 
 export interface SeedPhones { home?: string; work?: string; mobile?: string; custom?: string }
 export interface SeedUser {
@@ -27,13 +28,6 @@ export interface SeedDocument {
   unreadEmail?: number;
   receiveFileDirectory?: string;
 }
-
-type Schema =
-  | { type: 'object'; properties: Record<string, Schema>; required?: string[]; description?: string }
-  | { type: 'array'; items: Schema; description?: string }
-  | { type: 'string'; minLength?: number; maxLength?: number; pattern?: string; description?: string }
-  | { type: 'integer'; enum?: number[]; minimum?: number; description?: string }
-  | { type: 'boolean'; description?: string };
 
 const signinName: Schema = { type: 'string', minLength: 1, maxLength: 129, pattern: '^\\S+$', description: 'Sign-in name (e-mail form), at most 129 characters, no spaces.' };
 const phones: Schema = {
@@ -98,82 +92,12 @@ export class SeedError extends Error {
  */
 export const SEED_MAX_DEPTH = 32;
 
-/** The path of the first array or object nested deeper than `limit` (breadth-first, no recursion), or undefined. */
-function tooDeep(doc: unknown, limit: number): string | undefined {
-  let level: { value: unknown; path: string }[] = [{ value: doc, path: '$' }];
-  for (let depth = 1; level.length > 0; depth++) {
-    const next: { value: unknown; path: string }[] = [];
-    for (const { value, path } of level) {
-      if (typeof value !== 'object' || value === null) continue;
-      if (depth > limit) return path;
-      const at = (key: string | number): string =>
-        typeof key === 'number' ? `${path}[${key}]` : path === '$' ? key : `${path}.${key}`;
-      if (Array.isArray(value)) value.forEach((item, i) => next.push({ value: item, path: at(i) }));
-      else for (const [key, item] of Object.entries(value)) next.push({ value: item, path: at(key) });
-    }
-    level = next;
-  }
-  return undefined;
-}
-
-/** Own properties only: a key such as `__proto__`, `constructor` or `toString` must not find Object.prototype's member. */
-const own = <T>(record: Readonly<Record<string, T>>, key: string): T | undefined =>
-  (Object.hasOwn(record, key) ? record[key] : undefined);
-
-function check(value: unknown, schema: Schema, path: string): void {
-  const fail = (problem: string): never => { throw new SeedError(path, problem); };
-  switch (schema.type) {
-    case 'object': {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`expected an object, got ${describe(value)}`);
-      // JSON data: a class instance or an object with a prototype of its own could answer keys it does not own.
-      const proto = Object.getPrototypeOf(value) as object | null;
-      if (proto !== null && Object.getPrototypeOf(proto) !== null) fail('expected a plain object (JSON data), got an object with a prototype of its own');
-      const obj = value as Record<string, unknown>;
-      for (const key of schema.required ?? []) if (own(obj, key) === undefined) fail(`missing required key "${key}"`);
-      for (const [key, v] of Object.entries(obj)) {
-        const sub = own(schema.properties, key);
-        if (!sub) fail(`unknown key ${JSON.stringify(key)} (allowed: ${Object.keys(schema.properties).join(', ')})`);
-        else if (v !== undefined) check(v, sub, path === '$' ? key : `${path}.${key}`);
-      }
-      return;
-    }
-    case 'array':
-      if (!Array.isArray(value)) fail(`expected an array, got ${describe(value)}`);
-      (value as unknown[]).forEach((item, i) => check(item, schema.items, `${path}[${i}]`));
-      return;
-    case 'string': {
-      if (typeof value !== 'string') fail(`expected a string, got ${describe(value)}`);
-      const s = value as string;
-      if (schema.minLength !== undefined && s.length < schema.minLength) fail(`must not be empty`);
-      if (schema.maxLength !== undefined && s.length > schema.maxLength) fail(`has ${s.length} characters, at most ${schema.maxLength} allowed`);
-      if (schema.pattern && !new RegExp(schema.pattern).test(s)) fail(`"${s}" does not match ${schema.pattern}`);
-      return;
-    }
-    case 'integer':
-      if (typeof value !== 'number' || !Number.isInteger(value)) fail(`expected an integer, got ${describe(value)}`);
-      if (schema.enum && !schema.enum.includes(value as number)) fail(`${String(value)} is not one of ${schema.enum.join(', ')}`);
-      if (schema.minimum !== undefined && (value as number) < schema.minimum) fail(`must be at least ${schema.minimum}`);
-      return;
-    case 'boolean':
-      if (typeof value !== 'boolean') fail(`expected true or false, got ${describe(value)}`);
-      return;
-  }
-}
-
-/** A short description of a bad value: never the whole of an object (it may be huge, or nested too deeply to stringify). */
-const describe = (v: unknown): string => {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return 'an object';
-  const text = typeof v === 'string' ? JSON.stringify(v) : String(v);
-  return `${typeof v} ${text.length > 80 ? `${text.slice(0, 77)}...` : text}`;
-};
-
 /** Check a seed document against SEED_SCHEMA and its cross-references; throws SeedError. */
 export function validateSeed(doc: unknown): SeedDocument {
-  const deep = tooDeep(doc, SEED_MAX_DEPTH);
-  if (deep !== undefined) throw new SeedError(deep, `nested deeper than ${SEED_MAX_DEPTH} levels of arrays and objects (the limit; a seed needs 4)`);
-  check(doc, SEED_SCHEMA, '$');
+  checkDocument(doc, SEED_SCHEMA, (path, problem) => { throw new SeedError(path, problem); }, {
+    requireUnlisted: false, refusePrototypeKeys: false, unknownKeyAtKey: false, jsonQuotes: false,
+    maxDepth: { levels: SEED_MAX_DEPTH, problem: `nested deeper than ${SEED_MAX_DEPTH} levels of arrays and objects (the limit; a seed needs 4)` },
+  });
   const seed = doc as SeedDocument;
   const known = new Set([seed.self, ...(seed.contacts ?? []), ...(seed.directory ?? [])].map((u) => u.signinName.toLowerCase()));
   const seen = new Set<string>();
