@@ -13,34 +13,13 @@
  *
  * Every event must arrive exactly once, in order, with exactly the strings sent; no call may fail.
  */
-import { Worker } from 'node:worker_threads';
 import { BOB } from '@imessenger/contract-tests';
 import { createAutomationHost, type ShimHost } from '@imessenger/shim';
 import { kitSeed } from '@imessenger/contract-tests';
+import { type Auto, auto, call, loadThreads } from '../../packages/shim/test/helpers';
 
 jest.setTimeout(30_000);
 
-type Auto = Record<string, unknown>;
-const auto = (o: unknown): Auto => o as Auto;
-const call = (o: unknown, member: string, ...args: unknown[]): unknown => (auto(o)[member] as (...a: unknown[]) => unknown)(...args);
-
-/** Threads that keep the cores busy in bursts, so both sides of the channel get preempted. */
-function loadThreads(count: number): () => Promise<void> {
-  const stop = new Int32Array(new SharedArrayBuffer(4));
-  const source = `
-    const { workerData } = require('node:worker_threads');
-    const stop = new Int32Array(workerData);
-    while (Atomics.load(stop, 0) === 0) {
-      const end = performance.now() + 1 + Math.random() * 2;
-      while (performance.now() < end) { /* busy */ }
-      Atomics.wait(stop, 0, 0, 1 + Math.random() * 2);
-    }`;
-  const threads = Array.from({ length: count }, () => new Worker(source, { eval: true, workerData: stop.buffer }));
-  return async () => {
-    Atomics.store(stop, 0, 1);
-    await Promise.all(threads.map((t) => new Promise((resolve) => t.once('exit', resolve))));
-  };
-}
 
 const busyWait = (ms: number): void => { const end = performance.now() + ms; while (performance.now() < end) { /* the worker runs its timers */ } };
 

@@ -14,29 +14,11 @@ import { IFACES, lookup } from '../src/members';
 import {
   createBuffers, OP_CALL, REQ_SEQ, RESP_ERROR, RESP_OK, RESP_SEQ, STATE, STATE_READY, STATE_STARTING, T_STRING, Wire, type WorkerInit,
 } from '../src/protocol';
-import { auto, call, memoryHost, seed } from './helpers';
+import { auto, call, loadThreads, memoryHost, seed } from './helpers';
 
 const CONTACTS = 64;
 const ROUNDS = 2500;
 const names = Array.from({ length: CONTACTS }, (_, i) => `user${i}@contoso.com`);
-
-/** Threads that keep the cores busy in bursts, so both sides of the channel get preempted. */
-function loadThreads(count: number): () => Promise<void> {
-  const stop = new Int32Array(new SharedArrayBuffer(4));
-  const source = `
-    const { workerData } = require('node:worker_threads');
-    const stop = new Int32Array(workerData);
-    while (Atomics.load(stop, 0) === 0) {
-      const end = performance.now() + 1 + Math.random() * 2;
-      while (performance.now() < end) { /* busy */ }
-      Atomics.wait(stop, 0, 0, 1 + Math.random() * 2);
-    }`;
-  const threads = Array.from({ length: count }, () => new Worker(source, { eval: true, workerData: stop.buffer }));
-  return async () => {
-    Atomics.store(stop, 0, 1);
-    await Promise.all(threads.map((t) => new Promise((resolve) => t.once('exit', resolve))));
-  };
-}
 
 const busyWait = (micros: number): void => { const end = performance.now() + micros / 1000; while (performance.now() < end) { /* held back */ } };
 

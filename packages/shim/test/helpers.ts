@@ -173,3 +173,21 @@ export async function outcome(face: Face, step: () => Promise<unknown>): Promise
     throw e;
   }
 }
+
+/** Threads that keep the cores busy in bursts, so both sides of the channel get preempted. */
+export function loadThreads(count: number): () => Promise<void> {
+  const stop = new Int32Array(new SharedArrayBuffer(4));
+  const source = `
+    const { workerData } = require('node:worker_threads');
+    const stop = new Int32Array(workerData);
+    while (Atomics.load(stop, 0) === 0) {
+      const end = performance.now() + 1 + Math.random() * 2;
+      while (performance.now() < end) { /* busy */ }
+      Atomics.wait(stop, 0, 0, 1 + Math.random() * 2);
+    }`;
+  const threads = Array.from({ length: count }, () => new Worker(source, { eval: true, workerData: stop.buffer }));
+  return async () => {
+    Atomics.store(stop, 0, 1);
+    await Promise.all(threads.map((t) => new Promise((resolve) => t.once('exit', resolve))));
+  };
+}
