@@ -2,8 +2,9 @@
  * The HRESULTs each member documents, as the fuzz run judges them:
  * - its page: every code named in the Result column of the member's rules in docs/BEHAVIOUR.md
  *   (the type-library row names the page; a property's get and put share it);
- * - its event page, where docs/decisions.md says a failure rejects the call with the code the
- *   event would have carried;
+ * - its event page, for the members whose service-decided failures arrive in an event
+ *   (decisions.md, "What the service decides"): a rejection with the event's code (Signin, and
+ *   `outcomes: 'reject'`) is accepted;
  * - DECISIONS: the codes docs/decisions.md (or the kit, where it is more precise) adds;
  * - PENDING: what core deliberately does where neither says anything yet. Accepted, but counted and
  *   printed by every run, each with the line decisions.md needs, so that nothing is hidden.
@@ -45,8 +46,9 @@ export function readRules(file = path.join(ROOT, 'docs', 'BEHAVIOUR.md')): RuleT
 }
 
 /**
- * decisions.md, "Rules the kit does not check" (B572…B686, B692…B698): a server-side failure
- * rejects the call with the HRESULT its event page lists, instead of raising the event with it.
+ * decisions.md, "What the service decides": these members report a server-side failure in the
+ * event named here (by default the call then succeeds; Signin, and `outcomes: 'reject'`, also
+ * reject with it), so the event page's codes count as the member's.
  */
 const FAILURE_EVENT: Readonly<Record<string, string>> = {
   'IMessenger.Signin': 'OnSignin',
