@@ -55,14 +55,14 @@ const cellFor = (backend, row) => {
   const name = `${row.iface}.${row.member}`;
   // 'X.Y (main)' and 'X.Y (conversation)' are X.Y tested on two kinds of object.
   const variants = [...members.entries()].filter(([m]) => m === name || m.startsWith(`${name} (`));
-  if (row.kind === 'event' && variants.length === 0) {
-    const seen = [...members.values()].flatMap((c) => [...c.events]).filter((e) => e.startsWith(`${row.member}:`));
-    if (seen.length === 0) return 'untested';
-    return seen.every((e) => e.endsWith(':passed')) ? 'pass' : 'fail';
-  }
-  if (variants.length === 0) return 'untested';
+  // An event is also checked wherever a test of another member sees it raised.
+  const seen = row.kind === 'event' ? [...members.values()].flatMap((c) => [...c.events]).filter((e) => e.startsWith(`${row.member}:`)) : [];
+  const raised = seen.length === 0 ? undefined : seen.every((e) => e.endsWith(':passed')) ? 'pass' : 'fail';
+  if (variants.length === 0) return raised ?? 'untested';
   const described = variants.map(([m, cell]) => [/\((.*)\)$/.exec(m)?.[1], describeCell(cell)]);
-  if (new Set(described.map(([, d]) => d)).size === 1) return described[0][1];
+  // Only variants of an event (e.g. '(remote)': raised by the other side): what the other tests saw counts too.
+  if (raised && !variants.some(([m]) => m === name)) described.unshift([undefined, raised]);
+  if (new Set(described.map(([, d]) => d)).size === 1 && (described.length > 1 || !described[0][0])) return described[0][1];
   return described.map(([variant, d]) => (variant ? `${d} (${variant})` : d)).join('; ');
 };
 

@@ -27,7 +27,7 @@ function statusOf(text) {
   const t = text.replace(/\*\*/g, '').trim();
   if (/\bfail\b/.test(t)) return 'fail';
   if (t.includes('; ')) return 'partly';
-  if (/^unsupported \(\w+\)$/.test(t)) return 'unsupported';
+  if (/^unsupported \(\w+\)( \([^)]*\))?$/.test(t)) return 'unsupported';
   if (t === 'pass' || t === 'untested') return t;
   throw new Error(`matrix-svg: unknown cell "${text}"`);
 }
@@ -36,7 +36,7 @@ function statusOf(text) {
 function shortText(text) {
   const t = text.replace(/\*\*/g, '').trim();
   const status = statusOf(t);
-  if (status === 'unsupported') return /^unsupported \((\w+)\)$/.exec(t)[1];
+  if (status === 'unsupported') return /^unsupported \((\w+)\)/.exec(t)[1];
   if (status === 'partly') return 'partly';
   if (status === 'fail') return /^fail \(\d+\)$/.test(t) ? t : 'fail';
   return t;
