@@ -25,7 +25,8 @@ export function memoryOtherSide(store: MemoryStore): OtherSide {
       const u = userOf(signinName);
       const kind = PHONE_KINDS[phoneType];
       if (!kind) throw new Error(`Phone type ${phoneType} names no single number.`);
-      store.write(() => { u.phones[kind] = number; });
+      // A new phones object (never changed in place): records handed out share the one they were made with.
+      store.write(() => { u.phones = { ...u.phones, [kind]: number }; });
       store.notify({ type: 'contactPhone', signinName: u.signinName, phoneType, number });
     },
     async contactPager(signinName: string, canPage: boolean) {
@@ -84,7 +85,7 @@ export function memoryOtherSide(store: MemoryStore): OtherSide {
     async myPhone(phoneType: MPHONE_TYPE, number: string) {
       const kind = PHONE_KINDS[phoneType];
       if (!kind) throw new Error(`Phone type ${phoneType} names no single number.`);
-      store.write((s) => { s.self.phones[kind] = number; });
+      store.write((s) => { s.self.phones = { ...s.self.phones, [kind]: number }; });
       store.notify({ type: 'myPhone', phoneType, number });
     },
     async appShutdown() {

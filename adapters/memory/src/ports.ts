@@ -20,7 +20,7 @@ export function memoryPorts(store: MemoryStore, shellLog: ShellLog): Required<Ba
   const self = (): SelfRecord => {
     const s = store.state.self;
     const primary = store.state.services.find((x) => x.primary) ?? store.state.services[0]!;
-    return { signinName: s.signinName, friendlyName: s.friendlyName, status: s.status as SelfRecord['status'], phones: { ...s.phones }, serviceId: primary.id };
+    return { signinName: s.signinName, friendlyName: s.friendlyName, status: s.status as SelfRecord['status'], phones: s.phones, serviceId: primary.id };
   };
 
   const session: SessionPort = {

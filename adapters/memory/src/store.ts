@@ -141,11 +141,16 @@ export class MemoryStore {
     return (this.state.services.find((s) => s.primary) ?? this.state.services[0]!).id;
   }
 
-  /** A user as a ContactRecord: a copy, so nothing outside changes the state. */
+  /**
+   * A user as a ContactRecord: a new object, so nothing outside changes the state. Its phones object
+   * is shared, not copied: the store never changes a phones object in place, it replaces it
+   * (other-side.ts), so a record keeps the numbers it was made with (a walk of 10^5 contacts makes
+   * 10^5 records: one object each, not two).
+   */
   record(u: UserState, serviceId = this.primaryServiceId()): ContactRecord {
     const record = {
       signinName: u.signinName, friendlyName: u.friendlyName, status: u.status as ContactRecord['status'],
-      blocked: u.blocked, canPage: u.canPage, phones: { ...u.phones }, serviceId,
+      blocked: u.blocked, canPage: u.canPage, phones: u.phones, serviceId,
     };
     return u.email === undefined ? record : { ...record, email: u.email };
   }

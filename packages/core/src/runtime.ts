@@ -130,11 +130,20 @@ export class Runtime {
   }
 
   private intern(key: string, record: ContactRecord, listed?: boolean): MessengerContact {
-    let contact = this.contacts.get(key);
-    if (contact) contact.record = record;
-    else this.contacts.set(key, (contact = new MessengerContact(this, record, key)));
+    const contact = this.contacts.get(key);
+    if (!contact) return this.make(key, record, listed ?? false);
+    contact.record = record;
     contact.session = this.session;
     if (listed !== undefined) contact.listed = listed;
+    return contact;
+  }
+
+  /** A new contact object, for a key that has none yet. */
+  private make(key: string, record: ContactRecord, listed: boolean): MessengerContact {
+    const contact = new MessengerContact(this, record, key);
+    contact.session = this.session;
+    contact.listed = listed;
+    this.contacts.set(key, contact);
     return contact;
   }
 
@@ -278,14 +287,18 @@ export class Runtime {
     }
     if (missing.length === 0) return found as MessengerContact[];
     if (!this.knowsSelf) await this.learnSelf();
+    const held = this.contacts.size;
     const entries = await this.contactList.entries(missing);
     const serviceId = entries.includes(null) ? (await this.primaryService()).id : '';
+    // Another call may have made some of these objects meanwhile (it may know more, e.g. a newer
+    // status): keep those. Objects are never dropped, so an unchanged count means none was made.
+    const madeMeanwhile = this.contacts.size !== held;
     for (let i = 0, next = 0; i < signinNames.length; i++) {
       if (found[i]) continue;
       const key = missingKeys[next]!;
       const listed = entries[next++] ?? null;
-      // Another call may have made the object meanwhile (it may know more, e.g. a newer status): keep it.
-      found[i] = this.contacts.get(key) ?? this.intern(key, listed ?? strangerRecord(signinNames[i]!, serviceId), listed !== null);
+      const record = listed ?? strangerRecord(signinNames[i]!, serviceId);
+      found[i] = (madeMeanwhile ? this.contacts.get(key) : undefined) ?? this.make(key, record, listed !== null);
     }
     return found as MessengerContact[];
   }
