@@ -109,7 +109,7 @@ const settle = async () => { global.gc?.(); await new Promise((resolve) => setTi
  * each timed step keeps one step's garbage out of the next one's time.
  */
 async function asyncRound(lib, n, lanes, t) {
-  const { createMessenger, createContainer, memoryBackend, TOKENS } = lib;
+  const { createMessenger, memoryBackend } = lib;
   const time = async (step, objects, fn) => {
     await settle();
     const s = now();
@@ -152,15 +152,14 @@ async function asyncRound(lib, n, lanes, t) {
   let listings = 0;
   const fallbacks = [];
   for (const backend of backends) {
-    const container = createContainer({ backend });
-    const directory = container.get(TOKENS.DirectoryPort);
+    const directory = backend.ports.directory;
     if (typeof directory.listedContacts !== 'function') break;
-    container.rebind(TOKENS.DirectoryPort).toConstantValue({
+    const counting = {
       listContacts: () => { listings++; return directory.listContacts(); },
       lookup: (s) => directory.lookup(s), addContact: (s) => directory.addContact(s), removeContact: (s) => directory.removeContact(s),
       setBlocked: (s, b) => directory.setBlocked(s, b), find: (q) => directory.find(q),
-    });
-    fallbacks.push(container.get(TOKENS.Messenger));
+    };
+    fallbacks.push(createMessenger({ backend: { ...backend, ports: { ...backend.ports, directory: counting } } }));
   }
   if (fallbacks.length) {
     await time('myGroupsFallback', fallbacks, walkGroups);

@@ -1,12 +1,10 @@
 /**
  * The COM backend as core consumes it: `comBackend({ progId })` creates the Messenger automation
  * object at once (so a missing winax or ProgID fails here, clearly, not at the first call) and gives
- * a backend definition whose inversify module binds every SPI port over it. `emulate: true` uses
+ * a backend definition: a plain object of every SPI port over it. `emulate: true` uses
  * the emulator instead of winax, on any platform.
  */
-import { ContainerModule } from 'inversify';
-import { type BackendInfo, type BackendPorts, type OtherSide, PORT_TOKENS, TOKENS } from '@imessenger/contract';
-import type { BackendDefinition } from '@imessenger/core';
+import type { BackendDefinition, BackendInfo, BackendPorts, OtherSide } from '@imessenger/contract';
 import { Com } from './com';
 import { type AutomationObject, DEFAULT_PROGID, type DispatchPort, MESSENGER_PROGIDS, type MessengerProgId } from './dispatch';
 import { emulateMessenger } from './emulator';
@@ -32,7 +30,7 @@ export interface ComBackendOptions {
 
 export interface ComBackend extends BackendDefinition {
   readonly name: 'com';
-  readonly module: ContainerModule;
+  readonly info: BackendInfo;
   readonly progId: MessengerProgId;
   /** The dispatch port in use ('winax' or 'emulator'). */
   readonly dispatch: DispatchPort;
@@ -95,16 +93,12 @@ export function comBackend(options: ComBackendOptions = {}): ComBackend {
   const com = new Com(dispatch, progId);
   const session = comPorts(com, object, timing);
   const info: BackendInfo = { name: 'com' };
-  const module = new ContainerModule(({ bind }) => {
-    bind<BackendInfo>(TOKENS.BackendInfo).toConstantValue(info);
-    for (const [capability, token] of Object.entries(PORT_TOKENS)) bind(token).toConstantValue(session.ports[capability as keyof BackendPorts]);
-  });
 
   let disposed = false;
   const otherSide = otherSideOf(dispatch);
   return {
     name: 'com',
-    module,
+    info,
     progId,
     dispatch,
     object,

@@ -1,11 +1,10 @@
 /**
  * The Graph backend as core consumes it: `graphBackend({ auth, tenantId })` gives a backend
- * definition whose inversify module binds every SPI port, plus the watcher and launcher it uses.
+ * definition (a plain object of every SPI port), plus the watcher and launcher it uses.
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ContainerModule } from 'inversify';
-import { type BackendInfo, type BackendPorts, type HResultName, PORT_TOKENS, TOKENS } from '@imessenger/contract';
+import type { BackendDefinition, BackendInfo, BackendPorts, HResultName } from '@imessenger/contract';
 import type { GraphAuth } from './auth/auth';
 import { GraphContext } from './context';
 import { GraphHttp, type GraphHttpOptions } from './http';
@@ -101,9 +100,9 @@ export const GRAPH_UNSUPPORTED: Readonly<Record<string, HResultName>> = {
   'DMessengerEvents.OnIMWindowDestroyed (remote)': 'E_NOTIMPL',
 };
 
-export interface GraphBackend {
+export interface GraphBackend extends BackendDefinition {
   readonly name: 'graph';
-  readonly module: ContainerModule;
+  readonly info: BackendInfo;
   /** Presence polling: `pollNow()` runs one round at once (tests, or after a webhook said something changed). */
   readonly watcher: PresenceWatcher;
   readonly launcher: Launcher;
@@ -150,9 +149,5 @@ export function graphBackend(options: GraphBackendOptions): GraphBackend {
   const startup = new StartupSignin(options.auth, wired.session, { signedInAtStart: options.signedInAtStart, onWarning: options.onStartupWarning });
   const ports = startup.gate(wired);
   const info: BackendInfo = { name: 'graph', unsupported: GRAPH_UNSUPPORTED };
-  const module = new ContainerModule(({ bind }) => {
-    bind<BackendInfo>(TOKENS.BackendInfo).toConstantValue(info);
-    for (const [capability, token] of Object.entries(PORT_TOKENS)) bind(token).toConstantValue(ports[capability as keyof typeof ports]);
-  });
-  return { name: 'graph', module, watcher, launcher, http, ports, ...(webhook ? { webhook } : {}) };
+  return { name: 'graph', ports, info, watcher, launcher, http, ...(webhook ? { webhook } : {}) };
 }

@@ -1,9 +1,8 @@
 /**
  * The in-memory backend as core consumes it: `memoryBackend({ seed, stateFile })` gives a backend
- * definition (its inversify ContainerModule binds every port) plus the test hooks.
+ * definition (a plain object of ports) plus the test hooks.
  */
-import type { ContainerModule } from 'inversify';
-import { type BackendInfo, type BackendPorts, type OtherSide, PORT_TOKENS, TOKENS } from '@imessenger/contract';
+import type { BackendDefinition, BackendInfo, BackendPorts, OtherSide } from '@imessenger/contract';
 import { memoryOtherSide as other } from './other-side';
 import { StateChangedError, StateFile, type PersistenceFs } from './persistence';
 import { memoryPorts, type ShellLog } from './ports';
@@ -27,11 +26,9 @@ export interface MemoryBackendOptions {
   readonly fs?: PersistenceFs;
 }
 
-export interface MemoryBackend {
+export interface MemoryBackend extends BackendDefinition {
   readonly name: 'memory';
-  readonly module: ContainerModule;
-  /** The ports as a plain object (createMessenger uses them without a container). */
-  readonly ports: BackendPorts;
+  readonly ports: Required<BackendPorts>;
   readonly info: BackendInfo;
   /** Make the other side act: contacts change status, the server fails the next call, … */
   readonly otherSide: OtherSide;
@@ -47,20 +44,8 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
   const shell: ShellLog = { shown: [] };
   const ports = rerunOnStateChange(memoryPorts(store, shell));
   const info: BackendInfo = { name: 'memory' };
-  let module: ContainerModule | undefined;
   return {
     name: 'memory', ports, info,
-    // Built on first use (createContainer, the kit's fault injection, routing): createMessenger takes
-    // `ports` directly, so a plain run never loads inversify.
-    get module(): ContainerModule {
-      const { ContainerModule } = require('inversify') as typeof import('inversify');
-      return (module ??= new ContainerModule(({ bind }) => {
-        bind<BackendInfo>(TOKENS.BackendInfo).toConstantValue(info);
-        for (const [capability, token] of Object.entries(PORT_TOKENS)) {
-          bind(token).toConstantValue(ports[capability as keyof typeof ports]);
-        }
-      }));
-    },
     otherSide: rerunOnStateChange({ hooks: other(store) }).hooks, shell, store,
   };
 }

@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type DirectoryPort, TOKENS } from '@imessenger/contract';
-import { createContainer } from '@imessenger/core';
+import type { DirectoryPort } from '@imessenger/contract';
 import { memoryBackend, type MemoryBackendOptions, type PersistenceFs } from '@imessenger/adapter-memory';
 
 const seed = {
@@ -14,7 +13,7 @@ const seed = {
 
 function directoryOf(options: MemoryBackendOptions = {}) {
   const backend = memoryBackend({ seed, ...options });
-  return { backend, directory: createContainer({ backend }).get<DirectoryPort>(TOKENS.DirectoryPort) };
+  return { backend, directory: backend.ports.directory };
 }
 
 /** listedContacts must agree with listContacts, name by name. */

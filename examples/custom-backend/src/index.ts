@@ -4,13 +4,11 @@
  * groups, conversations, mail, preferences or a user interface with the documented HRESULT, and the
  * backend's test declares those members (test/company-directory.contract.test.ts).
  */
-import { ContainerModule } from 'inversify';
 import {
-  type BackendInfo, type ContactRecord, type DirectoryPort, type EventsPort, type FindQuery, type HResultName, MISTATUS,
+  type BackendDefinition, type BackendInfo, type ContactRecord, type DirectoryPort, type EventsPort, type FindQuery, type HResultName, MISTATUS,
   MPHONE_TYPE, type OtherSide, type PhoneKind, type Phones, type PresencePort, type RemoteChange, type SelfRecord,
-  type ServiceRecord, type SessionPort, type SigninRequest, TOKENS, messengerError,
+  type ServiceRecord, type SessionPort, type SigninRequest, messengerError,
 } from '@imessenger/contract';
-import type { BackendDefinition } from '@imessenger/core';
 
 export interface Person {
   signinName: string;
@@ -175,9 +173,7 @@ const key = (signinName: string): string => signinName.toLowerCase();
 export function companyDirectoryBackend(seed: DirectorySeed): BackendDefinition & { directory: CompanyDirectory } {
   const directory = new CompanyDirectory(seed);
   const info: BackendInfo = { name: 'company-directory' };
-  const module = new ContainerModule(({ bind }) => {
-    bind(TOKENS.BackendInfo).toConstantValue(info);
-    for (const token of [TOKENS.SessionPort, TOKENS.DirectoryPort, TOKENS.PresencePort, TOKENS.EventsPort]) bind(token).toConstantValue(directory);
-  });
-  return { name: info.name, module, directory };
+  // The four ports it has; the ones left out (groups, conversations, mail, …) core answers with their HRESULTs.
+  const ports = { session: directory, directory, presence: directory, events: directory };
+  return { name: info.name, ports, info, directory };
 }

@@ -3,19 +3,12 @@
  * its ports fails with a chosen HRESULT, once. A backend whose fake cannot fail on demand (or
  * serves a call from its cache, so no request could fail) gets OtherSide.failNextCall from here.
  */
-import 'reflect-metadata';
-import { Container, ContainerModule } from 'inversify';
-import { type BackendInfo, type HResultName, PORT_TOKENS, TOKENS, messengerError } from '@imessenger/contract';
-import { type BackendDefinition, resolvePorts } from '@imessenger/core';
+import { type BackendDefinition, type BackendPorts, type HResultName, messengerError } from '@imessenger/contract';
 
 /** Calls that ask about state, not the server: a fault waits for the next real call. */
 const NOT_A_CALL = new Set(['isSignedIn', 'services', 'watch']);
 
 export function withPortFaults(backend: BackendDefinition): { backend: BackendDefinition; failNextCall(hr: HResultName): void } {
-  const source = new Container();
-  source.load(backend.module);
-  const ports = resolvePorts(source);
-  const info = source.get<BackendInfo>(TOKENS.BackendInfo, { optional: true }) ?? { name: backend.name };
   let pending: HResultName | undefined;
 
   const faulty = <T extends object>(port: T): T => new Proxy(port, {
@@ -31,12 +24,9 @@ export function withPortFaults(backend: BackendDefinition): { backend: BackendDe
     },
   });
 
-  const module = new ContainerModule(({ bind }) => {
-    bind<BackendInfo>(TOKENS.BackendInfo).toConstantValue(info);
-    for (const [capability, token] of Object.entries(PORT_TOKENS)) {
-      const port = ports[capability as keyof typeof ports];
-      if (port) bind(token).toConstantValue(faulty(port));
-    }
-  });
-  return { backend: { name: backend.name, module }, failNextCall(hr) { pending = hr; } };
+  const ports = Object.fromEntries(Object.entries(backend.ports).map(([capability, port]) => [capability, port && faulty(port as object)])) as unknown as BackendPorts;
+  return {
+    backend: { name: backend.name, ports, info: backend.info ?? { name: backend.name } },
+    failNextCall(hr) { pending = hr; },
+  };
 }

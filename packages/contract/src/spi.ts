@@ -9,6 +9,7 @@
  */
 import type { MISTATUS, MPHONE_TYPE, MUAFOLDER, MUASORT } from './enums';
 import type { HResultName } from './hresult';
+import type { BackendInfo } from './tokens';
 
 /** Phone numbers by kind (MPHONE_TYPE_HOME, _WORK, _MOBILE, _CUSTOM). */
 export type PhoneKind = 'home' | 'work' | 'mobile' | 'custom';
@@ -195,6 +196,23 @@ export interface BackendPorts {
   readonly preferences?: PreferencesPort;
   readonly shell?: ShellPort;
   readonly events?: EventsPort;
+}
+
+
+/**
+ * A backend as core consumes it: a plain object of ports, made by the backend's factory
+ * (`memoryBackend({ seed })`, `graphBackend({ auth, tenantId })`, `comBackend()`), as unstorage drivers,
+ * keyv adapters and Prisma driver adapters are. Nothing here needs a container: wrapping a backend
+ * (faults, routing, a custom presence source) is making another such object. Factories add their own
+ * members beside these (the memory backend's `otherSide`, the Graph backend's `watcher`, …).
+ */
+export interface BackendDefinition {
+  /** Short name: error texts, the compatibility matrix, `imessenger --backend`. */
+  readonly name: string;
+  /** The backend's ports: `session` is required; a capability left out is answered by core with its documented HRESULT. */
+  readonly ports: BackendPorts;
+  /** What the backend declares about itself (default `{ name }`): the members it documents as unsupported. */
+  readonly info?: BackendInfo;
 }
 
 export type Capability = Exclude<keyof BackendPorts, 'session'>;

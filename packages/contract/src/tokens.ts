@@ -1,6 +1,7 @@
 /**
- * Inversify service identifiers. One per SPI port, plus the backend's description and the
- * Messenger itself. Symbol.for keeps them equal across copies of this package.
+ * Service identifiers for the advanced composition root (`@imessenger/core/container`, inversify):
+ * one per SPI port, plus the backend's description and the Messenger itself. Plain symbols, so this
+ * package does not depend on inversify. Symbol.for keeps them equal across copies of this package.
  */
 export const TOKENS = {
   SessionPort: Symbol.for('imessenger.SessionPort'),

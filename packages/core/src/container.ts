@@ -1,26 +1,31 @@
 /**
- * Composition: a backend hands core its ports, either as a plain object (`ports`: no container, and
- * inversify is never loaded) or as an inversify ContainerModule that binds them. `createMessenger` is
- * the common case; `createContainer` hands out an inversify container so users can rebind any port (a
- * custom presence source, a test double) before the first `get`. inversify is loaded only there: it is
- * an ES module, and loading it is most of a worker's start-up (bench/startup.js).
+ * The advanced composition root, `@imessenger/core/container`: an inversify container over a backend,
+ * for those who rebind a port (a presence source of their own, a test double) before the first `get`.
+ * Most code never needs it: a backend is a plain object of ports and `createMessenger` takes it as is.
+ *
+ * This entry alone loads inversify (an optional peer dependency of this package: `npm install inversify
+ * reflect-metadata`), and its types alone name inversify's: the main entry's declarations never do, so
+ * a CommonJS consumer on any module resolution type-checks without it (docs/decisions.md).
+ * inversify 8 is an ES module: a CommonJS consumer type-checking this entry needs `module: nodenext`
+ * (TypeScript 5.8+) or an ESM project.
  */
 import type { Container, ContainerModule, ResolutionContext } from 'inversify';
-import { type BackendInfo, type BackendPorts, PORT_TOKENS, TOKENS } from '@imessenger/contract';
+import { type BackendDefinition, type BackendInfo, type BackendPorts, PORT_TOKENS, TOKENS } from '@imessenger/contract';
+import { type CreateMessengerOptions, checkBackend } from './create';
 import { Messenger, type MessengerOptions } from './messenger';
 
-/** A backend as core consumes it: its name and the module that binds its ports (and, optionally, the ports themselves). */
-export interface BackendDefinition {
-  readonly name: string;
-  readonly module: ContainerModule;
-  /** The backend's ports as a plain object: when given, createMessenger uses them without a container. */
-  readonly ports?: BackendPorts;
-  /** What the backend declares about itself (used with `ports`; the module binds it as TOKENS.BackendInfo). */
-  readonly info?: BackendInfo;
-}
+export { PORT_TOKENS, TOKENS } from '@imessenger/contract';
+export type { CreateMessengerOptions } from './create';
 
-export interface CreateMessengerOptions extends MessengerOptions {
-  readonly backend: BackendDefinition;
+/** inversify, loaded on first use with a clear message when it is not installed. */
+function inversify(): typeof import('inversify') {
+  try {
+    require('reflect-metadata');
+    return require('inversify') as typeof import('inversify');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+    throw new Error('@imessenger/core/container needs inversify: npm install inversify reflect-metadata (createMessenger does not).');
+  }
 }
 
 /** Resolve every bound port; unbound optional capabilities stay undefined (core maps them to HRESULTs). */
@@ -41,19 +46,29 @@ export function resolvePorts(ctx: Pick<ResolutionContext, 'get'>): BackendPorts 
   };
 }
 
-function checkBackend(backend: BackendDefinition | undefined): asserts backend is BackendDefinition {
-  if (!backend || typeof backend.name !== 'string' || !(backend.ports || backend.module)) {
-    throw new TypeError('createMessenger: `backend` must be a backend definition, e.g. memoryBackend({ seed }).');
-  }
+/** A ContainerModule binding a plain backend's ports (each under its PORT_TOKENS token) and its BackendInfo. */
+export function backendModule(backend: BackendDefinition): ContainerModule {
+  checkBackend(backend, 'backendModule');
+  const { ContainerModule } = inversify();
+  return new ContainerModule(({ bind }) => {
+    bind<BackendInfo>(TOKENS.BackendInfo).toConstantValue(backend.info ?? { name: backend.name });
+    for (const [capability, token] of Object.entries(PORT_TOKENS)) {
+      const port = backend.ports[capability as keyof BackendPorts];
+      if (port) bind(token).toConstantValue(port);
+    }
+  });
 }
 
+/**
+ * A container with the backend's ports, the options and the Messenger bound (singletons): rebind any
+ * port, then `container.get<Messenger>(TOKENS.Messenger)`.
+ */
 export function createContainer(options: CreateMessengerOptions): Container {
   const { backend, ...messengerOptions } = options;
-  checkBackend(backend);
-  require('reflect-metadata');
-  const { Container } = require('inversify') as typeof import('inversify');
+  checkBackend(backend, 'createContainer');
+  const { Container } = inversify();
   const container = new Container({ defaultScope: 'Singleton' });
-  container.load(backend.module);
+  container.load(backendModule(backend));
   container.bind<MessengerOptions>(TOKENS.MessengerOptions).toConstantValue(messengerOptions);
   container.bind<Messenger>(TOKENS.Messenger).toDynamicValue((ctx) => new Messenger(
     resolvePorts(ctx),
@@ -61,13 +76,4 @@ export function createContainer(options: CreateMessengerOptions): Container {
     ctx.get<MessengerOptions>(TOKENS.MessengerOptions),
   ));
   return container;
-}
-
-/** A Messenger on the given backend: `createMessenger({ backend: memoryBackend({ seed }) })`. */
-export function createMessenger(options: CreateMessengerOptions): Messenger {
-  const { backend, ...messengerOptions } = options;
-  checkBackend(backend);
-  if (!backend.ports) return createContainer(options).get<Messenger>(TOKENS.Messenger);
-  if (!backend.ports.session) throw new Error('The backend has no SessionPort: every backend must provide one.');
-  return new Messenger(backend.ports, backend.info ?? { name: backend.name }, messengerOptions);
 }

@@ -1,5 +1,7 @@
 export { Messenger, type MessengerOptions } from './messenger';
-export { createContainer, createMessenger, resolvePorts, type BackendDefinition, type CreateMessengerOptions } from './container';
+export { createMessenger, type CreateMessengerOptions } from './create';
+/** A backend as core consumes it (defined in @imessenger/contract, re-exported for convenience). */
+export type { BackendDefinition } from '@imessenger/contract';
 export { MessengerEventEmitter } from './events';
 export { SERVICE_OUTCOMES, SERVER_FAILURES, type OutcomeMode } from './outcomes';
 export { MessengerContact } from './objects/contact';

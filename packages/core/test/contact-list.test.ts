@@ -3,7 +3,8 @@
  * resolving names costs no listing per name. Counted here in port calls, never in time.
  */
 import { type DirectoryPort, HR, MISTATUS, type MessengerEventName, TOKENS, messengerError } from '@imessenger/contract';
-import { createContainer, type Messenger } from '@imessenger/core';
+import type { Messenger } from '@imessenger/core';
+import { createContainer } from '@imessenger/core/container';
 import { memoryBackend } from '@imessenger/adapter-memory';
 
 const ANN = 'ann@contoso.com';

@@ -1,5 +1,6 @@
 import { MISTATUS, type PresencePort, TOKENS } from '@imessenger/contract';
-import { createContainer, createMessenger, type Messenger } from '@imessenger/core';
+import { createMessenger, type Messenger } from '@imessenger/core';
+import { createContainer } from '@imessenger/core/container';
 import { memoryBackend } from '@imessenger/adapter-memory';
 
 const seed = { signedIn: true, self: { signinName: 'ann@contoso.com' }, contacts: [{ signinName: 'bob@contoso.com', status: 2 }] };

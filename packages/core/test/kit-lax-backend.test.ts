@@ -5,14 +5,9 @@
  * lost), and (2) list the services with the second, non-primary one first (so "the first service"
  * cannot pass for "the primary service"). Every kit rule must still hold: core alone makes it so.
  */
-import 'reflect-metadata';
-import { Container, ContainerModule } from 'inversify';
-import {
-  type BackendInfo, type ContactRecord, type DirectoryPort, MISTATUS, PORT_TOKENS, type SessionPort, TOKENS,
-} from '@imessenger/contract';
+import { type BackendDefinition, type ContactRecord, type DirectoryPort, MISTATUS, type SessionPort } from '@imessenger/contract';
 import { runMessengerContract } from '@imessenger/contract-tests';
 import { memoryBackend } from '@imessenger/adapter-memory';
-import { type BackendDefinition, resolvePorts } from '@imessenger/core';
 
 /** A service that takes any name: what it does not know it adds as it is, what is listed it adds again. */
 function laxDirectory(directory: DirectoryPort): DirectoryPort {
@@ -36,20 +31,12 @@ function reversedServices(session: SessionPort): SessionPort {
 }
 
 function lax(backend: BackendDefinition): BackendDefinition {
-  const source = new Container();
-  source.load(backend.module);
-  const ports = resolvePorts(source);
-  const info = source.get<BackendInfo>(TOKENS.BackendInfo, { optional: true }) ?? { name: backend.name };
-  const wrapped: Record<string, unknown> = { ...ports, session: reversedServices(ports.session) };
-  if (ports.directory) wrapped.directory = laxDirectory(ports.directory);
-  const module = new ContainerModule(({ bind }) => {
-    bind<BackendInfo>(TOKENS.BackendInfo).toConstantValue(info);
-    for (const [capability, token] of Object.entries(PORT_TOKENS)) {
-      const port = wrapped[capability];
-      if (port) bind(token).toConstantValue(port);
-    }
-  });
-  return { name: `${backend.name} (lax)`, module };
+  const { ports } = backend;
+  return {
+    name: `${backend.name} (lax)`,
+    ports: { ...ports, session: reversedServices(ports.session), ...(ports.directory ? { directory: laxDirectory(ports.directory) } : {}) },
+    ...(backend.info ? { info: backend.info } : {}),
+  };
 }
 
 runMessengerContract('memory behind lax ports', (seed) => {

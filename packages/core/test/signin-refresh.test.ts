@@ -5,7 +5,8 @@
  * sign-in. The kit checks the main case on every backend; these are the edges, counted in port calls.
  */
 import { type DirectoryPort, HR, MISTATUS, type MessengerEventName, TOKENS, messengerError } from '@imessenger/contract';
-import { createContainer, type Messenger } from '@imessenger/core';
+import type { Messenger } from '@imessenger/core';
+import { createContainer } from '@imessenger/core/container';
 import { memoryBackend } from '@imessenger/adapter-memory';
 
 const ANN = 'ann@contoso.com';

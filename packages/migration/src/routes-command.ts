@@ -20,7 +20,6 @@ import { fileWriteQueue } from './dual-write-queue';
 import { formatSummary, readMismatches, summarise } from './mismatch-store';
 import { writeMismatchHtml } from './report-html';
 import { RECONCILABLE, type ReconcilableCapability, type ReconcileReport, formatReconcileReport, reconcile } from './reconcile';
-import { portsOf } from './routing';
 import { ROUTABLE_CAPABILITIES } from './routing-methods';
 
 export type { CommandIo } from '@imessenger/command-line';
@@ -180,7 +179,7 @@ async function memorySide(values: SideValues, side: Side, cwd: string): Promise<
   const backend = seedFile !== undefined
     ? memoryBackend({ seed: readJsonFile(seedFile, `--${seedOption}`), seedFile })
     : memoryBackend({ stateFile: stateFile! });
-  const { ports } = portsOf(backend);
+  const { ports } = backend;
   const wasSignedIn = await ports.session.isSignedIn();
   if (!wasSignedIn) await ports.session.signin({ signinName: '', password: '' });
   return { ports, close: async () => { if (!wasSignedIn) await ports.session.signout(); } };

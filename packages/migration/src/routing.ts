@@ -12,13 +12,10 @@
  * out of each. Remote changes are merged from both backends, each kept only from the backend that
  * serves its capability (contact status from the presence route, list changes from directory, …).
  */
-import 'reflect-metadata';
-import { Container, ContainerModule } from 'inversify';
 import {
-  type BackendInfo, type BackendPorts, CAPABILITY_HRESULTS, type ContactRecord, type EventsPort, type GroupRecord, type MISTATUS, PORT_TOKENS,
-  type RemoteChange, type SelfRecord, type SessionPort, type SigninRequest, TOKENS, messengerError,
+  type BackendDefinition, type BackendInfo, type BackendPorts, CAPABILITY_HRESULTS, type ContactRecord, type GroupRecord, type MISTATUS,
+  type EventsPort, type RemoteChange, type SelfRecord, type SessionPort, type SigninRequest, messengerError,
 } from '@imessenger/contract';
-import { type BackendDefinition, resolvePorts } from '@imessenger/core';
 import {
   type MigrationConfig, type Routes, type Side, answeringBackends, backendsUsed, routesFor, validateMigrationConfig,
 } from './config';
@@ -30,20 +27,19 @@ import { RECONCILABLE, type ReconcilableCapability, type ReconcileReport, reconc
 import { type DelegatedCapability, type RoutableCapability, methodKind, methodsOf } from './routing-methods';
 import { Shadow } from './shadow';
 
-/** A backend taken apart: its ports and what it says about itself (the technique of contract-tests' faults.ts). */
+/** A backend taken apart: its ports and what it says about itself (its `info`, or just its name). */
 export interface ResolvedBackend {
   readonly name: string;
   readonly ports: BackendPorts;
   readonly info: BackendInfo;
 }
 
-/** Resolve a backend definition's ports in a container of their own. */
+/** A backend definition with its `info` filled in; refuses what is not a backend. */
 export function portsOf(backend: BackendDefinition): ResolvedBackend {
-  const container = new Container({ defaultScope: 'Singleton' });
-  container.load(backend.module);
-  const ports = resolvePorts(container);
-  const info = container.get<BackendInfo>(TOKENS.BackendInfo, { optional: true }) ?? { name: backend.name };
-  return { name: backend.name, ports, info };
+  if (!backend || typeof backend.name !== 'string' || typeof backend.ports !== 'object' || backend.ports === null || !backend.ports.session) {
+    throw new TypeError('routingBackend: `old` and `new` must be backend definitions with ports (a session port at least), e.g. memoryBackend({ seed }).');
+  }
+  return { name: backend.name, ports: backend.ports, info: backend.info ?? { name: backend.name } };
 }
 
 /** Which capability reports each kind of remote change: a change is kept only from that capability's backend. */
@@ -347,7 +343,7 @@ export function routingBackend(options: RoutingBackendOptions): RoutingBackend {
     },
   });
 
-  // ---- the module ----------------------------------------------------------------------------
+  // ---- the ports -----------------------------------------------------------------------------
   const info: BackendInfo = {
     name,
     // Consulted by core only for a port this backend leaves unbound: the declarations of the backends that answer.
@@ -357,18 +353,15 @@ export function routingBackend(options: RoutingBackendOptions): RoutingBackend {
       return Object.assign({}, ...answering.map((side) => sides[side].info.unsupported ?? {})) as Readonly<Record<string, string>>;
     },
   };
-  const module = new ContainerModule(({ bind }) => {
-    bind<BackendInfo>(TOKENS.BackendInfo).toConstantValue(info);
-    bind<SessionPort>(PORT_TOKENS.session).toConstantValue(sessionPort());
-    if (SIDES.some((side) => sides[side].ports.events)) bind<EventsPort>(PORT_TOKENS.events).toConstantValue(eventsPort());
-    for (const capability of DELEGATED) {
-      // With the user known, a capability the routed backend lacks stays unbound: core answers with the documented HRESULT.
-      const present = fixedUser !== undefined
-        ? Boolean(sides[routesOf(fixedUser)[capability].backend].ports[capability])
-        : SIDES.some((side) => sides[side].ports[capability]);
-      if (present) bind(PORT_TOKENS[capability]).toConstantValue(delegatingPort(capability));
-    }
-  });
+  const ports: Record<string, unknown> = { session: sessionPort() };
+  if (SIDES.some((side) => sides[side].ports.events)) ports['events'] = eventsPort();
+  for (const capability of DELEGATED) {
+    // With the user known, a capability the routed backend lacks is left out: core answers with the documented HRESULT.
+    const present = fixedUser !== undefined
+      ? Boolean(sides[routesOf(fixedUser)[capability].backend].ports[capability])
+      : SIDES.some((side) => sides[side].ports[capability]);
+    if (present) ports[capability] = delegatingPort(capability);
+  }
 
   const reconcileRoutes = async (opts: Parameters<RoutingBackend['reconcile']>[0] = {}): Promise<ReconcileReport> => {
     const routes = routesOf(await knownUser());
@@ -387,7 +380,8 @@ export function routingBackend(options: RoutingBackendOptions): RoutingBackend {
 
   return {
     name,
-    module,
+    ports: ports as unknown as BackendPorts,
+    info,
     config,
     old: sides.old,
     new: sides.new,

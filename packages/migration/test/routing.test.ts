@@ -4,10 +4,9 @@
  * names for the signed-in user; sign-in and sign-out reach every backend in use; remote changes are
  * kept only from the backend that serves their capability; an absent capability keeps its HRESULT.
  */
-import { MISTATUS, PORT_TOKENS, type RemoteChange, TOKENS } from '@imessenger/contract';
+import { MISTATUS, type RemoteChange } from '@imessenger/contract';
 import { createMessenger } from '@imessenger/core';
 import { memoryBackend, type MemoryBackend } from '@imessenger/adapter-memory';
-import { ContainerModule } from 'inversify';
 import { type MigrationConfig, portsOf, routingBackend } from '../src/index-routing';
 
 const ANN = 'ann@contoso.com';     // listed in the cohort below
@@ -232,13 +231,8 @@ describe('capabilities a routed backend lacks', () => {
     const { ports, info } = portsOf(b);
     return {
       name: 'memory-no-groups',
-      module: new ContainerModule(({ bind }) => {
-        bind(TOKENS.BackendInfo).toConstantValue({ ...info, name: 'memory-no-groups' });
-        bind(PORT_TOKENS.session).toConstantValue(ports.session);
-        bind(PORT_TOKENS.directory).toConstantValue(ports.directory);
-        bind(PORT_TOKENS.presence).toConstantValue(ports.presence);
-        bind(PORT_TOKENS.preferences).toConstantValue(ports.preferences);
-      }),
+      info: { ...info, name: 'memory-no-groups' },
+      ports: { session: ports.session, directory: ports.directory, presence: ports.presence, preferences: ports.preferences },
     };
   }
 

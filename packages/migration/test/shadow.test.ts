@@ -6,10 +6,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type GroupRecord, MISTATUS, PORT_TOKENS, TOKENS } from '@imessenger/contract';
+import { type GroupRecord, MISTATUS } from '@imessenger/contract';
 import { createMessenger, type Messenger } from '@imessenger/core';
 import { memoryBackend, type MemoryBackend } from '@imessenger/adapter-memory';
-import { ContainerModule } from 'inversify';
 import {
   type CapabilityRoutes, type MismatchRecord, differences, fileMismatchStore, formatSummary, memoryMismatchStore, normalizeResult, portsOf,
   readMismatches, routingBackend, summarise,
@@ -141,14 +140,10 @@ describe('shadow reads', () => {
     const neu = memoryBackend({ seed: newSeed });
     const { ports, info } = portsOf(neu);
     let release: (groups: readonly GroupRecord[]) => void = () => undefined;
-    const stuck = new ContainerModule(({ bind }) => {
-      bind(TOKENS.BackendInfo).toConstantValue(info);
-      bind(PORT_TOKENS.session).toConstantValue(ports.session);
-      bind(PORT_TOKENS.groups).toConstantValue({ ...ports.groups!, list: () => new Promise<readonly GroupRecord[]>((r) => { release = r; }) });
-    });
+    const stuck = { session: ports.session, groups: { ...ports.groups!, list: () => new Promise<readonly GroupRecord[]>((r) => { release = r; }) } };
     const store = memoryMismatchStore();
     const backend = routingBackend({
-      old, new: { name: 'slow', module: stuck }, mismatches: store,
+      old, new: { name: 'slow', ports: stuck, info }, mismatches: store,
       config: { old: 'com', new: 'graph', cohort: { users: [ANN] }, capabilities: { groups: { route: 'old', mode: 'shadow' } } },
     });
     const msn = createMessenger({ backend });
