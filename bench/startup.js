@@ -7,7 +7,7 @@
  *   measured: `imessenger run two-lines.js` (memory)   (the host, its worker, core and the backend)
  * The figure judged is the ratio of the medians (target ≤ 3×). Then one more run with a preload
  * that lists, per thread, the packages it loaded: the main thread must not load the Graph client,
- * MSAL or @imessenger/migration (a `run` never needs them), and no thread loads inversify twice.
+ * MSAL or @imessenger/migration (a `run` never needs them), and no thread loads a package twice.
  *
  *   npm run bench:startup            (builds first)
  *   RUNS=40 node bench/startup.js    (more pairs; default 20)

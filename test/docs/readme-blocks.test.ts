@@ -60,7 +60,14 @@ const CODE: readonly CodeSpec[] = [
     output: ['81000351 -2130705583', 'true', '-2147024809', '34'],
   },
   {
-    file: 'packages/core/README.md', match: "import { createContainer, createMessenger, type Messenger } from '@imessenger/core';",
+    file: 'packages/core/README.md', match: "import { createMessenger } from '@imessenger/core';",
+    files: { 'seed.json': `${LEGACY}/seed.json` },
+    given: `${GIVEN.seed}
+import { MISTATUS, type PresencePort } from '@imessenger/contract';
+const myPresence: PresencePort = { setMyStatus: async () => undefined, statuses: async (names) => new Map(names.map((n) => [n, MISTATUS.MISTATUS_ONLINE])) };`,
+  },
+  {
+    file: 'packages/core/README.md', match: "import { createContainer } from '@imessenger/core/container';",
     files: { 'seed.json': `${LEGACY}/seed.json` },
     given: `${GIVEN.seed}
 import { MISTATUS, type PresencePort } from '@imessenger/contract';
@@ -177,6 +184,11 @@ const SHELL: readonly ShellSpec[] = [
     instead: { command: 'npm start', why: '`npm ci` would reinstall node_modules under the running tests (.ci/run runs it on a clean clone)' },
   },
   { file: 'README.md', command: 'npm test', skip: 'it is the test suite that runs this test' },
+  {
+    file: 'README.md',
+    command: `npx esbuild main.ts --bundle --platform=node --format=esm --external:winax --external:@imessenger/shim --external:@imessenger/cli --banner:js="import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" --outfile=main.mjs`,
+    skip: 'esbuild is not a dependency of the repository; test/packaging/consumers.test.ts installs it in a consumer and runs this bundle',
+  },
   { file: 'README.md', command: 'FUZZ_RUNS=100000 FUZZ_SEED=7 npx jest test/reliability/fuzz', skip: 'about ten minutes; npm test runs the same fuzz test on a fixed seed' },
   { file: 'packages/cli/README.md', command: 'imessenger run contacts.js', exit: CONTACTS_EXIT },
   { file: 'packages/cli/README.md', command: 'imessenger run contacts.js --seed team.json --state state.json', exit: CONTACTS_EXIT },
