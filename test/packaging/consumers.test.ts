@@ -240,6 +240,70 @@ runMessengerContract('memory', (seed) => { const b = memoryBackend({ seed }); re
 
 afterAll(() => { if (work) fs.rmSync(work, { recursive: true, force: true }); });
 
+/**
+ * `npm i @imessenger/cli` on Linux, from the tarballs (the CLI and the @imessenger packages it depends
+ * on, as the registry would give them), with install scripts allowed: nothing is built, no winax and
+ * no COM adapter arrive; the memory backend runs; `--backend com` says what to install, exit 2.
+ */
+describe('npm i @imessenger/cli', () => {
+  let cliApp: string;
+  let tree: string[];
+  beforeAll(() => {
+    const tarballs = new Map(fs.readdirSync(work).filter((f) => f.endsWith('.tgz')).map((f) => {
+      const m = JSON.parse(fs.readFileSync(path.join(app, 'node_modules', '@imessenger', f.replace(/^imessenger-/, '').replace(/-\d+\.\d+\.\d+\.tgz$/, ''), 'package.json'), 'utf8')) as Manifest & { dependencies?: Record<string, string> };
+      return [m.name, { file: f, deps: Object.keys(m.dependencies ?? {}) }] as const;
+    }));
+    // The CLI's closure of @imessenger packages through `dependencies` (what npm would fetch by name).
+    const closure = new Set<string>();
+    const visit = (name: string): void => {
+      if (closure.has(name) || !tarballs.has(name)) return;
+      closure.add(name);
+      for (const d of tarballs.get(name)!.deps) visit(d);
+    };
+    visit('@imessenger/cli');
+    cliApp = path.join(work, 'cli-app');
+    fs.mkdirSync(cliApp);
+    fs.writeFileSync(path.join(cliApp, 'package.json'), JSON.stringify({
+      name: 'cli-user', private: true, dependencies: Object.fromEntries([...closure].map((n) => [n, `file:../${tarballs.get(n)!.file}`])),
+    }));
+    const installed = spawnSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+      cwd: cliApp, encoding: 'utf8', timeout: 300_000, env: { ...process.env, npm_config_update_notifier: 'false' },
+    });
+    if (installed.status !== 0) throw new Error(`npm install of the CLI failed:\n${installed.stderr}`);
+    const ls = spawnSync('npm', ['ls', '--all', '--parseable', '--long'], { cwd: cliApp, encoding: 'utf8' });
+    tree = ls.stdout.split('\n').slice(1).filter(Boolean).map((l) => l.split(':')[1]!).sort();
+    console.log(`npm i @imessenger/cli (offline, from the tarballs, install scripts allowed): ${tree.length} packages\n  ${tree.join('\n  ')}`);
+    fs.writeFileSync(path.join(cliApp, 'hello.js'), 'var msn = new ActiveXObject("Messenger.UIAutomation.1");\nWScript.Echo("contacts: " + msn.MyContacts.Count);\n');
+  }, 300_000);
+
+  test('nothing native: no winax, no COM adapter, no package with an install script or a binding.gyp', () => {
+    expect(tree.filter((p) => /^(winax|@imessenger\/adapter-com)@/.test(p))).toEqual([]);
+    const withScripts = tree.filter((p) => {
+      const dir = path.join(cliApp, 'node_modules', p.replace(/@[^@]+$/, ''));
+      const m = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+      return ['preinstall', 'install', 'postinstall'].some((h) => m.scripts?.[h]) || fs.existsSync(path.join(dir, 'binding.gyp'));
+    });
+    expect(withScripts).toEqual([]);
+    expect(tree.map((p) => p.replace(/@[^@]+$/, ''))).toEqual(expect.arrayContaining(['@imessenger/cli', '@imessenger/adapter-memory', '@imessenger/adapter-graph', '@imessenger/migration']));
+  });
+
+  test('imessenger run on the included memory backend runs', () => {
+    const r = spawnSync(process.execPath, [path.join(cliApp, 'node_modules', '.bin', 'imessenger'), 'run', 'hello.js'], { cwd: cliApp, encoding: 'utf8', timeout: 60_000 });
+    expect({ status: r.status, stdout: r.stdout.trim() }).toEqual({ status: 0, stdout: expect.stringMatching(/^contacts: \d+$/) });
+  });
+
+  test('--backend com without @imessenger/adapter-com: a usage error naming what to install, exit 2', () => {
+    const r = spawnSync(process.execPath, [path.join(cliApp, 'node_modules', '.bin', 'imessenger'), 'run', 'hello.js', '--backend', 'com'], { cwd: cliApp, encoding: 'utf8', timeout: 60_000 });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 2, stderr: expect.stringContaining('--backend com needs @imessenger/adapter-com, which is not installed: npm install @imessenger/adapter-com') });
+  });
+
+  test('the shim as a library: a backend that is not installed fails before any worker starts', () => {
+    const script = "try { require('@imessenger/shim').createAutomationHost({ backend: { kind: 'com', emulate: true } }); } catch (e) { console.log(e.name + ': ' + e.message); }";
+    const r = spawnSync(process.execPath, ['-e', script], { cwd: cliApp, encoding: 'utf8', timeout: 60_000 });
+    expect(r.stdout.trim()).toBe('BackendNotInstalledError: --backend com needs @imessenger/adapter-com, which is not installed: npm install @imessenger/adapter-com');
+  });
+});
+
 test('every case of the matrix is there', () => {
   expect(CASES.length).toBe(2 + 2 * 4 + 2 + 1);
 });

@@ -8,6 +8,10 @@
  *   build may fail and npm carries on). An optional peer dependency is left out of the walk: npm
  *   never installs one for the consumer (that is why the kit's jest is one: as a plain peer, every
  *   `--omit=dev` install of @imessenger/contract-tests got jest and @parcel/watcher's install script).
+ * - Dependencies follow use (issue 12, item 3): installing @imessenger/cli brings no install script,
+ *   no winax and no COM adapter (an optional install, Windows); @imessenger/shim brings the memory
+ *   backend only (Graph, COM and migration are optional peers, loaded by name when a script asks for
+ *   them); no backend adapter brings inversify. consumers.test.ts installs the packed CLI for real.
  * - Licenses: every package's SPDX expression satisfies the allow-list below (permissive licences
  *   that only ask for the notice to be kept); the table of licences and counts is printed.
  */
@@ -49,31 +53,32 @@ interface Installed {
 
 const manifestOf = (dir: string): Manifest => JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as Manifest;
 
-/** Every package a production install of the published workspaces brings in, by name@version. */
-function productionTree(): Map<string, Installed> {
-  const ls = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['ls', '--omit=dev', '--all', '--json', '--long'], {
-    cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28, shell: process.platform === 'win32',
-  });
-  // npm ls exits 1 when it sees a problem (an extraneous package, say) but still prints the tree.
-  if (!ls.stdout) throw new Error(`npm ls printed nothing: ${ls.stderr}`);
-  const root = JSON.parse(ls.stdout) as LsNode;
+let lsOutput: LsNode | undefined;
+
+/** Every package a production install of the published workspaces (or of those `from` names) brings in, by name@version. */
+function productionTree(from: (name: string) => boolean = () => true): Map<string, Installed> {
+  const root = (lsOutput ??= npmLs());
   const found = new Map<string, Installed>();
   const walked = new Set<string>();
   // npm ls prints a package's dependencies once; later occurrences are stubs ({ version }), so the
-  // walk goes on from whichever occurrence has them, and finds the directory by name@version.
+  // walk goes on from the occurrence that has them (a walk from one package may meet the stub first),
+  // and finds the directory by name@version.
   const dirs = new Map<string, string>();
+  const full = new Map<string, LsNode>();
   const collectDirs = (name: string, node: LsNode): void => {
     const stack: [string, LsNode][] = [[name, node]];
     for (let item = stack.pop(); item; item = stack.pop()) {
       const [n, d] = item;
       if (d.path && d.version && !dirs.has(`${n}@${d.version}`)) dirs.set(`${n}@${d.version}`, d.path);
+      if (d.version && d.dependencies && !full.has(`${n}@${d.version}`)) full.set(`${n}@${d.version}`, d);
       for (const entry of Object.entries(d.dependencies ?? {})) stack.push(entry);
     }
   };
   collectDirs('', root);
-  const walk = (name: string, node: LsNode, via: readonly string[], optional: boolean): void => {
-    if (node.missing || node.version === undefined) return; // an optional dependency for another platform
-    const key = `${name}@${node.version}`;
+  const walk = (name: string, stub: LsNode, via: readonly string[], optional: boolean): void => {
+    if (stub.missing || stub.version === undefined) return; // an optional dependency for another platform
+    const key = `${name}@${stub.version}`;
+    const node = full.get(key) ?? stub;
     const dir = node.path ?? dirs.get(key);
     if (!dir) throw new Error(`npm ls gave no directory for ${key}`);
     const seen = found.get(key);
@@ -92,9 +97,18 @@ function productionTree(): Map<string, Installed> {
   };
   for (const [name, node] of Object.entries(root.dependencies ?? {})) {
     if (node.path && manifestOf(node.path).private) continue; // examples: never published
-    walk(name, node, [name], false);
+    if (from(name)) walk(name, node, [name], false);
   }
   return found;
+}
+
+function npmLs(): LsNode {
+  const ls = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['ls', '--omit=dev', '--all', '--json', '--long'], {
+    cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28, shell: process.platform === 'win32',
+  });
+  // npm ls exits 1 when it sees a problem (an extraneous package, say) but still prints the tree.
+  if (!ls.stdout) throw new Error(`npm ls printed nothing: ${ls.stderr}`);
+  return JSON.parse(ls.stdout) as LsNode;
 }
 
 /** The install-time hooks npm runs for a package: its scripts, or node-gyp for a binding.gyp. */
@@ -147,6 +161,25 @@ describe('supply chain of a production install (npm ls --omit=dev, no network)',
       `  ${key}${p.optional ? ' (optional)' : ''}: ${installHooks(p).join('; ')}\n    via ${p.via.join(' > ')}`).join('\n') || '  none'}`);
     expect(withHooks.map(([, p]) => p.manifest.name)).toEqual(['winax']);
     expect(withHooks[0]![1].optional).toBe(true);
+  });
+
+  const treeOf = (name: string): string[] => [...productionTree((n) => n === name).values()].map((p) => p.manifest.name).sort();
+
+  test('@imessenger/cli: nothing native, no install script, no COM adapter (tree printed)', () => {
+    const cli = productionTree((n) => n === '@imessenger/cli');
+    console.log(`npm i @imessenger/cli brings ${cli.size} packages:\n  ${[...cli.keys()].sort().join('\n  ')}`);
+    expect([...cli.values()].filter((p) => installHooks(p).length > 0).map((p) => p.manifest.name)).toEqual([]);
+    expect(treeOf('@imessenger/cli')).not.toEqual(expect.arrayContaining(['winax']));
+    expect(treeOf('@imessenger/cli').filter((n) => n === 'winax' || n === '@imessenger/adapter-com' || n === 'inversify')).toEqual([]);
+    // What the CLI documents as included: the memory backend, the Graph backend and migration.
+    expect(treeOf('@imessenger/cli')).toEqual(expect.arrayContaining(['@imessenger/adapter-memory', '@imessenger/adapter-graph', '@imessenger/migration']));
+  });
+
+  test('@imessenger/shim: the memory backend only; each backend adapter alone, without inversify', () => {
+    expect(treeOf('@imessenger/shim').filter((n) => n.startsWith('@imessenger/'))).toEqual(['@imessenger/adapter-memory', '@imessenger/contract', '@imessenger/core', '@imessenger/durable', '@imessenger/shim']);
+    for (const adapter of ['@imessenger/adapter-memory', '@imessenger/adapter-graph', '@imessenger/adapter-com', '@imessenger/contract-tests', '@imessenger/migration']) {
+      expect({ adapter, inversify: treeOf(adapter).includes('inversify') }).toEqual({ adapter, inversify: false });
+    }
   });
 
   test('the kit makes jest an optional peer: not a dependency, and no production node in the lockfile', () => {

@@ -205,12 +205,21 @@ function runCommand(file: string, values: RunValues, scriptArgs: readonly string
   for (const option of ['config', 'stage', 'user', 'mismatches', 'old-seed', 'old-state', 'new-seed', 'new-state'] as const) only(option, ['routing']);
 
   const resolve = (value: string | undefined): string | undefined => (value === undefined ? undefined : path.resolve(cwd, value));
+  // A backend that is not installed is said first (its settings would be checked for nothing).
+  const notInstalled = (config: BackendConfig): void => {
+    const { missingBackendPackage } = require('@imessenger/shim') as typeof import('@imessenger/shim');
+    const missing = missingBackendPackage(config);
+    if (missing) throw new UsageError(missing.message);
+  };
   let backend: BackendConfig;
   if (kind === 'routing') {
+    notInstalled({ kind } as BackendConfig);
     backend = routingConfig(values, env, resolve);
   } else {
+    notInstalled({ kind } as BackendConfig);
     backend = singleBackend(kind, { seed: resolve(values.seed), state: resolve(values.state), graphConfig: resolve(values['graph-config']) }, env);
   }
+  notInstalled(backend);
   const timeoutMs = values.timeout === undefined ? undefined : parseTimeout(values.timeout);
   const maxMemoryMb = values['max-memory'] === undefined ? undefined : parseMemory(values['max-memory']);
   const isolate = values.isolate === true;

@@ -27,6 +27,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { HR, MESSENGER_EVENT_NAMES, type MessengerEventName, MessengerError, type OtherSide, TYPELIB } from '@imessenger/contract';
 import type { HostOptions, LegacyEnumerator, ShimHost, SyncOtherSide } from './api';
+import { missingBackendPackage } from './backend-packages';
 import { ifaceIndex } from './ifaces';
 import { isQuit, JSCRIPT, jscriptError } from './jscript';
 import { IFACES, type IfaceInfo, lookup, type MemberDesc } from './members';
@@ -889,6 +890,9 @@ export class Host implements ShimHost {
 
 /** A host over a worker running the configured backend: `host.create('Messenger.UIAutomation')`. */
 export function createAutomationHost(options: HostOptions): ShimHost {
+  // A backend whose package is not installed fails here, with the install command, before a worker starts.
+  const missing = options?.backend ? missingBackendPackage(options.backend) : undefined;
+  if (missing) throw missing;
   return new Host(options);
 }
 

@@ -14,5 +14,6 @@ export type {
 } from './api';
 export { createAutomationHost, Enumerator, interfaceOf, MESSENGER_PROGIDS, workerPath } from './host';
 export { createWScript, installLegacyGlobals } from './legacy';
+export { BACKEND_PACKAGES, BackendNotInstalledError, missingBackendPackage } from './backend-packages';
 export { JSCRIPT, jscriptError, WScriptQuit, type JScriptErrorInfo } from './jscript';
 export { MessengerError, isMessengerError } from '@imessenger/contract';

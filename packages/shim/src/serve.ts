@@ -18,6 +18,7 @@ import {
   TYPELIB, toSigned, vtableName,
 } from '@imessenger/contract';
 import type { BackendConfig } from './api';
+import { loadBackendPackage } from './backend-packages';
 import { COLLECTION_ITEM, ifaceIndex, IFACE_NAMES } from './ifaces';
 import { JSCRIPT } from './jscript';
 import {
@@ -84,18 +85,18 @@ export function tick(): void {
 async function startBackend(config: BackendConfig): Promise<StartedBackend> {
   switch (config.kind) {
     case 'memory': {
-      const memory = require('@imessenger/adapter-memory') as typeof import('@imessenger/adapter-memory');
+      const memory = loadBackendPackage<typeof import('@imessenger/adapter-memory')>('memory');
       const backend = memory.memoryBackend({ seed: config.seed, seedFile: config.seedFile, stateFile: config.stateFile });
       return { definition: backend, otherSide: backend.otherSide };
     }
     case 'com': {
-      const com = require('@imessenger/adapter-com') as typeof import('@imessenger/adapter-com');
+      const com = loadBackendPackage<typeof import('@imessenger/adapter-com')>('com');
       const progId = (config.progId ?? 'Messenger.UIAutomation.1') as import('@imessenger/adapter-com').MessengerProgId;
       const backend = com.comBackend({ progId, emulate: config.emulate ? { seed: config.seed } : false });
       return { definition: backend, otherSide: backend.otherSide, dispose: () => backend.dispose() };
     }
     case 'graph': {
-      const graph = require('@imessenger/adapter-graph') as typeof import('@imessenger/adapter-graph');
+      const graph = loadBackendPackage<typeof import('@imessenger/adapter-graph')>('graph');
       let auth: import('@imessenger/adapter-graph').GraphAuth;
       if (config.accessToken !== undefined) {
         if (!config.username) throw new TypeError('graph backend: `accessToken` needs `username`, the user the token belongs to.');
@@ -124,7 +125,7 @@ async function startBackend(config: BackendConfig): Promise<StartedBackend> {
     }
     case 'routing': {
       // Loaded only here: the routing backend needs the migration package, no other backend does.
-      const migration = require('@imessenger/migration') as typeof import('@imessenger/migration');
+      const migration = loadBackendPackage<typeof import('@imessenger/migration')>('routing');
       let plan = migration.loadMigrationConfig(config.config);
       if (config.stage !== undefined) plan = migration.withStage(plan, config.stage);
       const old = await startBackend(config.old);
