@@ -11,7 +11,8 @@ import { isEnumValue, TYPELIB } from '@imessenger/contract';
 /** What a dispatch parameter stands for, by its documented name (pIMWindow, pMContact, pMGroup). */
 export type ObjectKind = 'contact' | 'window' | 'group';
 
-interface EventParam { readonly name: string; readonly type: string; readonly kind?: ObjectKind }
+/** One parameter of a DMessengerEvents event: its name, its type, and the kind of object it is, if one. */
+export interface EventParam { readonly name: string; readonly type: string; readonly kind?: ObjectKind }
 
 const kindOfParam = (name: string): ObjectKind | undefined =>
   /window/i.test(name) ? 'window' : /group/i.test(name) ? 'group' : /contact/i.test(name) ? 'contact' : undefined;

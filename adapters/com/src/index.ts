@@ -4,6 +4,6 @@ export {
   type MessengerProgId, type WinaxError,
 } from './dispatch';
 export { COM_HRESULTS, comError, hresultOf, WINAX_TYPE_ERRORS } from './errors';
-export { DMESSENGER_EVENTS, EVENT_PARAMS, normaliseEventArgs, type ObjectKind } from './event-args';
+export { DMESSENGER_EVENTS, EVENT_PARAMS, normaliseEventArgs, type EventParam, type ObjectKind } from './event-args';
 export { isProgIdMissing, winaxDispatch, type WinaxDispatchOptions } from './winax-port';
-export { emulateMessenger } from './emulator';
+export { emulateMessenger, type EmulatedDispatchPort, type EmulatorOptions } from './emulator';

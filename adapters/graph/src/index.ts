@@ -8,10 +8,10 @@ export { statusFromGraph, statusToGraph, SETTABLE_ON_TEAMS, NEAREST_ON_TEAMS, ST
 export { RecordingLauncher, linkFor, type Launcher, type LaunchIntent } from './launcher';
 export {
   GraphHttp, GRAPH_BASE_URL, BATCH_CONCURRENCY, BATCH_LIMIT, MAX_PAGES, MAX_REDIRECTS, segment, odataString, userPath, formsDotSegment,
-  type GraphHttpOptions, type BatchRequest, type BatchResponse, type BatchOptions,
+  type GraphHttpOptions, type BatchRequest, type BatchResponse, type BatchOptions, type RawResponse, type RequestOptions,
 } from './http';
 export { meetingExternalId } from './ports/conversations';
-export type { WatcherOptions } from './ports/events';
+export type { PresenceWatcher, WatcherOptions } from './ports/events';
 export {
   SubscriptionManager, createWebhookHandler, presenceResource, PRESENCE_SUBSCRIPTION_MAX_MS,
   type WebhookOptions, type WebhookHandler, type WebhookHandlerOptions, type PresenceSubscription,

@@ -140,7 +140,8 @@ export type Command =
   | { readonly command: 'version' }
   | { readonly command: 'migrate'; readonly argv: readonly string[] };
 
-type Env = Readonly<Record<string, string | undefined>>;
+/** The environment the command line reads (`IMESSENGER_*` settings): `process.env` by default. */
+export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Graph settings: JSON key and environment suffix. */
 const GRAPH_KEYS = [

@@ -5,8 +5,8 @@ export { MEMORY_EXIT_CODE, TIMEOUT_EXIT_CODE } from './limits';
 export { main, type Io } from './main';
 export {
   BACKENDS, BUNDLED_SEED_PATH, COMMANDS, MAIN_SPEC, MAIN_USAGE, RUN_SPEC, parseArgs, parseRunArgs, USAGE, UsageError, version,
-  type BackendKind, type Command, type RunCommand,
+  type BackendKind, type Command, type Env, type RunCommand,
 } from './args';
 export { rewriteScript, handlerFunctionName, type EventHandlerDeclaration, type RewriteResult } from './rewrite';
 export { JScriptCompilationError } from './conditional';
-export { formatScriptError } from './report';
+export { formatScriptError, type ScriptPosition } from './report';

@@ -113,7 +113,8 @@ export function expectMembers(object: object, members: readonly string[], absent
   if (extra.length > 0) throw new Error(`Members that should not exist: ${extra.join(', ')}.`);
 }
 
-type Body = (k: KitContext) => Promise<void>;
+/** A kit test's body: what it does with the Messenger on the backend under test. */
+export type Body = (k: KitContext) => Promise<void>;
 
 export interface TestOptions {
   /** Start signed in (default true). */

@@ -6,7 +6,8 @@
  */
 import { INTERFACES, type InterfaceName, type MemberKind, TYPELIB, type TypeLibMember } from './typelib';
 
-type Row = (typeof TYPELIB)[number];
+/** One row of the type-library table (TYPELIB): a member of an interface with its DISPID and vtable slot. */
+export type Row = (typeof TYPELIB)[number];
 
 /** The async-face name of a row: `Signin`, `get_MyStatus`, `put_MyStatus`. */
 export type VtableName<R> = R extends { kind: 'propget'; member: infer M extends string } ? `get_${M}`
@@ -14,7 +15,7 @@ export type VtableName<R> = R extends { kind: 'propget'; member: infer M extends
   : R extends { kind: 'method'; member: infer M extends string } ? M
   : never;
 
-type Own<I extends InterfaceName> = VtableName<Extract<Row, { iface: I }>>;
+export type Own<I extends InterfaceName> = VtableName<Extract<Row, { iface: I }>>;
 
 /**
  * Every async-face name of an interface, inherited members included (the inheritance of

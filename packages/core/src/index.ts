@@ -5,7 +5,7 @@ export type { BackendDefinition } from '@imessenger/contract';
 export { MessengerEventEmitter } from './events';
 export { SERVICE_OUTCOMES, SERVER_FAILURES, type OutcomeMode } from './outcomes';
 export { MessengerContact } from './objects/contact';
-export { MessengerContacts } from './objects/contacts';
+export { MessengerContacts, type RemoveContact } from './objects/contacts';
 export { MessengerGroup } from './objects/group';
 export { MessengerGroups } from './objects/groups';
 export { MessengerService, MessengerServices } from './objects/service';

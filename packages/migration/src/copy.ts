@@ -91,7 +91,8 @@ const FRIENDLY_NAME_READ_ONLY = 'MyFriendlyName is read-only through IMessenger 
 const UNSUPPORTED = ['E_NOTIMPL', 'MSGR_E_GROUPS_NOT_ENABLED'] as const;
 const isUnsupported = (error: unknown): boolean => UNSUPPORTED.some((hr) => isMessengerError(error, hr));
 
-interface Failure { readonly hr: string; readonly reason: string }
+/** Why an item failed: its HRESULT name and a reason in words. */
+export interface Failure { readonly hr: string; readonly reason: string }
 
 export function failureOf(error: unknown): Failure {
   if (isMessengerError(error)) return { hr: error.code, reason: (error as MessengerError).description };

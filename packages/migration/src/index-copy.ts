@@ -1,7 +1,7 @@
 /** The data-copy half of @imessenger/migration (the lead merges this into index.ts). */
 export {
   copyUsers, planCopy, failureOf, DEFAULT_CONCURRENCY, SORT_ORDER, FRIENDLY_NAME,
-  type CopyOptions, type CopySession, type GroupWritten, type PlanOptions, type PlannedStep, type PlanAction, type StepKind, type UserPlan,
+  type CopyOptions, type CopySession, type Failure, type GroupWritten, type PlanOptions, type PlannedStep, type PlanAction, type StepKind, type UserPlan,
 } from './copy';
 export {
   copyCommand, parseCopyArgs, providerFor, readGraphConfig, COPY_USAGE, DEFAULT_JOURNAL, DEFAULT_REPORT, EXIT, SpecError, UsageError,

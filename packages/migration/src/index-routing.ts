@@ -8,7 +8,7 @@ export {
 } from './config';
 export {
   MODES, PORT_METHODS, ROUTABLE_CAPABILITIES, methodKind, methodsOf, modesFor,
-  type DelegatedCapability, type MethodKind, type Mode, type RoutableCapability,
+  type DelegatedCapability, type MethodKind, type MethodTable, type Mode, type PortOf, type RoutableCapability,
 } from './routing-methods';
 export {
   CHANGE_CAPABILITY, portsOf, routingBackend, type ResolvedBackend, type RoutingBackend, type RoutingBackendOptions,

@@ -19,8 +19,10 @@ export const ROUTABLE_CAPABILITIES = [
 /** The capabilities whose ports the routing backend delegates method by method (session and events are special). */
 export type DelegatedCapability = Exclude<RoutableCapability, 'session'>;
 
-type PortOf<C extends DelegatedCapability> = NonNullable<BackendPorts[C]>;
-type MethodTable<C extends DelegatedCapability> = { readonly [M in keyof PortOf<C>]: MethodKind };
+/** The SPI port of a delegated capability. */
+export type PortOf<C extends DelegatedCapability> = NonNullable<BackendPorts[C]>;
+/** Each method of a capability's port, with how the routing backend treats it (read, write, …). */
+export type MethodTable<C extends DelegatedCapability> = { readonly [M in keyof PortOf<C>]: MethodKind };
 
 /** Every method of every delegated port, classified. A method added to the SPI fails to compile here until classified. */
 export const PORT_METHODS: { readonly [C in DelegatedCapability]: MethodTable<C> } = {
