@@ -35,7 +35,7 @@ interface Manifest {
   readonly files?: readonly string[];
 }
 
-const rootManifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { workspaces: string[]; engines: { node: string } };
+const rootManifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { workspaces: string[]; engines: { node: string }; repository: { type: string; url: string } };
 const WORKSPACES = rootManifest.workspaces.flatMap((pattern) => {
   const parent = pattern.replace(/\/\*$/, '');
   return fs.readdirSync(path.join(ROOT, parent)).sort().map((name) => `${parent}/${name}`)
@@ -110,7 +110,9 @@ describe.each(PUBLISHED)('%s', (dir) => {
     expect(manifest.engines).toEqual({ node: rootManifest.engines.node });
     expect(manifest.license).toBe('MIT');
     expect(manifest.type).toBe('commonjs');
-    expect(manifest.repository).toEqual({ type: 'git', url: expect.stringMatching(/^git\+https:\/\/.+\.git$/), directory: dir });
+    // One repository URL, the root manifest's: every package names it, with its own directory.
+    expect(rootManifest.repository).toEqual({ type: 'git', url: expect.stringMatching(/^git\+https:\/\/github\.com\/[\w.-]+\/[\w.-]+\.git$/) });
+    expect(manifest.repository).toEqual({ ...rootManifest.repository, directory: dir });
     expect(manifest.files).toEqual(expect.arrayContaining(['dist', 'src', 'README.md', 'LICENSE']));
     expect(fs.readFileSync(path.join(ROOT, dir, 'LICENSE'), 'utf8')).toBe(fs.readFileSync(path.join(ROOT, 'LICENSE'), 'utf8'));
   });
