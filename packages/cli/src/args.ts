@@ -57,7 +57,7 @@ export const RUN_SPEC = defineCommand({
   positionals: { max: 1 },
   passThrough: 'script arguments',
   options: {
-    backend: { type: 'string', value: 'memory|com|graph|routing', help: 'The backend (default: memory, the embedded in-memory backend).' },
+    backend: { type: 'string', value: 'memory|com|graph|routing', help: 'The backend (default: memory, the embedded in-memory backend). memory, graph and routing come with the CLI; com needs npm install @imessenger/adapter-com.' },
     seed: { type: 'string', value: 'file.json', help: 'Initial state for memory and com (default: the bundled seed).' },
     state: { type: 'string', value: 'file', help: 'memory: keep the state in this file across runs.' },
     'graph-config': {

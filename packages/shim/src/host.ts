@@ -303,6 +303,9 @@ export class Host implements ShimHost {
     if (!options || typeof options.backend !== 'object' || options.backend === null) {
       throw new TypeError('createAutomationHost: `backend` is required, e.g. { backend: { kind: "memory", seed } }.');
     }
+    // A backend whose package is not installed fails here, with the install command, before a worker starts.
+    const missing = missingBackendPackage(options.backend);
+    if (missing) throw missing;
     this.globals = options.globals ?? globalThis;
     this.safeForScripting = options.safeForScripting === true;
     this.hangTimeoutMs = Math.max(100, options.hangTimeoutMs ?? 10_000);
@@ -890,9 +893,6 @@ export class Host implements ShimHost {
 
 /** A host over a worker running the configured backend: `host.create('Messenger.UIAutomation')`. */
 export function createAutomationHost(options: HostOptions): ShimHost {
-  // A backend whose package is not installed fails here, with the install command, before a worker starts.
-  const missing = options?.backend ? missingBackendPackage(options.backend) : undefined;
-  if (missing) throw missing;
   return new Host(options);
 }
 
