@@ -23,3 +23,12 @@ export {
  * entry in a later release, so that test code is not part of the adapter's API.
  */
 export * as testing from './testing';
+export {
+  loadGraphConfig, checkGraphConfigDocument, requireOneUser, describeSettings, didYouMean, tenantProblem, GraphConfigError,
+  ENV_OVERRIDES, AUTH_TYPES, GRAPH_CONFIG_SCHEMA_PATH,
+  type GraphSettings, type GraphAuthSettings, type LoadGraphConfigOptions, type AuthType,
+} from './config';
+export {
+  graphAuthFromSettings, graphBackendFromSettings, type GraphAuthFromSettingsOptions, type GraphBackendFromSettingsOptions,
+} from './config-build';
+export { tokenClaims, type TokenClaims } from './auth/claims';

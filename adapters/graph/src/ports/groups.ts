@@ -292,7 +292,7 @@ export function graphGroups(ctx: GraphContext): GraphGroupsPort {
       // Hiding and remembering it hidden are independent: one round trip.
       const remembered = await ctx.profileWrite((p) => { if (!p.hiddenChats.includes(chatId)) p.hiddenChats.push(chatId); });
       const [hidden, stored] = await ctx.http.batch([
-        { method: 'POST', url: `/chats/${segment(chatId)}/hideForUser`, body: { user: { id: me.id, tenantId: ctx.options.tenantId } } },
+        { method: 'POST', url: `/chats/${segment(chatId)}/hideForUser`, body: { user: { id: me.id, tenantId: ctx.tenantId } } },
         { ...remembered.request, dependsOn: [0] },
       ]);
       if (hidden?.status === 404) throw messengerError('MSGR_E_GROUP_DOES_NOT_EXIST', undefined, 'The chat no longer exists.');
