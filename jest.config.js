@@ -10,6 +10,7 @@ module.exports = {
     '^@imessenger/(contract|core|contract-tests|shim|cli|migration|durable|command-line)$': '<rootDir>/packages/$1/src',
     '^@imessenger/adapter-(memory|graph|com)$': '<rootDir>/adapters/$1/src',
     '^@imessenger/adapter-graph/testing$': '<rootDir>/adapters/graph/src/testing',
+    '^@imessenger/adapter-graph/config$': '<rootDir>/adapters/graph/src/config',
   },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
 };

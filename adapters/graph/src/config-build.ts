@@ -12,6 +12,7 @@ import { StaticTokenAuth } from './auth/static-token';
 import { TokenCredentialAuth, type TokenCredential, azureIdentityCredential } from './auth/token-credential';
 import { type GraphBackend, type GraphBackendOptions, graphBackend } from './backend';
 import { GraphConfigError, type GraphSettings } from './config';
+import { graphPermissions } from './permissions';
 import { registerSecret } from './secrets';
 
 export interface GraphAuthFromSettingsOptions {
@@ -42,7 +43,7 @@ export function graphAuthFromSettings(settings: GraphSettings, options: GraphAut
       return new DeviceCodeAuth({
         clientId: auth.clientId, tenantId: settings.tenantId,
         ...(auth.authority ? { authority: auth.authority } : {}),
-        ...(auth.scopes ? { scopes: auth.scopes } : {}),
+        ...(auth.scopes ? { scopes: auth.scopes } : settings.capabilities ? { scopes: graphPermissions(settings.capabilities, 'delegated').permissions } : {}),
         ...(auth.cacheFile ? { cachePlugin: new ProtectedTokenCache(auth.cacheFile, { protection: auth.cacheProtection ?? 'auto', ...(options.onWarning ? { onWarning: options.onWarning } : {}) }) } : {}),
         ...(options.onDeviceCode ? { onDeviceCode: options.onDeviceCode } : {}),
       });
@@ -119,5 +120,6 @@ export function graphBackendFromSettings(settings: GraphSettings, options: Graph
     ...(settings.presencePollMs !== undefined ? { presence: { ...rest.presence, intervalMs: settings.presencePollMs } } : {}),
     ...(settings.signedInAtStart !== undefined ? { signedInAtStart: settings.signedInAtStart } : {}),
     ...(settings.statusPolicy !== undefined ? { statusPolicy: settings.statusPolicy } : {}),
+    ...(settings.capabilities ? { capabilities: settings.capabilities } : {}),
   });
 }

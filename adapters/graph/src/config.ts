@@ -15,6 +15,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { GRAPH_CAPABILITIES, type GraphCapability } from './permissions';
 import { registerSecret } from './secrets';
 
 /** Where the JSON Schema of the file is (shipped in the package). */
@@ -52,6 +53,8 @@ export interface GraphSettings {
   readonly statusPolicy?: 'strict' | 'nearest';
   readonly retry?: { readonly maxRetries?: number; readonly delaySeconds?: number };
   readonly timeoutMs?: number;
+  /** What the deployment uses (permissions.ts; default DEFAULT_CAPABILITIES): the permissions asked for and checked. */
+  readonly capabilities?: readonly GraphCapability[];
   /** Where it came from, for messages: the file, or "the environment". */
   readonly source: string;
 }
@@ -85,6 +88,7 @@ export const ENV_OVERRIDES: readonly (readonly [variable: string, key: string])[
   ['IMESSENGER_GRAPH_SIGNED_IN_AT_START', 'signedInAtStart'],
   ['IMESSENGER_GRAPH_STATUS_POLICY', 'statusPolicy'],
   ['IMESSENGER_GRAPH_TIMEOUT_MS', 'timeoutMs'],
+  ['IMESSENGER_GRAPH_CAPABILITIES', 'capabilities'],
 ];
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -105,7 +109,7 @@ type Kind =
   | { t: 'integer'; min: number }
   | { t: 'number'; min: number }
   | { t: 'boolean' }
-  | { t: 'strings' }
+  | { t: 'strings'; enum?: readonly string[] }
   | { t: 'object'; keys: Readonly<Record<string, Kind>>; required?: readonly string[] };
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -152,6 +156,7 @@ export const TOP_KEYS: Readonly<Record<string, Kind>> = {
   statusPolicy: { t: 'string', enum: ['strict', 'nearest'] },
   retry: { t: 'object', keys: { maxRetries: { t: 'integer', min: 0 }, delaySeconds: { t: 'number', min: 0 } } },
   timeoutMs: { t: 'integer', min: 1 },
+  capabilities: { t: 'strings', enum: GRAPH_CAPABILITIES },
 };
 
 /** The old `imessenger run --graph-config` keys, which now live in "auth" (accepted with a warning). */
@@ -218,6 +223,14 @@ function checkValue(where: string, key: string, value: unknown, kind: Kind): voi
       return;
     case 'strings':
       if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v.trim())) fail(`expected an array of non-empty strings, got ${describe(value)}`);
+      if (kind.enum) {
+        for (const v of value as string[]) {
+          if (!kind.enum.includes(v)) {
+            const near = didYouMean(v, kind.enum);
+            fail(`"${v}" is not one of ${kind.enum.join(', ')}${near ? `: did you mean "${near}"?` : ''}`);
+          }
+        }
+      }
       return;
     case 'object': {
       if (!isObject(value)) fail(`expected an object, got ${describe(value)}`);
@@ -314,6 +327,7 @@ function readDocument(file: string): unknown {
 
 /** An environment value as the key's kind wants it (numbers and booleans are words there). */
 function fromEnvironment(variable: string, raw: string, kind: Kind): unknown {
+  if (kind.t === 'strings') return raw.split(',').map((v) => v.trim()).filter(Boolean);
   if (kind.t === 'integer' || kind.t === 'number') {
     const n = /^-?\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : NaN;
     if (Number.isNaN(n)) throw new GraphConfigError(variable, undefined, `expected a whole number, got "${raw}"`);

@@ -13,6 +13,7 @@ import {
   graphBackend, loadGraphConfig, requireOneUser, StaticTokenAuth, TokenCredentialAuth,
 } from '../src';
 import { AUTH_KEYS, TOP_KEYS } from '../src/config';
+import { GRAPH_CAPABILITIES } from '../src/permissions';
 
 const GUID = '00000000-0000-4000-8000-000000000001';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'graph-config-'));
@@ -74,6 +75,8 @@ describe('the shipped JSON Schema and the loader agree', () => {
     ['an unknown retry key', { retry: { retries: 1 } }],
     ['a negative retry', { retry: { maxRetries: -1 } }],
     ['users not strings', { users: [1] }],
+    ['capabilities', { capabilities: ['signin', 'contacts', 'directoryPhones'] }],
+    ['an unknown capability', { capabilities: ['contact'] }],
     ['an empty user', { users: [' '] }],
   ];
   it.each(documents)('%s', (_name, doc) => {
@@ -88,6 +91,11 @@ describe('the shipped JSON Schema and the loader agree', () => {
       const variant = variants.find((v) => v['properties']?.['type']?.['const'] === type)!;
       expect(Object.keys(variant['properties']).filter((k) => k !== 'type').sort()).toEqual(Object.keys(AUTH_KEYS[type]).sort());
     }
+  });
+
+  it('lists the capabilities permissions.ts knows', () => {
+    expect(schema['properties']['capabilities']['items']['enum']).toEqual([...GRAPH_CAPABILITIES]);
+    expect(errorOf(() => checkGraphConfigDocument({ capabilities: ['contact'] }, 'x.json')).message).toMatch(/"capabilities": "contact" is not one of .*: did you mean "contacts"\?/);
   });
 
   it('names each environment variable in the description of its key', () => {
