@@ -24,7 +24,7 @@ export {
  */
 export * as testing from './testing';
 export {
-  loadGraphConfig, checkGraphConfigDocument, requireOneUser, describeSettings, didYouMean, tenantProblem, GraphConfigError,
+  loadGraphConfig, checkGraphConfigDocument, requireOneUser, describeSettings, didYouMean, tenantProblem, isTenantGuid, GraphConfigError,
   ENV_OVERRIDES, AUTH_TYPES, GRAPH_CONFIG_SCHEMA_PATH,
   type GraphSettings, type GraphAuthSettings, type LoadGraphConfigOptions, type AuthType,
 } from './config';
@@ -32,3 +32,7 @@ export {
   graphAuthFromSettings, graphBackendFromSettings, type GraphAuthFromSettingsOptions, type GraphBackendFromSettingsOptions,
 } from './config-build';
 export { tokenClaims, type TokenClaims } from './auth/claims';
+export {
+  GRAPH_CAPABILITIES, DEFAULT_CAPABILITIES, GRAPH_REQUESTS, graphPermissions, requestsOf, unsupportedIn, allows, requestFor,
+  DEFAULT_DELEGATED_SCOPES, FULL_PROFILE, type GraphRequestName, type GraphCapability, type GraphMode, type GraphRequestPermissions, type GraphPermissionPlan,
+} from './permissions';

@@ -35,6 +35,7 @@ export const COMMANDS: readonly (readonly [string, string])[] = [
   ['migrate report', 'Summarise the shadow mismatches recorded in a JSON-lines file.'],
   ['migrate reconcile', 'Make the secondary equal to the primary (in-memory backends from seed or state files).'],
   ['migrate retry', 'Apply the dual-write retry queue.'],
+  ['graph login|whoami|logout|doctor', 'Sign in to Microsoft Graph once, show who is signed in, sign out, check a Graph configuration.'],
 ];
 
 /** `imessenger` itself: its commands, --version and --help. */
@@ -138,7 +139,8 @@ export type Command =
   | RunCommand
   | { readonly command: 'help'; readonly of: string }
   | { readonly command: 'version' }
-  | { readonly command: 'migrate'; readonly argv: readonly string[] };
+  | { readonly command: 'migrate'; readonly argv: readonly string[] }
+  | { readonly command: 'graph'; readonly argv: readonly string[] };
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -151,6 +153,7 @@ export function parseArgs(argv: readonly string[], env: Env = process.env, cwd: 
   if (first === undefined) throw new UsageError('missing command: expected "run <script.js>" or "migrate <command>"');
   if (first === 'run') return parseRunArgs(rest, env, cwd);
   if (first === 'migrate') return { command: 'migrate', argv: rest };
+  if (first === 'graph') return { command: 'graph', argv: rest };
   if (first === 'help') return { command: 'help', of: rest.join(' ') };
   if (first.startsWith('-')) {
     const main = parseCommandLine(MAIN_SPEC, argv);
@@ -158,7 +161,7 @@ export function parseArgs(argv: readonly string[], env: Env = process.env, cwd: 
     if (main.values.version) return { command: 'version' };
     throw new UsageError('missing command: expected "run <script.js>" or "migrate <command>"');
   }
-  throw new UsageError(`unknown command "${first}" (the commands: run, migrate)`);
+  throw new UsageError(`unknown command "${first}" (the commands: run, migrate, graph)`);
 }
 
 /** `imessenger run …` (the arguments after "run"). Throws UsageError. */
