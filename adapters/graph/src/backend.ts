@@ -134,11 +134,26 @@ export const GRAPH_UNSUPPORTED: Readonly<Record<string, HResultName>> = {
   'DMessengerEvents.OnIMWindowDestroyed (remote)': 'E_NOTIMPL',
 };
 
+/**
+ * What an application (client credentials) sign-in cannot do on top of GRAPH_UNSUPPORTED, each
+ * refused before any request (ctx.requireCapability; permissions.ts says why: a request with no
+ * application permission). The kit's application run checks these HRESULTs.
+ */
+export const GRAPH_APPLICATION_UNSUPPORTED: Readonly<Record<string, HResultName>> = {
+  // The invitation (POST /chats/{id}/messages) has no application permission: no meeting is made.
+  'IMessenger2.StartVideo': 'E_NOTIMPL',
+  'IMessenger.StartVoice': 'E_NOTIMPL',
+  // hideForUser has no application permission.
+  'IMessengerGroups.Remove': 'E_NOTIMPL',
+};
+
 export interface GraphBackend {
   readonly name: 'graph';
   readonly module: ContainerModule;
   /** Presence polling: `pollNow()` runs one round at once (tests, or after a webhook said something changed). */
   readonly watcher: PresenceWatcher;
+  /** The app presence session (presence-session.ts): `renew()` runs one renewal at once (tests). */
+  readonly presenceSession: PresenceSession;
   readonly launcher: Launcher;
   readonly http: GraphHttp;
   readonly ports: Required<BackendPorts>;
@@ -168,8 +183,8 @@ function learningTenant(auth: GraphAuth, learn: (tenantId: string) => void): Gra
 }
 
 /** setPresence's sessionId: as configured, else the auth's clientId (DeviceCodeAuth, ClientCredentialsAuth); none with `false`. */
-function sessionIdOf(options: GraphBackendOptions): string | undefined {
-  if (options.presenceSession === false) return undefined;
+function sessionIdOf(options: GraphBackendOptions): string | false | undefined {
+  if (options.presenceSession === false) return false;
   const clientId = (options.auth as { readonly clientId?: unknown }).clientId;
   return options.presenceSession?.sessionId || (typeof clientId === 'string' && clientId ? clientId : undefined);
 }
@@ -223,5 +238,5 @@ export function graphBackend(options: GraphBackendOptions): GraphBackend {
     bind<BackendInfo>(TOKENS.BackendInfo).toConstantValue(info);
     for (const [capability, token] of Object.entries(PORT_TOKENS)) bind(token).toConstantValue(ports[capability as keyof typeof ports]);
   });
-  return { name: 'graph', module, watcher, launcher, http, ports, ...(webhook ? { webhook } : {}) };
+  return { name: 'graph', module, watcher, presenceSession, launcher, http, ports, ...(webhook ? { webhook } : {}) };
 }

@@ -7,7 +7,7 @@ import {
   type ContactRecord, MISTATUS, type Phones, type RemoteChange, type SelfRecord, messengerError,
 } from '@imessenger/contract';
 import type { GraphAuth } from './auth/auth';
-import { GRAPH_CAPABILITIES, type GraphCapability } from './permissions';
+import { GRAPH_CAPABILITIES, type GraphCapability, unsupportedIn } from './permissions';
 import type { BatchRequest, GraphHttp } from './http';
 import { batchItemError, segment, userPath } from './http';
 import type { Launcher } from './launcher';
@@ -148,6 +148,18 @@ export class GraphContext {
 
   /** Is this capability turned on (permissions.ts)? */
   can(capability: GraphCapability): boolean { return (this.options.capabilities ?? ALL_CAPABILITIES).has(capability); }
+
+  /**
+   * Refuse, before any request, a member whose capability is turned off or that Graph cannot serve
+   * with this kind of sign-in (permissions.ts: a request with no permission of that type). Nothing
+   * has been written when this throws: no orphan meeting, no half-hidden chat.
+   */
+  requireCapability(capability: GraphCapability, member: string): void {
+    const mode = this.options.auth.mode;
+    const missing = unsupportedIn(mode, capability);
+    if (missing) throw messengerError('E_NOTIMPL', undefined, `${member} needs ${missing.method} ${missing.path}, which Microsoft Graph does not allow with ${mode} permissions: sign in as the user (delegated).`);
+    if (!this.can(capability)) throw messengerError('E_NOTIMPL', undefined, `${member} needs the '${capability}' capability, which this configuration turned off.`);
+  }
 
   /** `$select` for a user: phones for me (delegated: User.Read covers my whole profile), for others only with directoryPhones. */
   userSelect(self = false): string {

@@ -20,7 +20,8 @@
 import nock from 'nock';
 import { type HResultName, isMessengerError, MISTATUS, MUAFOLDER, MUASORT, type RemoteChange } from '@imessenger/contract';
 import { StaticTokenAuth } from '../src/auth';
-import { graphBackend, type GraphBackend } from '../src/backend';
+import { graphBackend, type GraphBackend, type GraphBackendOptions } from '../src/backend';
+import { GRAPH_CAPABILITIES } from '../src/permissions';
 
 // ---- fixtures ------------------------------------------------------------------------------------
 
@@ -285,9 +286,10 @@ const CONTACT_LIST_QUERY = {
   $top: '1000',
 };
 
-const newBackend = (username = ANN.userPrincipalName, mode?: 'delegated' | 'application'): GraphBackend => graphBackend({
+/** Every capability (directoryPhones included: other users are read with their phones); no presence session unless asked. */
+const newBackend = (username = ANN.userPrincipalName, mode?: 'delegated' | 'application', extra: Partial<GraphBackendOptions> = {}): GraphBackend => graphBackend({
   auth: new StaticTokenAuth({ username, token: () => 'AT-1', ...(mode ? { mode } : {}) }),
-  tenantId: TENANT,
+  tenantId: TENANT, capabilities: GRAPH_CAPABILITIES, ...extra,
   presence: { intervalMs: 0 },
   retry: { delaySeconds: 0 },
 });

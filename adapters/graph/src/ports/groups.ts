@@ -283,6 +283,8 @@ export function graphGroups(ctx: GraphContext): GraphGroupsPort {
 
     async remove(groupId): Promise<void> {
       const me = ctx.requireMe();
+      // Decided before anything is read or written, for every group alike (a pending one included).
+      ctx.requireCapability('hideGroups', 'Groups.Remove');
       const profile = await ctx.loadProfile();
       if (pendingOf(profile, groupId)) {
         await ctx.saveProfile((p) => { p.pendingGroups = p.pendingGroups.filter((g) => g.id !== groupId); });
