@@ -129,7 +129,8 @@ describe('imessenger graph login / whoami / logout with a device code', () => {
   const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
   const b64 = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
 
-  it('signs in once, keeps the sign-in in the cache file, shows it, and clears it', async () => {
+  /** The identity platform's answers to one device code sign-in of Ann (nock), granting what was asked for. */
+  function mockDeviceCodeSignin(): string {
     const tid = tenant.tenantId;
     const oid = '9a8b7c6d-5e4f-4a3b-8c1d-0e9f8a7b6c5d';
     const access = tenant.tokenFor(ANN);
@@ -145,6 +146,12 @@ describe('imessenger graph login / whoami / logout with a device code', () => {
       token_type: 'Bearer', scope: asked, expires_in: 3599, ext_expires_in: 3599, access_token: access,
       refresh_token: 'refresh-token-secret-1', id_token: idToken, client_info: b64({ uid: oid, utid: tid }),
     }));
+    return access;
+  }
+
+  it('signs in once, keeps the sign-in in the cache file, shows it, and clears it', async () => {
+    const tid = tenant.tenantId;
+    const access = mockDeviceCodeSignin();
     const file = path.join(dir, 'tenant.json');
     fs.writeFileSync(file, JSON.stringify({ tenantId: tid, baseUrl: tenant.baseUrl, auth: { type: 'device-code', clientId: CLIENT_ID, cacheFile: 'msal.json', cacheProtection: 'plain' } }));
 
@@ -163,6 +170,32 @@ describe('imessenger graph login / whoami / logout with a device code', () => {
     expect(out).toEqual({ code: 0, out: 'Signed out: 1 account removed from the token cache.\n', err: '' });
     const nobody = await imessenger(['graph', 'whoami', '--graph-config', file]);
     expect(nobody).toEqual({ code: 1, out: '', err: 'imessenger: nobody is signed in: run "imessenger graph login"\n' });
+  });
+
+  it('migrate copy signs in from the cache "imessenger graph login" filled (the same configuration)', async () => {
+    mockDeviceCodeSignin();
+    const file = path.join(dir, 'tenant.json');
+    fs.writeFileSync(file, JSON.stringify({
+      tenantId: tenant.tenantId, baseUrl: tenant.baseUrl, users: [ANN],
+      auth: { type: 'device-code', clientId: CLIENT_ID, cacheFile: 'msal.json', cacheProtection: 'plain' }, retry: { maxRetries: 1, delaySeconds: 0 },
+    }));
+    expect((await imessenger(['graph', 'login', '--graph-config', file])).code).toBe(0);
+    fs.mkdirSync(path.join(dir, 'old'));
+    fs.writeFileSync(path.join(dir, 'old', `${ANN}.seed.json`), JSON.stringify({ self: { signinName: ANN }, contacts: [{ signinName: 'bob@contoso.com' }] }));
+    // The copy needs no identity platform (the cached token serves): nock's interception off, as its
+    // pass-through of POST bodies to loopback does not reach the fake tenant.
+    nock.restore();
+    let copy: Awaited<ReturnType<typeof imessenger>>;
+    try {
+      copy = await imessenger(['migrate', 'copy', '--from', 'memory:old', '--to', 'graph:tenant.json', '--progress', 'none']);
+    } finally {
+      nock.activate();
+    }
+    expect(copy!.err).toBe('');
+    expect(copy!.code).toBe(0);
+    // Bob became Ann's contact on Graph (an Outlook contact, perhaps inside a $batch).
+    const posted = tenant.requests.flatMap((r) => (r.path === '/$batch' ? ((r.body as { requests: { method: string; url: string }[] }).requests) : [r]).map((q) => `${q.method} ${'url' in q ? q.url : (q as { path: string }).path}`));
+    expect(posted.filter((q) => /^POST \/(me|users\/[^/]+)\/contacts$/.test(q))).toHaveLength(1);
   });
 
   it('login needs a device-code configuration with a cache file', async () => {
