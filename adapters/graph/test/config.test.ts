@@ -19,7 +19,9 @@ const GUID = '00000000-0000-4000-8000-000000000001';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'graph-config-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const schema = JSON.parse(fs.readFileSync(GRAPH_CONFIG_SCHEMA_PATH, 'utf8')) as Record<string, any>;
+// biome-ignore lint/suspicious/noExplicitAny: a JSON Schema document, walked by key in a test
+type Json = any;
+const schema = JSON.parse(fs.readFileSync(GRAPH_CONFIG_SCHEMA_PATH, 'utf8')) as Json;
 const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
 
 function write(name: string, doc: unknown): string {
@@ -85,7 +87,7 @@ describe('the shipped JSON Schema and the loader agree', () => {
 
   it('has exactly the keys the loader knows, at the top and in each auth type', () => {
     expect(Object.keys(schema['properties']).sort()).toEqual([...Object.keys(TOP_KEYS), 'auth'].sort());
-    const variants = schema['properties']['auth']['oneOf'] as Record<string, any>[];
+    const variants = schema['properties']['auth']['oneOf'] as Json[];
     expect(variants[0]!['enum']).toEqual([...AUTH_TYPES]);
     for (const type of AUTH_TYPES) {
       const variant = variants.find((v) => v['properties']?.['type']?.['const'] === type)!;
@@ -104,7 +106,7 @@ describe('the shipped JSON Schema and the loader agree', () => {
       const [first, second] = key.split('.') as [string, string?];
       const descriptions = second === undefined
         ? [schema['properties'][first]['description']]
-        : (schema['properties']['auth']['oneOf'] as Record<string, any>[]).slice(1).map((v) => v['properties'][second]?.['description']).filter(Boolean);
+        : (schema['properties']['auth']['oneOf'] as Json[]).slice(1).map((v) => v['properties'][second]?.['description']).filter(Boolean);
       expect(descriptions.length).toBeGreaterThan(0);
       for (const d of descriptions) expect(d).toContain(variable);
     }

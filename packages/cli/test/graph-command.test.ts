@@ -44,8 +44,8 @@ async function imessenger(argv: string[], env: Record<string, string> = {}): Pro
   return { code, out, err };
 }
 
-/** A configuration file signing in with a token the fake tenant minted. */
-function tokenConfig(token: string, extra: Record<string, unknown> = {}): string {
+/** A configuration file signing in with the token in ANN_TOKEN (one the fake tenant minted). */
+function tokenConfig(extra: Record<string, unknown> = {}): string {
   const file = path.join(dir, 'tenant.json');
   fs.writeFileSync(file, JSON.stringify({
     $schema: '../node_modules/@imessenger/adapter-graph/graph-config.schema.json',
@@ -57,12 +57,12 @@ function tokenConfig(token: string, extra: Record<string, unknown> = {}): string
 describe('imessenger graph whoami', () => {
   it('shows the account and the token\'s scopes, never the token', async () => {
     const token = tenant.tokenFor(ANN, { scopes: ['User.Read', 'Contacts.ReadWrite'] });
-    const r = await imessenger(['graph', 'whoami', '--graph-config', tokenConfig(token)], { ANN_TOKEN: token });
+    const r = await imessenger(['graph', 'whoami', '--graph-config', tokenConfig()], { ANN_TOKEN: token });
     expect(r).toMatchObject({ code: 0, err: '' });
     expect(r.out).toContain(`account:     ${ANN}`);
     expect(r.out).toContain('scopes:      User.Read Contacts.ReadWrite');
     expect(r.out).toContain(`tenant:      ${tenant.tenantId}`);
-    const json = await imessenger(['graph', 'whoami', '--graph-config', tokenConfig(token), '--json'], { ANN_TOKEN: token });
+    const json = await imessenger(['graph', 'whoami', '--graph-config', tokenConfig(), '--json'], { ANN_TOKEN: token });
     expect(JSON.parse(json.out)).toMatchObject({ signedIn: true, account: ANN, mode: 'delegated', scopes: ['User.Read', 'Contacts.ReadWrite'], roles: [] });
     expect(r.out + r.err + json.out + json.err).not.toContain(token);
   });
@@ -71,7 +71,7 @@ describe('imessenger graph whoami', () => {
 describe('imessenger graph doctor', () => {
   it('is green on a token with every permission the capabilities need, with a line per check', async () => {
     const token = tenant.tokenFor(ANN);
-    const r = await imessenger(['graph', 'doctor', '--graph-config', tokenConfig(token)], { ANN_TOKEN: token });
+    const r = await imessenger(['graph', 'doctor', '--graph-config', tokenConfig()], { ANN_TOKEN: token });
     expect(r.code).toBe(0);
     expect(r.err).toMatch(/^ok {4}configuration: tenant .*, access-token for ann@contoso.com/m);
     expect(r.err).toMatch(/^ok {4}sign-in: ann@contoso.com \(delegated\)/m);
@@ -85,7 +85,7 @@ describe('imessenger graph doctor', () => {
 
   it('fails on missing permissions, saying which capability needs which and how to grant it; --json', async () => {
     const token = tenant.tokenFor(ANN, { scopes: ['User.Read', 'Contacts.ReadWrite', 'offline_access'] });
-    const file = tokenConfig(token, { capabilities: ['signin', 'contacts', 'groups'] });
+    const file = tokenConfig({ capabilities: ['signin', 'contacts', 'groups'] });
     const r = await imessenger(['graph', 'doctor', '--graph-config', file], { ANN_TOKEN: token });
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^FAIL {2}permissions: the token lacks delegated scopes: Chat\.ReadBasic \(groups\)/m);
@@ -104,7 +104,7 @@ describe('imessenger graph doctor', () => {
       const token = tenant.tokenFor(ANN);
       const port = (silent.address() as { port: number }).port;
       const started = Date.now();
-      const r = await imessenger(['graph', 'doctor', '--timeout', '1.5', '--graph-config', tokenConfig(token, { baseUrl: `http://127.0.0.1:${port}/v1.0` })], { ANN_TOKEN: token });
+      const r = await imessenger(['graph', 'doctor', '--timeout', '1.5', '--graph-config', tokenConfig({ baseUrl: `http://127.0.0.1:${port}/v1.0` })], { ANN_TOKEN: token });
       const seconds = (Date.now() - started) / 1000;
       expect(r.code).toBe(1);
       expect(r.err).toMatch(/^FAIL {2}graph: http:\/\/127\.0\.0\.1:\d+\/v1\.0 cannot be reached \(no answer within 1\.5 s\)/m);
@@ -230,7 +230,7 @@ describe('the one configuration in run and migrate copy', () => {
 
   it('graph doctor takes a tenant given as a domain', async () => {
     const token = tenant.tokenFor(ANN);
-    const file = tokenConfig(token, { tenantId: 'contoso.onmicrosoft.com' });
+    const file = tokenConfig({ tenantId: 'contoso.onmicrosoft.com' });
     const r = await imessenger(['graph', 'doctor', '--graph-config', file], { ANN_TOKEN: token });
     expect(r.code).toBe(0);
     expect(r.err).toMatch(/^ok {4}configuration: tenant contoso\.onmicrosoft\.com/m);
