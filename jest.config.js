@@ -13,4 +13,6 @@ module.exports = {
     '^@imessenger/adapter-graph/config$': '<rootDir>/adapters/graph/src/config',
   },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
+  // Every request a fake Graph tenant accepts is checked against Graph's v1.0 metadata and permission map.
+  setupFilesAfterEnv: ['<rootDir>/adapters/graph/test/support/jest-setup.ts'],
 };

@@ -69,6 +69,12 @@ export interface GraphRequestPermissions {
 const r = (method: GraphRequestPermissions['method'], path: string, delegated: readonly string[], application: readonly string[], page?: string): GraphRequestPermissions =>
   ({ method, path, delegated, application, ...(page ? { page } : {}) });
 
+/**
+ * Permissions the map lists that the adapter cannot use: Teamwork.Migrate.All posts chat messages
+ * only while a chat is being imported in migration mode (docs/chat-post-messages.md).
+ */
+export const UNUSABLE_PERMISSIONS: readonly string[] = ['Teamwork.Migrate.All'];
+
 /** Every request the adapter sends, by a short name. */
 export const GRAPH_REQUESTS = {
   me: r('GET', '/me', ['User.Read', 'User.ReadWrite', 'User.ReadBasic.All', 'User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'], []),

@@ -62,7 +62,7 @@ describe('the adapter holds an app presence session while signed in', () => {
     expect(posts('setPresence').map((r) => r.body)).toEqual([
       { sessionId: testing.FakeTenant.APP_ID, availability: 'Available', activity: 'Available', expirationDuration: 'PT5M' },
     ]);
-    expect(tenant.presenceSessions(KIT_SELF)).toMatchObject({ client: false, apps: [testing.FakeTenant.APP_ID], preferred: false });
+    expect(tenant.presenceSessions(KIT_SELF)).toMatchObject({ client: false, apps: [testing.FakeTenant.APP_ID], preferred: true }); // seeded: Online
     expect(await seenByOthers()).toBe('Available/Available');
     expect((await backend.ports.session.self()).status).toBe(MISTATUS.MISTATUS_ONLINE);
   });

@@ -53,7 +53,7 @@ export function checkPermission(method: string, segments: readonly string[], gra
   const needed = request[grant.mode];
   const held = grant.granted.join(' ');
   const head = (segments[0] ?? '').toLowerCase();
-  const area = head === 'users' || head === 'me' ? (segments[2] ?? '').toLowerCase() : head;
+  const area = (head === 'me' ? segments[1] ?? '' : head === 'users' ? segments[2] ?? '' : head).toLowerCase();
   if (['contacts', 'mailfolders', 'extensions'].includes(area)) fail(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
   if (area === '' && (head === 'users' || head === 'me')) fail(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
   const kind = grant.mode === 'delegated' ? 'Scopes' : 'Roles';

@@ -17,6 +17,7 @@ import { type Fault, FaultQueue, type FaultSpec } from './fake-faults';
 import { errorBody, GraphHttpError, type GraphResult, QueryOptions } from './fake-http';
 import { fakeOtherSide } from './fake-other-side';
 import { dispatch, splitPath, type TokenGrant } from './fake-routes';
+import { notifyAccepted } from './observe';
 import { checkPermission, DEFAULT_APP_ID, grantFor, type TokenOptions } from './fake-permissions';
 import { parseSeed, TenantState, type UserRecord } from './fake-state';
 
@@ -286,7 +287,11 @@ export class FakeTenant {
       const segments = splitPath(rawPath);
       const query = QueryOptions.parse(rawQuery);
       checkPermission(method, segments, caller.grant);
-      return dispatch(method, segments, { state: this.state, caller: caller.user, grant: caller.grant, query, body, baseUrl: this.baseUrl, path: `/${segments.join('/')}` });
+      const result = dispatch(method, segments, { state: this.state, caller: caller.user, grant: caller.grant, query, body, baseUrl: this.baseUrl, path: `/${segments.join('/')}` });
+      if (result.status < 300) {
+        notifyAccepted({ method, path: rawPath, query: safeDecode(rawQuery), body, mode: caller.grant.mode, permissions: caller.grant.granted });
+      }
+      return result;
     } catch (e) {
       if (e instanceof GraphHttpError) return errorResult(e, requestId);
       return errorResult(new GraphHttpError(500, 'generalException', `The fake tenant failed: ${e instanceof Error ? e.message : String(e)}`), requestId);
