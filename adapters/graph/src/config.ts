@@ -302,8 +302,10 @@ export function checkGraphConfigDocument(doc: unknown, where: string): { readonl
       auth[key] = value;
     }
     out['auth'] = auth;
+    // The message shows the keys moved, never a token's value.
+    const shown = { ...auth, ...(auth['accessToken'] !== undefined ? { accessToken: '…' } : {}) };
     warnings.push(`${where}: the keys ${Object.keys(old).map((k) => `"${k}"`).join(', ')} at the top are the old "imessenger run --graph-config" format (deprecated): `
-      + `write them as "auth": ${JSON.stringify(auth)}`);
+      + `write them as "auth": ${JSON.stringify(shown)}`);
   }
   return { doc: out, warnings };
 }

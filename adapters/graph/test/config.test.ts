@@ -177,8 +177,12 @@ describe('loadGraphConfig', () => {
     const settings = loadGraphConfig(file, { env: {}, onWarning: (m) => warnings.push(m) });
     expect(settings.auth).toEqual({ type: 'device-code', clientId: 'app', cacheFile: path.join(dir, 'c.json') });
     expect(warnings).toEqual([`${file}: the keys "clientId", "cacheFile" at the top are the old "imessenger run --graph-config" format (deprecated): write them as "auth": {"type":"device-code","clientId":"app","cacheFile":"c.json"}`]);
-    const token = loadGraphConfig(write('old2.json', { tenantId: GUID, accessToken: 'tok', username: 'ann@contoso.com' }), { env: {}, onWarning: () => undefined });
-    expect(token.auth).toEqual({ type: 'access-token', accessToken: 'tok', username: 'ann@contoso.com' });
+    const tokenWarnings: string[] = [];
+    const token = loadGraphConfig(write('old2.json', { tenantId: GUID, accessToken: 'tok-secret-42', username: 'ann@contoso.com' }), { env: {}, onWarning: (m) => tokenWarnings.push(m) });
+    expect(token.auth).toEqual({ type: 'access-token', accessToken: 'tok-secret-42', username: 'ann@contoso.com' });
+    // The warning shows where the token goes, never the token.
+    expect(tokenWarnings[0]).toContain('"auth": {"type":"access-token","accessToken":"…","username":"ann@contoso.com"}');
+    expect(tokenWarnings[0]).not.toContain('tok-secret-42');
     const both = write('old3.json', { tenantId: GUID, clientId: 'app', auth: 'device-code' });
     expect(errorOf(() => loadGraphConfig(both, { env: {} })).message).toMatch(/"clientId": belongs in "auth".*move "clientId" into it/);
   });
