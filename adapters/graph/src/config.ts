@@ -162,8 +162,8 @@ export const TOP_KEYS: Readonly<Record<string, Kind>> = {
 /** The old `imessenger run --graph-config` keys, which now live in "auth" (accepted with a warning). */
 const OLD_RUN_KEYS = ['clientId', 'authority', 'cacheFile', 'accessToken', 'username'] as const;
 
-/** Edit distance (for "did you mean"). */
-function distance(a: string, b: string): number {
+/** Edit distance (for "did you mean"; the migration config's suggestions use it too). */
+export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let diagonal = row[0]!;
@@ -182,7 +182,7 @@ export function didYouMean(key: string, known: readonly string[]): string | unde
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
   for (const candidate of known) {
-    const d = distance(key.toLowerCase(), candidate.toLowerCase());
+    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
     if (d < bestDistance) { best = candidate; bestDistance = d; }
   }
   return best;
@@ -419,6 +419,16 @@ export function loadGraphConfig(file: string | undefined, options: LoadGraphConf
       throw new GraphConfigError(where(`auth.${given[1] ?? 'type'}`), 'auth', `"type": "${type}" takes exactly one of ${keys.map((k) => `"${k}"`).join(', ')}${given.length ? `, not ${given.map((k) => `"${k}"`).join(' and ')}` : ''}`);
     }
   };
+  /** `<key>Env` names the environment variable holding the secret `<key>`: read it now. */
+  const fromVariable = (key: 'clientSecret' | 'accessToken'): void => {
+    const named = `${key}Env`;
+    if (auth[named] === undefined) return;
+    const variable = auth[named] as string;
+    const secret = env[variable];
+    if (!secret) throw new GraphConfigError(where(`auth.${named}`), `auth.${named}`, `the environment variable ${variable} is not set`);
+    auth = { ...auth, [key]: secret };
+    delete auth[named];
+  };
   switch (type) {
     case 'device-code':
       need('clientId', 'the app registration\'s Application (client) ID; IMESSENGER_GRAPH_CLIENT_ID');
@@ -427,13 +437,7 @@ export function loadGraphConfig(file: string | undefined, options: LoadGraphConf
     case 'client-credentials':
       need('clientId', 'the app registration\'s Application (client) ID; IMESSENGER_GRAPH_CLIENT_ID');
       oneOf(['clientSecret', 'clientSecretEnv', 'certificate']);
-      if (auth['clientSecretEnv'] !== undefined) {
-        const variable = auth['clientSecretEnv'] as string;
-        const secret = env[variable];
-        if (!secret) throw new GraphConfigError(where('auth.clientSecretEnv'), 'auth.clientSecretEnv', `the environment variable ${variable} is not set`);
-        auth = { ...auth, clientSecret: secret };
-        delete auth['clientSecretEnv'];
-      }
+      fromVariable('clientSecret');
       if (isObject(auth['certificate'])) {
         const cert = auth['certificate'];
         auth['certificate'] = { ...cert, privateKeyFile: resolvePath(cert['privateKeyFile'] as string, 'auth.certificate') };
@@ -443,13 +447,7 @@ export function loadGraphConfig(file: string | undefined, options: LoadGraphConf
     case 'access-token':
       need('username', 'the user the token is for; IMESSENGER_GRAPH_USERNAME');
       oneOf(['accessToken', 'accessTokenEnv']);
-      if (auth['accessTokenEnv'] !== undefined) {
-        const variable = auth['accessTokenEnv'] as string;
-        const token = env[variable];
-        if (!token) throw new GraphConfigError(where('auth.accessTokenEnv'), 'auth.accessTokenEnv', `the environment variable ${variable} is not set`);
-        auth = { ...auth, accessToken: token };
-        delete auth['accessTokenEnv'];
-      }
+      fromVariable('accessToken');
       registerSecret(auth['accessToken']);
       break;
     case 'tokens':
