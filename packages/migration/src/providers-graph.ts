@@ -74,6 +74,8 @@ export function graphProvider(options: GraphProviderOptions): GraphProvider {
         // The copy signs in itself, below: an auth with an account at hand (a token cache, an
         // application's actAs) would otherwise start signed in and Signin answer ALREADY_LOGGED_ON.
         signedInAtStart: false,
+        // A copy writes on the user's behalf; it must not make them look present (presence-session.ts).
+        presenceSession: false,
       });
       // The copy reads the service's answers as rejections (ALREADY_IN_LIST -> present, throttling -> retry).
       const messenger = createMessenger({ backend, outcomes: 'reject' });
