@@ -104,13 +104,14 @@ export interface LoadGraphConfigOptions {
 
 // ---- the shape (what graph-config.schema.json says) -----------------------------------------------
 
-type Kind =
+/** What one key's value must be (the loader's side of graph-config.schema.json). */
+export type ConfigValueKind =
   | { t: 'string'; nonEmpty?: boolean; enum?: readonly string[]; check?: (s: string) => string | undefined }
   | { t: 'integer'; min: number }
   | { t: 'number'; min: number }
   | { t: 'boolean' }
   | { t: 'strings'; enum?: readonly string[] }
-  | { t: 'object'; keys: Readonly<Record<string, Kind>>; required?: readonly string[] };
+  | { t: 'object'; keys: Readonly<Record<string, ConfigValueKind>>; required?: readonly string[] };
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A DNS name with at least one dot (contoso.onmicrosoft.com, contoso.com): MSAL takes it in the authority. */
@@ -128,11 +129,11 @@ export function tenantProblem(value: string): string | undefined {
 export const isTenantGuid = (value: string): boolean => GUID.test(value);
 
 const httpUrl = (s: string): string | undefined => (/^https?:\/\/[^/\s]+/i.test(s) ? undefined : `"${s}" is not an http(s) URL`);
-const str: Kind = { t: 'string', nonEmpty: true };
-const certificate: Kind = { t: 'object', keys: { thumbprintSha256: str, privateKeyFile: str, x5c: str }, required: ['thumbprintSha256', 'privateKeyFile'] };
+const str: ConfigValueKind = { t: 'string', nonEmpty: true };
+const certificate: ConfigValueKind = { t: 'object', keys: { thumbprintSha256: str, privateKeyFile: str, x5c: str }, required: ['thumbprintSha256', 'privateKeyFile'] };
 
 /** Each auth type's keys (`type` included). */
-export const AUTH_KEYS: Readonly<Record<AuthType, Readonly<Record<string, Kind>>>> = {
+export const AUTH_KEYS: Readonly<Record<AuthType, Readonly<Record<string, ConfigValueKind>>>> = {
   'device-code': {
     clientId: str, authority: { t: 'string', nonEmpty: true, check: httpUrl }, cacheFile: str,
     cacheProtection: { t: 'string', enum: CACHE_PROTECTIONS }, scopes: { t: 'strings' },
@@ -146,7 +147,7 @@ export const AUTH_KEYS: Readonly<Record<AuthType, Readonly<Record<string, Kind>>
 };
 
 /** The top-level keys (`auth` is checked by its type). */
-export const TOP_KEYS: Readonly<Record<string, Kind>> = {
+export const TOP_KEYS: Readonly<Record<string, ConfigValueKind>> = {
   $schema: { t: 'string' },
   tenantId: { t: 'string', nonEmpty: true, check: tenantProblem },
   baseUrl: { t: 'string', nonEmpty: true, check: httpUrl },
@@ -202,7 +203,7 @@ function unknownKey(where: string, at: string, key: string, known: readonly stri
 }
 
 /** Check one value against its kind; throws naming `key`. */
-function checkValue(where: string, key: string, value: unknown, kind: Kind): void {
+function checkValue(where: string, key: string, value: unknown, kind: ConfigValueKind): void {
   const fail = (problem: string): never => { throw new GraphConfigError(where, key, problem); };
   switch (kind.t) {
     case 'string':
@@ -328,7 +329,7 @@ function readDocument(file: string): unknown {
 }
 
 /** An environment value as the key's kind wants it (numbers and booleans are words there). */
-function fromEnvironment(variable: string, raw: string, kind: Kind): unknown {
+function fromEnvironment(variable: string, raw: string, kind: ConfigValueKind): unknown {
   if (kind.t === 'strings') return raw.split(',').map((v) => v.trim()).filter(Boolean);
   if (kind.t === 'integer' || kind.t === 'number') {
     const n = /^-?\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : NaN;
@@ -343,7 +344,7 @@ function fromEnvironment(variable: string, raw: string, kind: Kind): unknown {
 }
 
 /** The kind of an `auth.x` key under any auth type (env values are checked before the type is known). */
-const authKind = (key: string): Kind => Object.values(AUTH_KEYS).find((keys) => Object.hasOwn(keys, key))![key]!;
+const authKind = (key: string): ConfigValueKind => Object.values(AUTH_KEYS).find((keys) => Object.hasOwn(keys, key))![key]!;
 
 /**
  * Load the configuration: `file` (optional when the environment says everything), then the
@@ -375,7 +376,7 @@ export function loadGraphConfig(file: string | undefined, options: LoadGraphConf
     if (raw === undefined || raw === '') continue;
     if (key.startsWith('auth.')) {
       const sub = key.slice(5);
-      const kind: Kind = sub === 'type' ? { t: 'string', enum: AUTH_TYPES } : authKind(sub);
+      const kind: ConfigValueKind = sub === 'type' ? { t: 'string', enum: AUTH_TYPES } : authKind(sub);
       const value = fromEnvironment(variable, raw, kind);
       checkValue(variable, '', value, kind);
       auth[sub] = value;
