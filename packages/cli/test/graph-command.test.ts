@@ -166,6 +166,13 @@ describe('imessenger graph login / whoami / logout with a device code', () => {
     expect(who.out).toContain(`account:     ${ANN}`);
     expect(who.out).not.toContain(access);
 
+    // doctor: the sign-in endpoint answers, the cached sign-in serves, Graph answers.
+    nock(LOGIN).get(`/${tid}/v2.0/.well-known/openid-configuration`).reply(200, { issuer: `${LOGIN}/${tid}/v2.0` });
+    const doctor = await imessenger(['graph', 'doctor', '--graph-config', file]);
+    expect(doctor.err).toMatch(new RegExp(`^ok {4}sign-in endpoint: ${LOGIN} answers for ${LOGIN}/${tid}$`, 'm'));
+    expect(doctor.err).toMatch(/^ok {4}sign-in: ann@contoso\.com \(delegated\)$/m);
+    expect(doctor.code).toBe(0);
+
     const out = await imessenger(['graph', 'logout', '--graph-config', file]);
     expect(out).toEqual({ code: 0, out: 'Signed out: 1 account removed from the token cache.\n', err: '' });
     const nobody = await imessenger(['graph', 'whoami', '--graph-config', file]);
