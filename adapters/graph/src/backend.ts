@@ -24,7 +24,7 @@ import { graphSession } from './ports/session';
 import { graphShell } from './ports/shell';
 import { STATUS_POLICIES, type StatusPolicy } from './presence-map';
 import { DEFAULT_CAPABILITIES, type GraphCapability, graphPermissions } from './permissions';
-import { PresenceSession, type PresenceSessionOptions } from './presence-session';
+import { type GraphPresenceSession, PresenceSession, type PresenceSessionOptions } from './presence-session';
 import { StartupSignin } from './startup';
 import { SubscriptionManager, type WebhookOptions } from './webhook';
 
@@ -153,7 +153,7 @@ export interface GraphBackend {
   /** Presence polling: `pollNow()` runs one round at once (tests, or after a webhook said something changed). */
   readonly watcher: PresenceWatcher;
   /** The app presence session (presence-session.ts): `renew()` runs one renewal at once (tests). */
-  readonly presenceSession: PresenceSession;
+  readonly presenceSession: GraphPresenceSession;
   readonly launcher: Launcher;
   readonly http: GraphHttp;
   readonly ports: Required<BackendPorts>;

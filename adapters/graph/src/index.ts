@@ -1,5 +1,5 @@
 export { graphBackend, GRAPH_APPLICATION_UNSUPPORTED, GRAPH_UNSUPPORTED, type GraphBackend, type GraphBackendOptions } from './backend';
-export { PresenceSession, SESSION_EXPIRATION, SESSION_RENEW_MS, sessionPresenceFor, type PresenceSessionOptions } from './presence-session';
+export { SESSION_EXPIRATION, SESSION_RENEW_MS, sessionPresenceFor, type GraphPresenceSession, type PresenceSessionOptions } from './presence-session';
 export type { GraphAuth } from './auth/auth';
 export { GraphAuthError } from './auth/auth';
 export * from './auth';

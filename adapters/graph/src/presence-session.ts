@@ -58,7 +58,15 @@ export function sessionPresenceFor(status: MISTATUS): GraphPresence {
   return { availability: 'Available', activity: 'Available' };
 }
 
-export class PresenceSession {
+/** The presence session as a host or test sees it (GraphBackend.presenceSession). */
+export interface GraphPresenceSession {
+  /** Is a session held now (opened at sign-in, until sign-out or a lost sign-in)? */
+  readonly open: boolean;
+  /** One renewal now (the timer's; tests call it to skip the wait). */
+  renew(): Promise<void>;
+}
+
+export class PresenceSession implements GraphPresenceSession {
   private timer: ReturnType<typeof setInterval> | undefined;
   private state: GraphPresence | undefined;
 
