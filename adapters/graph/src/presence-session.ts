@@ -64,6 +64,11 @@ export interface GraphPresenceSession {
   readonly open: boolean;
   /** One renewal now (the timer's; tests call it to skip the wait). */
   renew(): Promise<void>;
+  /**
+   * End the session now (clearPresence) and stop renewing: for a host that drops the backend without
+   * Signout (Signout does this itself). The backend has no dispose of its own.
+   */
+  close(): Promise<void>;
 }
 
 export class PresenceSession implements GraphPresenceSession {

@@ -107,6 +107,13 @@ describe('the adapter holds an app presence session while signed in', () => {
     expect(posts('setPresence')).toHaveLength(sent);
   });
 
+  test('a host dropping the backend without Signout closes the session itself (close)', async () => {
+    await backend.presenceSession.close();
+    expect(backend.presenceSession.open).toBe(false);
+    expect(posts('clearPresence')).toHaveLength(1);
+    expect(await seenByOthers()).toBe('Offline/Offline');
+  });
+
   test('the renewal timer runs every renewMs and stops at sign-out', async () => {
     await tenant.stop();
     tenant = new testing.FakeTenant({ seed: kitSeed() });
