@@ -11,6 +11,9 @@ module.exports = {
     '^@imessenger/adapter-(memory|graph|com)$': '<rootDir>/adapters/$1/src',
     '^@imessenger/adapter-graph/testing$': '<rootDir>/adapters/graph/src/testing',
     '^@imessenger/core/container$': '<rootDir>/packages/core/src/container',
+    '^@imessenger/adapter-graph/config$': '<rootDir>/adapters/graph/src/config',
   },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
+  // Every request a fake Graph tenant accepts is checked against Graph's v1.0 metadata and permission map.
+  setupFilesAfterEnv: ['<rootDir>/adapters/graph/test/support/jest-setup.ts'],
 };

@@ -226,9 +226,10 @@ describe('the imessenger binary', () => {
   it('the imessenger binary: --backend graph --graph-config with "statusPolicy" and no "signedInAtStart"', async () => {
     const { config, stop } = await fakeTenant();
     try {
-      const { kind: _kind, signedInAtStart: _default, ...settings } = config as Extract<BackendConfig, { kind: 'graph' }>;
+      const { kind: _kind, signedInAtStart: _default, accessToken, username, ...settings } = config as Extract<BackendConfig, { kind: 'graph' }>;
       const file = path.join(dir, 'graph.json');
-      fs.writeFileSync(file, JSON.stringify({ ...settings, statusPolicy: 'nearest' }));
+      // The one Graph configuration (adapter-graph README "Configuration"): the token in "auth".
+      fs.writeFileSync(file, JSON.stringify({ ...settings, auth: { type: 'access-token', accessToken, username }, statusPolicy: 'nearest' }));
       const bin = path.join(ROOT, 'packages', 'cli', 'dist', 'bin.js');
       const result = spawnSync(process.execPath, [bin, 'run', script, '--backend', 'graph', '--graph-config', file], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
       expect({ stdout: result.stdout, stderr: result.stderr, status: result.status }).toEqual({

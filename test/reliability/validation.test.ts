@@ -17,7 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { comBackend, comError } from '@imessenger/adapter-com';
 import { memoryBackend, SEED_MAX_DEPTH, SeedError, validateSeed } from '@imessenger/adapter-memory';
-import { parseArgs, type RunCommand, runScript, UsageError } from '@imessenger/cli';
+import { parseArgs, runScript, UsageError } from '@imessenger/cli';
 import { HR, type IMessengerContact } from '@imessenger/contract';
 import { createMessenger } from '@imessenger/core';
 import {
@@ -147,11 +147,18 @@ describe('seed: nested 100,000 deep is a SeedError naming the limit and the file
     expect((error as Error).message).toBe(`--seed: ${seed} nests arrays and objects deeper than 32 levels (the limit)`);
   });
 
-  test('imessenger run --seed: an invalid seed is reported naming the file', async () => {
+  test('imessenger run --seed: an invalid seed is a usage error naming the file, before the script starts', () => {
+    const seed = write('run-bad.json', JSON.stringify({ self: { signinName: 'ann@contoso.com', status: 99 } }));
+    const script = write('create.js', 'var msn = new ActiveXObject("Messenger.UIAutomation.1");\n');
+    expect(() => parseArgs(['run', script, '--seed', seed], {}, dir)).toThrow(`--seed: Invalid seed in ${seed} at self.status`);
+  });
+
+  test('a host given an invalid seed directly: reported naming the file at the first Messenger call', async () => {
     const seed = write('run-bad.json', JSON.stringify({ self: { signinName: 'ann@contoso.com', status: 99 } }));
     const script = write('create.js', 'var msn = new ActiveXObject("Messenger.UIAutomation.1");\n');
     let err = '';
-    const code = await runScript({ file: script, backend: (parseArgs(['run', script, '--seed', seed], {}, dir) as RunCommand).backend, stderr: (t) => { err += t; } });
+    const doc: unknown = JSON.parse(fs.readFileSync(seed, 'utf8'));
+    const code = await runScript({ file: script, backend: { kind: 'memory', seed: doc, seedFile: seed }, stderr: (t) => { err += t; } });
     expect(code).toBe(1);
     expect(err).toContain(`Invalid seed in ${seed} at self.status`);
   });

@@ -7,6 +7,7 @@ import {
   type ContactRecord, MISTATUS, type Phones, type RemoteChange, type SelfRecord, messengerError,
 } from '@imessenger/contract';
 import type { GraphAuth } from './auth/auth';
+import { GRAPH_CAPABILITIES, type GraphCapability, unsupportedIn } from './permissions';
 import type { BatchRequest, GraphHttp } from './http';
 import { batchItemError, segment, userPath } from './http';
 import type { Launcher } from './launcher';
@@ -14,6 +15,12 @@ import { emptyProfile, PROFILE_EXTENSION, type Profile, type ProfileDocument, pr
 import { type GraphPresence, statusFromGraph } from './presence-map';
 
 export const USER_SELECT = 'id,displayName,userPrincipalName,mail,businessPhones,mobilePhone';
+/**
+ * Without the directoryPhones capability other users are read without phones: User.ReadBasic.All
+ * does not include them and Graph would answer them blank (permissions.ts), which would read as
+ * "phones removed". A user read without phones leaves the phones known (the Outlook contact's) alone.
+ */
+export const BASIC_USER_SELECT = 'id,displayName,userPrincipalName,mail';
 export const CONTACT_EXTENSION = 'com.imessenger.contact';
 /** getPresencesByUserId takes at most 650 ids (FACTS #1). */
 export const PRESENCE_ID_LIMIT = 650;
@@ -88,9 +95,12 @@ export interface GraphContextOptions {
   readonly serviceName: string;
   readonly launcher: Launcher;
   readonly receiveFileDirectory: string;
+  /** What this deployment turned on (permissions.ts); default every capability. */
+  readonly capabilities?: ReadonlySet<GraphCapability>;
 }
 
 const key = (upn: string): string => upn.toLowerCase();
+const ALL_CAPABILITIES: ReadonlySet<GraphCapability> = new Set(GRAPH_CAPABILITIES);
 
 /** A chat member as POST /chats and POST /chats/{id}/members take it (chat-post.md). */
 export const chatMember = (user: Pick<GraphUser, 'id'>) => ({
@@ -127,7 +137,34 @@ export class GraphContext {
     return auth.mode === 'application' ? userPath(auth.actAs ?? '') : '/me';
   }
 
-  get serviceId(): string { return `{${this.options.tenantId}}`; }
+  /**
+   * The tenant id: as configured when it is a GUID; for a tenant configured by a domain
+   * (contoso.onmicrosoft.com), the `tid` of the tokens once one was seen (backend.ts), else the domain.
+   */
+  get tenantId(): string { return this.learnedTenantId ?? this.options.tenantId; }
+  learnedTenantId: string | undefined;
+
+  get serviceId(): string { return `{${this.tenantId}}`; }
+
+  /** Is this capability turned on (permissions.ts)? */
+  can(capability: GraphCapability): boolean { return (this.options.capabilities ?? ALL_CAPABILITIES).has(capability); }
+
+  /**
+   * Refuse, before any request, a member whose capability is turned off or that Graph cannot serve
+   * with this kind of sign-in (permissions.ts: a request with no permission of that type). Nothing
+   * has been written when this throws: no orphan meeting, no half-hidden chat.
+   */
+  requireCapability(capability: GraphCapability, member: string): void {
+    const mode = this.options.auth.mode;
+    const missing = unsupportedIn(mode, capability);
+    if (missing) throw messengerError('E_NOTIMPL', undefined, `${member} needs ${missing.method} ${missing.path}, which Microsoft Graph does not allow with ${mode} permissions: sign in as the user (delegated).`);
+    if (!this.can(capability)) throw messengerError('E_NOTIMPL', undefined, `${member} needs the '${capability}' capability, which this configuration turned off.`);
+  }
+
+  /** `$select` for a user: phones for me (delegated: User.Read covers my whole profile), for others only with directoryPhones. */
+  userSelect(self = false): string {
+    return (self && this.options.auth.mode === 'delegated') || this.can('directoryPhones') ? USER_SELECT : BASIC_USER_SELECT;
+  }
 
   requireMe(): GraphUser {
     if (!this.signedIn || !this.me) throw messengerError('MSGR_E_NOT_LOGGED_ON', undefined, 'Not signed in to Microsoft Graph.');
@@ -170,11 +207,11 @@ export class GraphContext {
     const unknown = [...new Set(names.map(key))].filter((n) => !this.usersByName.has(n));
     if (unknown.length === 1) {
       const name = unknown[0]!;
-      const user = await this.http.find<GraphUser>(userPath(name), { resource: 'user', query: { $select: USER_SELECT } });
+      const user = await this.http.find<GraphUser>(userPath(name), { resource: 'user', query: { $select: this.userSelect() } });
       if (user) this.remember(user);
       else this.usersByName.set(name, null);
     } else if (unknown.length > 1) {
-      const responses = await this.http.batch<GraphUser>(unknown.map((n) => ({ method: 'GET', url: `${userPath(n)}?$select=${USER_SELECT}` })));
+      const responses = await this.http.batch<GraphUser>(unknown.map((n) => ({ method: 'GET', url: `${userPath(n)}?$select=${this.userSelect()}` })));
       responses.forEach((r, i) => {
         if (r.status === 200 && r.body) this.remember(r.body);
         else if (r.status === 404) this.usersByName.set(unknown[i]!, null);

@@ -60,6 +60,10 @@ export interface GraphHttpOptions {
   readonly batchConcurrency?: number;
   /** Pages `all()` follows for one collection before failing with MSGR_E_SERVER_PROTOCOL (default MAX_PAGES, 1,000). */
   readonly maxPages?: number;
+  /** The host's middleware, after the token middleware (graphBackend's `middleware`). */
+  readonly middleware?: readonly Middleware[] | undefined;
+  /** The host's own Graph client, instead of ours (graphBackend's `client`). */
+  readonly client?: Client | undefined;
 }
 
 export interface RequestOptions {
@@ -114,8 +118,13 @@ export class GraphHttp {
     this.batchSlots = new Slots(concurrency);
     this.maxPages = options.maxPages ?? MAX_PAGES;
     if (!Number.isInteger(this.maxPages) || this.maxPages < 1) throw new RangeError(`GraphHttp: maxPages must be a positive integer, got ${options.maxPages}`);
+    if (options.client) {
+      this.client = options.client;
+      return;
+    }
     const chain: Middleware[] = [
       new TokenMiddleware(options.auth, this.base),
+      ...(options.middleware ?? []),
       new RetryHandler(new RetryHandlerOptions(options.retry?.delaySeconds ?? 3, options.retry?.maxRetries ?? 3)),
       new ThrottleObserver((seconds) => this.holdBack(seconds)),
       new TransportGuard(this.base, options.timeoutMs ?? 30_000, () => { this.requestCount++; }),

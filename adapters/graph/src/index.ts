@@ -1,4 +1,5 @@
-export { graphBackend, GRAPH_UNSUPPORTED, type GraphBackend, type GraphBackendOptions } from './backend';
+export { graphBackend, GRAPH_APPLICATION_UNSUPPORTED, GRAPH_UNSUPPORTED, type GraphBackend, type GraphBackendOptions } from './backend';
+export { SESSION_EXPIRATION, SESSION_RENEW_MS, sessionPresenceFor, type GraphPresenceSession, type PresenceSessionOptions } from './presence-session';
 export type { GraphAuth } from './auth/auth';
 export { GraphAuthError } from './auth/auth';
 export * from './auth';
@@ -23,3 +24,16 @@ export {
  * entry in a later release, so that test code is not part of the adapter's API.
  */
 export * as testing from './testing';
+export {
+  loadGraphConfig, checkGraphConfigDocument, requireOneUser, describeSettings, didYouMean, tenantProblem, isTenantGuid, GraphConfigError,
+  ENV_OVERRIDES, AUTH_TYPES, graphConfigSchemaPath,
+  type GraphSettings, type GraphAuthSettings, type LoadGraphConfigOptions, type AuthType,
+} from './config';
+export {
+  graphAuthFromSettings, graphBackendFromSettings, type GraphAuthFromSettingsOptions, type GraphBackendFromSettingsOptions,
+} from './config-build';
+export { tokenClaims, type TokenClaims } from './auth/claims';
+export {
+  GRAPH_CAPABILITIES, DEFAULT_CAPABILITIES, GRAPH_REQUESTS, graphPermissions, requestsOf, unsupportedIn, allows, requestFor,
+  DEFAULT_DELEGATED_SCOPES, FULL_PROFILE, type GraphRequestName, type GraphCapability, type GraphMode, type GraphRequestPermissions, type GraphPermissionPlan,
+} from './permissions';

@@ -300,9 +300,6 @@ export class SubscriptionManager {
     if (!this.ctx.signedIn || !me) return;
     const status = statusFromGraph(p, { self: p.id === me.id });
     if (p.id === me.id) {
-      // After MyStatus put Teams reports the old presence for a while (PITFALLS C4): wait until it agrees.
-      if (this.watcher.written !== undefined && status !== this.watcher.written) return;
-      this.watcher.written = undefined;
       if (status !== this.ctx.myStatus) {
         this.ctx.myStatus = status;
         this.ctx.presence.set(p.id, status);

@@ -16,11 +16,17 @@
  *   ids, `headers: { 'Content-Type': 'application/json' }` exactly on items with a body) and logs the
  *   items; the reply answers item by item, in reverse order (Graph may reorder: ids correlate).
  * A request nothing matches is recorded ('no match', with nock's reasons) and fails the test.
+ * Every answered request (each $batch item) is also checked against Microsoft's Graph v1.0 metadata
+ * and permission map (test/support/graph-schema.ts); a departure fails the test.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import nock from 'nock';
 import { type HResultName, isMessengerError, MISTATUS, MUAFOLDER, MUASORT, type RemoteChange } from '@imessenger/contract';
 import { StaticTokenAuth } from '../src/auth';
-import { graphBackend, type GraphBackend } from '../src/backend';
+import { graphBackend, type GraphBackend, type GraphBackendOptions } from '../src/backend';
+import { GRAPH_CAPABILITIES, requestFor } from '../src/permissions';
+import { checkRequest, seenTemplates } from './support/request-check';
 
 // ---- fixtures ------------------------------------------------------------------------------------
 
@@ -186,6 +192,9 @@ function answer(handle: (seen: Seen) => Reply) {
     const text = await req.text();
     const seen: Seen = { method: req.method, rawPath: url.pathname + url.search, body: text ? JSON.parse(text) as unknown : undefined };
     log.push(`${seen.method} ${seen.rawPath}`);
+    // Against Graph's v1.0 metadata and permission map too (a $batch item by item; the count is printed after the file).
+    const departures = checkRequest({ method: seen.method, path: url.pathname.replace(/^\/v1\.0/, ''), query: decodeURIComponent(url.search.slice(1)), body: seen.body, mode: 'delegated' });
+    failures.push(...departures);
     let reply: Reply;
     try {
       reply = handle(seen);
@@ -285,9 +294,10 @@ const CONTACT_LIST_QUERY = {
   $top: '1000',
 };
 
-const newBackend = (username = ANN.userPrincipalName, mode?: 'delegated' | 'application'): GraphBackend => graphBackend({
+/** Every capability (directoryPhones included: other users are read with their phones); no presence session unless asked. */
+const newBackend = (username = ANN.userPrincipalName, mode?: 'delegated' | 'application', extra: Partial<GraphBackendOptions> = {}): GraphBackend => graphBackend({
   auth: new StaticTokenAuth({ username, token: () => 'AT-1', ...(mode ? { mode } : {}) }),
-  tenantId: TENANT,
+  tenantId: TENANT, capabilities: GRAPH_CAPABILITIES, ...extra,
   presence: { intervalMs: 0 },
   retry: { delaySeconds: 0 },
 });
@@ -655,6 +665,29 @@ describe('MyStatus put (#3, presence-setuserpreferredpresence.md)', () => {
     await rejectsWith(b.ports.presence.setMyStatus(status), 'E_INVALIDARG');
     expect(log).toEqual([]);
     expect((await b.ports.session.self()).status).toBe(before);
+  });
+});
+
+describe('the presence session (presence-setpresence.md, presence-session.ts)', () => {
+  const APP = '0d5e8a4c-6f1b-4c2e-9a7d-3b8f2e1c4a6b';
+  const session = (availability: string, activity: string) => ({ sessionId: APP, availability, activity, expirationDuration: 'PT5M' });
+
+  test('sign-in opens it before reading presence, an Away-like MyStatus moves it, a renewal repeats it, sign-out clears it', async () => {
+    const b = newBackend(undefined, undefined, { presenceSession: { sessionId: APP, renewMs: 0 } });
+    graph().post(`/v1.0/users/${ANN.id}/presence/setPresence`, session('Available', 'Available')).reply(fixed(200));
+    await signIn(b, { keepLog: true });
+    expect(log.indexOf(`POST /v1.0/users/${ANN.id}/presence/setPresence`)).toBeLessThan(log.indexOf('POST /v1.0/communications/getPresencesByUserId'));
+    log = [];
+    graph().post(`/v1.0/users/${ANN.id}/presence/setUserPreferredPresence`, { availability: 'Away', activity: 'Away' }).reply(fixed(200));
+    graph().post(`/v1.0/users/${ANN.id}/presence/setPresence`, session('Away', 'Away')).times(2).reply(fixed(200));
+    await b.ports.presence.setMyStatus(MISTATUS.MISTATUS_AWAY);
+    await b.presenceSession.renew();
+    graph().post(`/v1.0/users/${ANN.id}/presence/clearPresence`, { sessionId: APP }).reply(fixed(200));
+    await b.ports.session.signout();
+    expect(log).toEqual([
+      `POST /v1.0/users/${ANN.id}/presence/setUserPreferredPresence`, `POST /v1.0/users/${ANN.id}/presence/setPresence`,
+      `POST /v1.0/users/${ANN.id}/presence/setPresence`, `POST /v1.0/users/${ANN.id}/presence/clearPresence`,
+    ]);
   });
 });
 
@@ -1213,5 +1246,30 @@ describe('hostile names reach Graph escaped (user-get.md, query-parameters.md)',
       'POST /v1.0/chats',
       `PATCH /v1.0/chats/${CHAT_B_SEGMENT}`,
     ]);
+  });
+});
+
+// ---- ENDPOINTS.md --------------------------------------------------------------------------------
+
+describe('ENDPOINTS.md', () => {
+  // Runs last: by then the tests above have driven every request of the adapter (with the checks of
+  // test/support/request-check.ts). UPDATE_ENDPOINTS=1 rewrites the generated list.
+  test('its generated list is exactly the requests this file saw the adapter send, each one in permissions.ts', () => {
+    const file = path.join(__dirname, '..', 'ENDPOINTS.md');
+    const [begin, end] = ['<!-- generated: requests seen (test/endpoints.nock.test.ts) -->', '<!-- end of generated list -->'];
+    const seen = [...seenTemplates].sort();
+    for (const t of seen) {
+      const [method, rest] = t.split(' ');
+      expect([t, requestFor(method!, rest!.split('?')[0]!.replace(/\/users\/\{id\}/, '/users/{id}'))?.path]).toEqual([t, expect.any(String)]);
+    }
+    const list = seen.map((t) => `- \`${t}\``).join('\n');
+    const text = fs.readFileSync(file, 'utf8');
+    const at = text.indexOf(begin);
+    const current = at < 0 ? undefined : text.slice(at + begin.length, text.indexOf(end)).trim();
+    if (process.env['UPDATE_ENDPOINTS'] === '1') {
+      fs.writeFileSync(file, `${at < 0 ? `${text.trimEnd()}\n\n` : text.slice(0, at)}${begin}\n${list}\n${end}\n${at < 0 ? '' : text.slice(text.indexOf(end) + end.length).replace(/^\n/, '')}`);
+      return;
+    }
+    expect(current).toBe(list);
   });
 });

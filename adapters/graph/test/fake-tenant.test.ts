@@ -325,13 +325,62 @@ describe('presence', () => {
     expect((await call('POST', '/communications/getPresencesByUserId', { body: { ids: [BOB] } })).status).toBe(400);
   });
 
-  test('setUserPreferredPresence takes the six pairs, for the caller only', async () => {
+  test('setUserPreferredPresence takes the six pairs, for the caller only; it shows only while a presence session exists', async () => {
     const me = tenant.userId(ANN);
     const set = (body: unknown, id = me): Promise<Reply> => call('POST', `/users/${id}/presence/setUserPreferredPresence`, { body });
     expect((await set({ availability: 'DoNotDisturb', activity: 'DoNotDisturb', expirationDuration: 'PT8H' })).status).toBe(200);
+    // Ann runs no Teams client (the seed's signed-in user): no session, so Offline (docs/presence-setuserpreferredpresence.md).
+    expect((await call('GET', '/me/presence')).json).toMatchObject({ id: me, availability: 'Offline', activity: 'Offline' });
+    expect((await call('POST', `/users/${me}/presence/setPresence`, { body: { sessionId: FakeTenant.APP_ID, availability: 'Available', activity: 'Available' } })).status).toBe(200);
     expect((await call('GET', '/me/presence')).json).toMatchObject({ id: me, availability: 'DoNotDisturb', activity: 'DoNotDisturb' });
     expect((await set({ availability: 'Busy', activity: 'InACall' })).status).toBe(400);
     expect((await set({ availability: 'Away', activity: 'Away' }, tenant.userId(BOB))).status).toBe(403);
+  });
+
+  test('presence sessions: expiry, fading, precedence, the app id as sessionId, clearPresence (docs/presence-setpresence.md)', async () => {
+    await tenant.stop();
+    let now = Date.parse('2026-01-05T09:00:00Z');
+    tenant = new FakeTenant({ seed: seed(), clock: () => now });
+    await tenant.start();
+    ann = tenant.tokenFor(ANN);
+    const me = tenant.userId(ANN);
+    const session = (body: Record<string, unknown>, token = ann): Promise<Reply> => call('POST', `/users/${me}/presence/setPresence`, { body: { sessionId: FakeTenant.APP_ID, ...body }, token });
+    const shown = async (): Promise<string> => { const p = (await call('GET', '/me/presence')).json; return `${String(p['availability'])}/${String(p['activity'])}`; };
+    // The seed's status of the signed-in user is their preferred presence: hidden until a session exists.
+    expect(await shown()).toBe('Offline/Offline');
+    expect((await session({ availability: 'Available', activity: 'Available' })).status).toBe(200);
+    expect(await shown()).toBe('Available/Available'); // Ann's seeded preferred presence is Online
+    expect((await call('POST', `/users/${me}/presence/setUserPreferredPresence`, { body: { availability: 'Busy', activity: 'Busy' } })).status).toBe(200);
+    expect(await shown()).toBe('Busy/Busy'); // user-configured outranks app-configured
+    now += 4 * 60_000;
+    expect(await shown()).toBe('Busy/Busy');
+    now += 1 * 60_000; // the default PT5M expiration: the only session is gone, so is the preferred presence's effect
+    expect(await shown()).toBe('Offline/Offline');
+    expect(tenant.presenceSessions(ANN)).toMatchObject({ apps: [], preferred: true });
+    // Without a preferred presence an Available app session fades after 5 minutes, then 5 more.
+    const other = tenant.tokenFor(ANN, { appId: '0b9f5b3a-1111-4aaa-8bbb-0123456789ab' });
+    expect((await call('POST', `/users/${me}/presence/setUserPreferredPresence`, { body: { availability: 'Away', activity: 'Away', expirationDuration: 'PT1M' } })).status).toBe(200);
+    now += 2 * 60_000; // the preferred presence has expired
+    expect((await session({ availability: 'Available', activity: 'Available', expirationDuration: 'PT1H' })).status).toBe(200);
+    expect(await shown()).toBe('Available/Available');
+    now += 5 * 60_000;
+    expect(await shown()).toBe('Available/AvailableInactive');
+    now += 5 * 60_000;
+    expect(await shown()).toBe('Away/Away');
+    // Two apps' sessions: Busy outranks Available.
+    expect((await session({ sessionId: '0b9f5b3a-1111-4aaa-8bbb-0123456789ab', availability: 'Busy', activity: 'InACall' }, other)).status).toBe(200);
+    expect(await shown()).toBe('Busy/InACall');
+    expect(tenant.presenceSessions(ANN).apps).toHaveLength(2);
+    // The session id must be the calling app's; durations PT5M..PT4H; setPresence's four pairs only.
+    expect((await session({ sessionId: '0b9f5b3a-1111-4aaa-8bbb-0123456789ab', availability: 'Away', activity: 'Away' })).status).toBe(400);
+    expect((await session({ availability: 'Away', activity: 'Away', expirationDuration: 'PT4M' })).status).toBe(400);
+    expect((await session({ availability: 'Away', activity: 'Away', expirationDuration: 'PT5H' })).status).toBe(400);
+    expect((await session({ availability: 'DoNotDisturb', activity: 'DoNotDisturb' })).status).toBe(400);
+    expect((await call('POST', `/users/${tenant.userId(BOB)}/presence/setPresence`, { body: { sessionId: FakeTenant.APP_ID, availability: 'Away', activity: 'Away' } })).status).toBe(403);
+    // clearPresence ends this app's session only.
+    expect((await call('POST', `/users/${me}/presence/clearPresence`, { body: { sessionId: FakeTenant.APP_ID }, token: ann })).status).toBe(200);
+    expect(tenant.presenceSessions(ANN).apps).toEqual(['0b9f5b3a-1111-4aaa-8bbb-0123456789ab']);
+    expect(await shown()).toBe('Busy/InACall');
   });
 
   test('graphPresenceFor reads back as the same status for every status statusFromGraph can produce', async () => {

@@ -18,6 +18,7 @@ import { CONTACT_EXTENSION, GraphContext, type OutlookContact } from '../src/con
 import { GraphHttp } from '../src/http';
 import { RecordingLauncher } from '../src/launcher';
 import { PresenceWatcher } from '../src/ports/events';
+import { checkRequest } from './support/request-check';
 
 const GRAPH = 'https://graph.test';
 const BASE_URL = `${GRAPH}/v1.0`;
@@ -56,7 +57,16 @@ beforeAll(() => {
 afterAll(() => { nock.enableNetConnect(); nock.restore(); });
 
 // nock 15 hands reply functions the fetch Request.
-const bodyOf = async (request: Request): Promise<Record<string, unknown>> => await request.json() as Record<string, unknown>;
+/** The body, after checking the request against Graph's v1.0 metadata and permission map (test/support; counted and reported after the file). */
+const bodyOf = async (request: Request): Promise<Record<string, unknown>> => {
+  const body = await request.json() as Record<string, unknown>;
+  seen(request, body);
+  return body;
+};
+function seen(request: Request, body?: unknown): void {
+  const url = new URL(request.url);
+  checkRequest({ method: request.method, path: url.pathname.replace(/^\/v1\.0/, ''), query: decodeURIComponent(url.search.slice(1)), body, mode: 'delegated' });
+}
 const idOf = (request: Request): string => decodeURIComponent(new URL(request.url).pathname.split('/').pop()!);
 
 /** Graph's /subscriptions as nock routes over a map, with every request recorded. */
@@ -87,6 +97,7 @@ class FakeSubscriptions {
         return [200, entity] as const;
       })
       .delete(/^\/v1\.0\/subscriptions\/[^/]+$/).reply((req) => {
+        seen(req);
         const id = idOf(req);
         this.deleted.push(id);
         return this.live.delete(id) ? [204, ''] as const : [404, { error: { code: 'ResourceNotFound', message: 'gone' } }] as const;

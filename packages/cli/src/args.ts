@@ -35,6 +35,7 @@ export const COMMANDS: readonly (readonly [string, string])[] = [
   ['migrate report', 'Summarise the shadow mismatches recorded in a JSON-lines file.'],
   ['migrate reconcile', 'Make the secondary equal to the primary (in-memory backends from seed or state files).'],
   ['migrate retry', 'Apply the dual-write retry queue.'],
+  ['graph login|whoami|logout|doctor', 'Sign in to Microsoft Graph once, show who is signed in, sign out, check a Graph configuration.'],
 ];
 
 /** `imessenger` itself: its commands, --version and --help. */
@@ -63,9 +64,9 @@ export const RUN_SPEC = defineCommand({
     'graph-config': {
       type: 'string', value: 'file.json',
       help: [
-        'graph (and a routing side that is graph): { "tenantId", "clientId", "authority", "cacheFile", "accessToken", "username", "baseUrl", "presencePollMs", "signedInAtStart", "statusPolicy" }.',
-        'Each key can also come from the environment: IMESSENGER_GRAPH_TENANT_ID, _CLIENT_ID, _AUTHORITY, _CACHE_FILE, _ACCESS_TOKEN, _USERNAME, _BASE_URL, _PRESENCE_POLL_MS, _SIGNED_IN_AT_START, _STATUS_POLICY (the file wins over the environment).',
-        'The script starts signed in when the token or the token cache has an account, as Messenger was from logon ("signedInAtStart": false to start signed out); "statusPolicy": "nearest" sets the nearest Teams presence for a status Teams cannot show (default "strict": E_INVALIDARG).',
+        'graph (and a routing side that is graph): the Graph configuration every command reads ({ "tenantId", "auth": { "type": "device-code", "clientId", "cacheFile" } | …, "presencePollMs", "signedInAtStart", "statusPolicy", … }; its JSON Schema is @imessenger/adapter-graph/graph-config.schema.json).',
+        'IMESSENGER_GRAPH_* environment variables override its keys (IMESSENGER_GRAPH_TENANT_ID, _CLIENT_ID, _ACCESS_TOKEN, …: the adapter README lists them); without the file they are the configuration.',
+        'The script starts signed in when the token or the token cache has an account, as Messenger was from logon ("signedInAtStart": false to start signed out); "statusPolicy": "nearest" sets the nearest Teams presence for a status Teams cannot show (default "strict": E_INVALIDARG). "imessenger graph doctor" checks it all.',
       ].join('\n'),
     },
     config: {
@@ -138,18 +139,11 @@ export type Command =
   | RunCommand
   | { readonly command: 'help'; readonly of: string }
   | { readonly command: 'version' }
-  | { readonly command: 'migrate'; readonly argv: readonly string[] };
+  | { readonly command: 'migrate'; readonly argv: readonly string[] }
+  | { readonly command: 'graph'; readonly argv: readonly string[] };
 
 /** The environment the command line reads (`IMESSENGER_*` settings): `process.env` by default. */
 export type Env = Readonly<Record<string, string | undefined>>;
-
-/** Graph settings: JSON key and environment suffix. */
-const GRAPH_KEYS = [
-  ['tenantId', 'TENANT_ID'], ['clientId', 'CLIENT_ID'], ['authority', 'AUTHORITY'], ['cacheFile', 'CACHE_FILE'],
-  ['accessToken', 'ACCESS_TOKEN'], ['username', 'USERNAME'], ['baseUrl', 'BASE_URL'], ['presencePollMs', 'PRESENCE_POLL_MS'],
-  ['signedInAtStart', 'SIGNED_IN_AT_START'], ['statusPolicy', 'STATUS_POLICY'],
-] as const;
-type GraphKey = (typeof GRAPH_KEYS)[number][0];
 
 /**
  * `argv` without node and the script path (process.argv.slice(2)); `cwd` resolves relative paths.
@@ -160,6 +154,7 @@ export function parseArgs(argv: readonly string[], env: Env = process.env, cwd: 
   if (first === undefined) throw new UsageError('missing command: expected "run <script.js>" or "migrate <command>"');
   if (first === 'run') return parseRunArgs(rest, env, cwd);
   if (first === 'migrate') return { command: 'migrate', argv: rest };
+  if (first === 'graph') return { command: 'graph', argv: rest };
   if (first === 'help') return { command: 'help', of: rest.join(' ') };
   if (first.startsWith('-')) {
     const main = parseCommandLine(MAIN_SPEC, argv);
@@ -167,7 +162,7 @@ export function parseArgs(argv: readonly string[], env: Env = process.env, cwd: 
     if (main.values.version) return { command: 'version' };
     throw new UsageError('missing command: expected "run <script.js>" or "migrate <command>"');
   }
-  throw new UsageError(`unknown command "${first}" (the commands: run, migrate)`);
+  throw new UsageError(`unknown command "${first}" (the commands: run, migrate, graph)`);
 }
 
 /** `imessenger run …` (the arguments after "run"). Throws UsageError. */
@@ -249,10 +244,11 @@ function singleBackend(
     case 'memory': {
       // A state file that exists is the state; the seed only starts a new one.
       const stateFile = files.state;
-      return { kind, seed: readJson(seedPath, seedOption), seedFile: seedPath, ...(stateFile ? { stateFile } : {}) };
+      const seed = stateFile && fs.existsSync(stateFile) ? readJson(seedPath, seedOption) : readSeed(seedPath, seedOption);
+      return { kind, seed, seedFile: seedPath, ...(stateFile ? { stateFile } : {}) };
     }
     case 'com':
-      return { kind, emulate: process.platform !== 'win32', seed: readJson(seedPath, seedOption) };
+      return { kind, emulate: process.platform !== 'win32', seed: readSeed(seedPath, seedOption) };
     case 'graph':
       return graphConfig(files.graphConfig, env);
   }
@@ -351,47 +347,37 @@ function readJson(file: string, option: string): unknown {
   return doc;
 }
 
-/** The graph BackendConfig from --graph-config and IMESSENGER_GRAPH_* (the file wins). */
+/**
+ * A seed file, checked against the seed schema here (a usage error naming the file and the key, before
+ * the script starts) rather than in the worker, where it became a runtime error at the script's first
+ * Messenger call. The bundled seed is known good: not checked (the check loads the memory adapter).
+ */
+function readSeed(file: string, option: string): unknown {
+  const doc = readJson(file, option);
+  if (file === BUNDLED_SEED_PATH) return doc;
+  const memory = require('@imessenger/adapter-memory') as typeof import('@imessenger/adapter-memory');
+  try {
+    memory.validateSeed(doc);
+  } catch (error) {
+    if (error instanceof memory.SeedError) throw new UsageError(`${option}: ${error.inFile(file).message}`);
+    throw error;
+  }
+  return doc;
+}
+
+/**
+ * The graph BackendConfig from --graph-config and IMESSENGER_GRAPH_* (the environment overrides the
+ * file): the adapter's one loader (@imessenger/adapter-graph/config, which loads no Graph client),
+ * so a bad configuration is a usage error naming the file and the key before the script starts.
+ */
 function graphConfig(file: string | undefined, env: Env): Extract<SingleBackendConfig, { kind: 'graph' }> {
-  const fromFile: Record<string, unknown> = {};
-  if (file !== undefined) {
-    const json = readJson(file, '--graph-config');
-    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new UsageError(`--graph-config: ${file} must hold a JSON object`);
-    const known = new Set<string>(GRAPH_KEYS.map(([key]) => key));
-    for (const [key, value] of Object.entries(json)) {
-      if (!known.has(key)) throw new UsageError(`--graph-config: ${file}: unknown key "${key}" (allowed: ${[...known].join(', ')})`);
-      fromFile[key] = value;
-    }
+  const config = require('@imessenger/adapter-graph/config') as typeof import('@imessenger/adapter-graph/config');
+  try {
+    const settings = config.loadGraphConfig(file, { env, onWarning: (message) => { process.stderr.write(`Warning: ${message}\n`); } });
+    config.requireOneUser(settings);
+    return { kind: 'graph', tenantId: settings.tenantId, settings };
+  } catch (error) {
+    if (error instanceof config.GraphConfigError) throw new UsageError(`--graph-config: ${error.message}`);
+    throw error;
   }
-  const settings: Partial<Record<GraphKey, string | number | boolean>> = {};
-  for (const [key, suffix] of GRAPH_KEYS) {
-    const where = key in fromFile ? `${file!}: "${key}"` : `IMESSENGER_GRAPH_${suffix}`;
-    const raw = key in fromFile ? fromFile[key] : env[`IMESSENGER_GRAPH_${suffix}`];
-    if (raw === undefined || raw === '') continue;
-    if (key === 'presencePollMs') {
-      const ms = typeof raw === 'number' ? raw : Number(raw);
-      if (!Number.isInteger(ms) || ms <= 0) throw new UsageError(`${where} must be a positive whole number of milliseconds`);
-      settings[key] = ms;
-    } else if (key === 'signedInAtStart') {
-      // The file gives a JSON boolean; the environment the word.
-      const words = key in fromFile ? [true, false] : ['true', 'false'];
-      if (!words.includes(raw as never)) throw new UsageError(`${where} must be true or false`);
-      settings[key] = raw === true || raw === 'true';
-    } else if (key === 'statusPolicy') {
-      if (raw !== 'strict' && raw !== 'nearest') throw new UsageError(`${where} must be "strict" or "nearest"`);
-      settings[key] = raw;
-    } else {
-      if (typeof raw !== 'string') throw new UsageError(`${where} must be a string`);
-      settings[key] = raw;
-    }
-  }
-  const str = (key: Exclude<GraphKey, 'presencePollMs' | 'signedInAtStart'>): string | undefined => settings[key] as string | undefined;
-  const tenantId = str('tenantId');
-  if (!tenantId) throw new UsageError('--backend graph needs a tenant id: "tenantId" in --graph-config or IMESSENGER_GRAPH_TENANT_ID');
-  if (!str('clientId') && !str('accessToken')) {
-    throw new UsageError('--backend graph needs "clientId" (device-code sign-in) or "accessToken" with "username" (--graph-config or IMESSENGER_GRAPH_*)');
-  }
-  if (str('accessToken') && !str('username')) throw new UsageError('--backend graph: "accessToken" needs "username" (the user the token is for)');
-  const optional = Object.fromEntries(Object.entries(settings).filter(([key]) => key !== 'tenantId'));
-  return { kind: 'graph', tenantId, ...optional };
 }

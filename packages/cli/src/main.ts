@@ -35,14 +35,17 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       return EXIT.OK;
     case 'help':
       if (command.of.startsWith('migrate')) return migrate([...command.of.split(' ').slice(1).filter(Boolean), '--help'], io);
+      if (command.of.startsWith('graph')) return graph(['--help'], io);
       if (command.of !== '' && command.of !== 'run') {
-        io.stderr(usageErrorText(`no help for "${command.of}": the commands are run and migrate`, ''));
+        io.stderr(usageErrorText(`no help for "${command.of}": the commands are run, migrate and graph`, ''));
         return EXIT.USAGE;
       }
       io.stdout(`${command.of === 'run' ? USAGE : MAIN_USAGE}\n`);
       return EXIT.OK;
     case 'migrate':
       return migrate(command.argv, io);
+    case 'graph':
+      return graph(command.argv, io);
     case 'run': {
       const options = {
         file: command.file, backend: command.backend, args: command.args, stdout: io.stdout, stderr: io.stderr,
@@ -55,6 +58,17 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       return runIsolated(options);
     }
   }
+}
+
+/** `imessenger graph login|whoami|logout|doctor` (graph-command.ts; loaded here, as migrate is). */
+function graph(argv: readonly string[], io: Io): Promise<number> {
+  const { graphCommand } = require('./graph-command') as typeof import('./graph-command');
+  const stream = (write: (text: string) => void, real: NodeJS.WriteStream) =>
+    (io === processIo ? real : { write: (text: string) => { write(text); return true; }, isTTY: false });
+  return graphCommand(argv, {
+    stdout: stream(io.stdout, process.stdout), stderr: stream(io.stderr, process.stderr),
+    ...(io.cwd ? { cwd: io.cwd } : {}), ...(io.env ? { env: io.env } : {}),
+  });
 }
 
 /**

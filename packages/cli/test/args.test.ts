@@ -11,7 +11,10 @@ const graphFile = path.join(dir, 'graph.json');
 fs.writeFileSync(script, 'WScript.Echo("hi");\n');
 fs.writeFileSync(seed, JSON.stringify({ self: { signinName: 'zed@example.com' } }));
 fs.writeFileSync(badSeed, '{ "self": ');
-fs.writeFileSync(graphFile, JSON.stringify({ tenantId: 't-1', accessToken: 'tok', username: 'ann@contoso.com', baseUrl: 'http://127.0.0.1:1/v1.0', presencePollMs: 500 }));
+const TENANT = '00000000-0000-4000-8000-000000000001';
+fs.writeFileSync(graphFile, JSON.stringify({
+  tenantId: TENANT, auth: { type: 'access-token', accessToken: 'tok', username: 'ann@contoso.com' }, baseUrl: 'http://127.0.0.1:1/v1.0', presencePollMs: 500,
+}));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const parse = (argv: string[], env: Record<string, string> = {}): ReturnType<typeof parseArgs> => parseArgs(argv, env, dir);
@@ -53,40 +56,44 @@ describe('parseArgs', () => {
     });
   });
 
-  it('reads the graph settings from --graph-config, over the environment', () => {
-    const command = parse(['run', 'hello.js', '--backend=graph', '--graph-config', 'graph.json'], {
-      IMESSENGER_GRAPH_TENANT_ID: 'from-env', IMESSENGER_GRAPH_CLIENT_ID: 'client-env',
-    });
+  it('reads the graph configuration from --graph-config (the adapter\'s loader), the environment over it', () => {
+    const command = parse(['run', 'hello.js', '--backend=graph', '--graph-config', 'graph.json'], { IMESSENGER_GRAPH_PRESENCE_POLL_MS: '250' });
     expect(command.command === 'run' && command.backend).toEqual({
-      kind: 'graph', tenantId: 't-1', clientId: 'client-env', accessToken: 'tok', username: 'ann@contoso.com',
-      baseUrl: 'http://127.0.0.1:1/v1.0', presencePollMs: 500,
+      kind: 'graph', tenantId: TENANT,
+      settings: {
+        tenantId: TENANT, auth: { type: 'access-token', accessToken: 'tok', username: 'ann@contoso.com' }, baseUrl: 'http://127.0.0.1:1/v1.0',
+        presencePollMs: 250, source: graphFile,
+      },
     });
   });
 
-  it('reads the graph settings from IMESSENGER_GRAPH_* alone', () => {
+  it('reads the graph configuration from IMESSENGER_GRAPH_* alone; a tenant may be a domain', () => {
     const command = parse(['run', 'hello.js', '--backend', 'graph'], {
-      IMESSENGER_GRAPH_TENANT_ID: 'tenant', IMESSENGER_GRAPH_CLIENT_ID: 'client', IMESSENGER_GRAPH_CACHE_FILE: '/tmp/cache.json',
-      IMESSENGER_GRAPH_PRESENCE_POLL_MS: '30000',
+      IMESSENGER_GRAPH_TENANT_ID: 'contoso.onmicrosoft.com', IMESSENGER_GRAPH_CLIENT_ID: 'client', IMESSENGER_GRAPH_CACHE_FILE: '/tmp/cache.json',
+      IMESSENGER_GRAPH_SIGNED_IN_AT_START: 'false', IMESSENGER_GRAPH_STATUS_POLICY: 'nearest',
     });
     expect(command.command === 'run' && command.backend).toEqual({
-      kind: 'graph', tenantId: 'tenant', clientId: 'client', cacheFile: '/tmp/cache.json', presencePollMs: 30000,
+      kind: 'graph', tenantId: 'contoso.onmicrosoft.com',
+      settings: {
+        tenantId: 'contoso.onmicrosoft.com', auth: { type: 'device-code', clientId: 'client', cacheFile: '/tmp/cache.json' },
+        signedInAtStart: false, statusPolicy: 'nearest', source: 'the environment (IMESSENGER_GRAPH_*)',
+      },
     });
   });
 
-  it('reads signedInAtStart (JSON boolean; "true"/"false" in the environment) and statusPolicy', () => {
-    const file = path.join(dir, 'graph-start.json');
-    fs.writeFileSync(file, JSON.stringify({ tenantId: 't', clientId: 'c', signedInAtStart: false, statusPolicy: 'nearest' }));
-    const fromFile = parse(['run', 'hello.js', '--backend', 'graph', '--graph-config', file], { IMESSENGER_GRAPH_SIGNED_IN_AT_START: 'true' });
-    expect(fromFile.command === 'run' && fromFile.backend).toEqual({ kind: 'graph', tenantId: 't', clientId: 'c', signedInAtStart: false, statusPolicy: 'nearest' });
-    const fromEnv = parse(['run', 'hello.js', '--backend', 'graph'], {
-      IMESSENGER_GRAPH_TENANT_ID: 't', IMESSENGER_GRAPH_CLIENT_ID: 'c', IMESSENGER_GRAPH_SIGNED_IN_AT_START: 'false', IMESSENGER_GRAPH_STATUS_POLICY: 'strict',
-    });
-    expect(fromEnv.command === 'run' && fromEnv.backend).toEqual({ kind: 'graph', tenantId: 't', clientId: 'c', signedInAtStart: false, statusPolicy: 'strict' });
-    const env = { IMESSENGER_GRAPH_TENANT_ID: 't', IMESSENGER_GRAPH_CLIENT_ID: 'c' };
-    expect(usageError(['run', 'hello.js', '--backend', 'graph'], { ...env, IMESSENGER_GRAPH_SIGNED_IN_AT_START: 'yes' })).toBe('IMESSENGER_GRAPH_SIGNED_IN_AT_START must be true or false');
-    expect(usageError(['run', 'hello.js', '--backend', 'graph'], { ...env, IMESSENGER_GRAPH_STATUS_POLICY: 'closest' })).toBe('IMESSENGER_GRAPH_STATUS_POLICY must be "strict" or "nearest"');
-    fs.writeFileSync(file, JSON.stringify({ tenantId: 't', clientId: 'c', signedInAtStart: 'false' }));
-    expect(usageError(['run', 'hello.js', '--backend', 'graph', '--graph-config', file])).toBe(`${file}: "signedInAtStart" must be true or false`);
+  it('refuses a bad graph configuration before the script starts, naming the file or variable and the key', () => {
+    const file = path.join(dir, 'graph-bad.json');
+    const refused = (doc: unknown, env: Record<string, string> = {}): string => {
+      fs.writeFileSync(file, JSON.stringify(doc));
+      return usageError(['run', 'hello.js', '--backend', 'graph', '--graph-config', file], env);
+    };
+    expect(refused({ tenantId: 'contoso', auth: 'device-code' })).toBe(`--graph-config: ${file}: "tenantId": "contoso" is neither a tenant id (a GUID) nor a domain (contoso.onmicrosoft.com)`);
+    expect(refused({ tenantId: TENANT, auth: { type: 'device-code', clientID: 'c' } })).toMatch(/"auth.clientID": unknown key: did you mean "clientId"\?/);
+    expect(refused({ tenantId: TENANT, auth: { type: 'device-code', clientId: 'c' }, signedInAtStart: 'false' })).toBe(`--graph-config: ${file}: "signedInAtStart": expected true or false, got string "false"`);
+    expect(refused({ tenantId: TENANT, auth: 'device-code' }, { IMESSENGER_GRAPH_CLIENT_ID: 'c', IMESSENGER_GRAPH_STATUS_POLICY: 'closest' }))
+      .toBe('--graph-config: IMESSENGER_GRAPH_STATUS_POLICY: expected "strict" or "nearest", got "closest"');
+    expect(refused({ tenantId: TENANT, auth: { type: 'tokens', tokensFile: 't.json' } })).toMatch(/"auth.type": "tokens" holds a token per user/);
+    expect(refused({ tenantId: TENANT, auth: { type: 'client-credentials', clientId: 'c', clientSecret: 's' } })).toMatch(/"auth.actAs": is required/);
   });
 
   it('builds a routing backend: the config file, each side from its seed or state (or the backend the config names), the user, the mismatch file', () => {
@@ -139,18 +146,17 @@ describe('parseArgs', () => {
   });
 
   it('says what the graph backend is missing', () => {
-    expect(usageError(['run', 'hello.js', '--backend', 'graph'])).toMatch(/needs a tenant id: "tenantId" in --graph-config or IMESSENGER_GRAPH_TENANT_ID/);
-    expect(usageError(['run', 'hello.js', '--backend', 'graph'], { IMESSENGER_GRAPH_TENANT_ID: 't' })).toMatch(/needs "clientId" .* or "accessToken" with "username"/);
-    expect(usageError(['run', 'hello.js', '--backend', 'graph'], { IMESSENGER_GRAPH_TENANT_ID: 't', IMESSENGER_GRAPH_ACCESS_TOKEN: 'x' })).toMatch(/"accessToken" needs "username"/);
-    expect(usageError(['run', 'hello.js', '--backend', 'graph'], { IMESSENGER_GRAPH_TENANT_ID: 't', IMESSENGER_GRAPH_CLIENT_ID: 'c', IMESSENGER_GRAPH_PRESENCE_POLL_MS: 'soon' }))
-      .toBe('IMESSENGER_GRAPH_PRESENCE_POLL_MS must be a positive whole number of milliseconds');
+    expect(usageError(['run', 'hello.js', '--backend', 'graph'])).toMatch(/^--graph-config: the environment \(IMESSENGER_GRAPH_\*\): "tenantId": is required \(or IMESSENGER_GRAPH_TENANT_ID\)/);
+    expect(usageError(['run', 'hello.js', '--backend', 'graph'], { IMESSENGER_GRAPH_TENANT_ID: TENANT })).toMatch(/"auth": is required \(or IMESSENGER_GRAPH_AUTH \/ IMESSENGER_GRAPH_CLIENT_ID\)/);
+    expect(usageError(['run', 'hello.js', '--backend', 'graph'], { IMESSENGER_GRAPH_TENANT_ID: TENANT, IMESSENGER_GRAPH_ACCESS_TOKEN: 'x' })).toMatch(/"auth.username": is required for "type": "access-token"/);
+    expect(usageError(['run', 'hello.js', '--backend', 'graph'], { IMESSENGER_GRAPH_TENANT_ID: TENANT, IMESSENGER_GRAPH_CLIENT_ID: 'c', IMESSENGER_GRAPH_PRESENCE_POLL_MS: 'soon' }))
+      .toBe('--graph-config: IMESSENGER_GRAPH_PRESENCE_POLL_MS: expected a whole number, got "soon"');
   });
 
-  it('refuses unknown keys and wrong types in --graph-config', () => {
-    const file = path.join(dir, 'graph-bad.json');
-    fs.writeFileSync(file, JSON.stringify({ tenantId: 't', clientSecret: 's' }));
-    expect(usageError(['run', 'hello.js', '--backend', 'graph', '--graph-config', file])).toMatch(/unknown key "clientSecret" \(allowed: tenantId, clientId/);
-    fs.writeFileSync(file, JSON.stringify({ tenantId: 7 }));
-    expect(usageError(['run', 'hello.js', '--backend', 'graph', '--graph-config', file])).toBe(`${file}: "tenantId" must be a string`);
+  it('refuses a seed that fails the seed schema before the script starts (it was a runtime error at the first Messenger call)', () => {
+    const wrong = path.join(dir, 'wrong-seed.json');
+    fs.writeFileSync(wrong, JSON.stringify({ users: [] }));
+    expect(usageError(['run', 'hello.js', '--seed', wrong])).toBe(`--seed: Invalid seed in ${wrong} at $: missing required key "self"`);
+    expect(usageError(['run', 'hello.js', '--backend', 'com', '--seed', wrong])).toMatch(/^--seed: Invalid seed in/);
   });
 });

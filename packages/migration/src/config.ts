@@ -17,6 +17,7 @@ import * as path from 'node:path';
 import { Lexer, LineCounter, Parser, isMap, isSeq, parseDocument } from 'yaml';
 import { type Cohort, inCohort } from './cohort';
 import { MODES, type Mode, ROUTABLE_CAPABILITIES, type RoutableCapability, modesFor } from './routing-methods';
+import { editDistance } from '@imessenger/adapter-graph/config';
 
 export type Side = 'old' | 'new';
 export type { Mode, RoutableCapability } from './routing-methods';
@@ -125,20 +126,7 @@ function stringAt(value: unknown, at: Segments, what: string): string {
 
 /** A "did you mean" for a near-miss key (one or two edits away). */
 function suggest(key: string, allowed: readonly string[]): string {
-  const distance = (a: string, b: string): number => {
-    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-      let previous = row[0]!;
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const current = row[j]!;
-        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-        previous = current;
-      }
-    }
-    return row[b.length]!;
-  };
-  const best = allowed.map((a) => ({ a, d: distance(key.toLowerCase(), a.toLowerCase()) })).sort((x, y) => x.d - y.d)[0];
+  const best = allowed.map((a) => ({ a, d: editDistance(key.toLowerCase(), a.toLowerCase()) })).sort((x, y) => x.d - y.d)[0];
   return best && best.d <= 2 ? `; did you mean "${best.a}"?` : '';
 }
 

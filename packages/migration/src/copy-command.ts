@@ -8,7 +8,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ClientCredentialsAuth, GraphAuthError } from '@imessenger/adapter-graph';
+import {
+  type DeviceCodeInfo, GraphAuthError, GraphConfigError, type GraphSettings, graphAuthFromSettings, loadGraphConfig,
+} from '@imessenger/adapter-graph';
 import {
   EXIT, UsageError, createWaitingLine, defineCommand, failureText, formatHelp, parseCommandLine, usageErrorText,
 } from '@imessenger/command-line';
@@ -68,7 +70,7 @@ export const COPY_SPEC = defineCommand({
     title: 'Specs',
     rows: [
       ['memory:<dir>', 'in-memory backend, one state file per user: <dir>/<user>.json (first state from <dir>/<user>.seed.json)'],
-      ['graph:<config.json>', 'Microsoft Graph (Teams); config keys: tenantId, baseUrl, users, auth, retry, timeoutMs'],
+      ['graph:<config.json>', 'Microsoft Graph (Teams): the Graph configuration every imessenger command reads (tenantId, auth, users, baseUrl, retry, timeoutMs; schema: @imessenger/adapter-graph/graph-config.schema.json); "auth" may be device-code ("imessenger graph login" first), tokens, client-credentials or azure-identity'],
     ],
   }],
   examples: [
@@ -141,95 +143,29 @@ export function parseCopyArgs(argv: readonly string[]): CopyArgs {
 // ---- specs ----------------------------------------------------------------------------------
 
 /**
- * The file behind `graph:<config.json>`. Relative paths in it are relative to the file.
- *
- *   { "tenantId": "<GUID>",                                  required
- *     "baseUrl": "https://graph.microsoft.com/v1.0",         optional
- *     "users": ["alice@contoso.com"],                        optional: the users --users defaults to
- *     "auth": { "type": "tokens", "tokensFile": "tokens.json" }          { "<upn>": "<access token>" }
- *           | { "type": "client-credentials", "clientId": "…",
- *               "clientSecretEnv": "VAR" | "clientSecret": "…" | "certificate": { "thumbprintSha256": "…", "privateKeyFile": "key.pem" },
- *               "authority": "…" },                                      the app acts as each user
- *     "retry": { "maxRetries": 3, "delaySeconds": 3 },       optional: the adapter's own 429/503/504 retries
- *     "timeoutMs": 30000 }                                   optional
+ * The file behind `graph:<config.json>` is the one Graph configuration of every command
+ * (@imessenger/adapter-graph's loadGraphConfig and graph-config.schema.json; relative paths in it
+ * are relative to the file; IMESSENGER_GRAPH_* override its keys). For a copy, "auth" is per user:
+ * "tokens" (a token per user from a file), "client-credentials" or "azure-identity" (the
+ * application acts as each user), "device-code" (each user signs in, or is in the token cache:
+ * `imessenger graph login`), "access-token" (one user). "users" lists who `--users` defaults to.
  */
-export interface GraphConfig {
-  readonly tenantId: string;
-  readonly baseUrl?: string;
-  readonly users?: readonly string[];
-  readonly auth: GraphAuthConfig;
-  readonly retry?: { readonly maxRetries?: number; readonly delaySeconds?: number };
-  readonly timeoutMs?: number;
-}
-
-export type GraphAuthConfig =
-  | { readonly type: 'tokens'; readonly tokensFile: string }
-  | {
-    readonly type: 'client-credentials'; readonly clientId: string; readonly clientSecret?: string; readonly clientSecretEnv?: string;
-    readonly certificate?: { readonly thumbprintSha256: string; readonly privateKeyFile: string; readonly x5c?: string }; readonly authority?: string;
-  };
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export class SpecError extends Error {
   override readonly name = 'SpecError';
 }
 
-function keysOnly(obj: Record<string, unknown>, allowed: readonly string[], where: string): void {
-  for (const key of Object.keys(obj)) if (!allowed.includes(key)) throw new SpecError(`${where}: unknown key "${key}" (allowed: ${allowed.join(', ')}).`);
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Read and check a graph config file; `where` names the option for messages. */
-export function readGraphConfig(file: string, where: string): GraphConfig {
-  let text: string;
-  try { text = fs.readFileSync(file, 'utf8'); } catch {
-    throw new SpecError(`${where}: cannot read the Graph config file ${file}.`);
-  }
-  let doc: unknown;
-  try { doc = JSON.parse(text); } catch (error) {
-    throw new SpecError(`${where}: ${file} is not valid JSON (${(error as Error).message}).`);
-  }
-  const at = `${where} (${path.basename(file)})`;
-  if (!isObject(doc)) throw new SpecError(`${at}: the config must be a JSON object.`);
-  keysOnly(doc, ['tenantId', 'baseUrl', 'users', 'auth', 'retry', 'timeoutMs'], at);
-  if (typeof doc['tenantId'] !== 'string' || !GUID.test(doc['tenantId'])) throw new SpecError(`${at}: "tenantId" must be the tenant's GUID.`);
-  if (doc['baseUrl'] !== undefined && (typeof doc['baseUrl'] !== 'string' || !/^https?:\/\//.test(doc['baseUrl']))) throw new SpecError(`${at}: "baseUrl" must be an http(s) URL.`);
-  if (doc['users'] !== undefined && (!Array.isArray(doc['users']) || !doc['users'].every((u) => typeof u === 'string' && u.trim()))) {
-    throw new SpecError(`${at}: "users" must be an array of sign-in names.`);
-  }
-  if (doc['timeoutMs'] !== undefined && !(typeof doc['timeoutMs'] === 'number' && doc['timeoutMs'] > 0)) throw new SpecError(`${at}: "timeoutMs" must be a positive number.`);
-  const retry = doc['retry'];
-  if (retry !== undefined) {
-    if (!isObject(retry)) throw new SpecError(`${at}: "retry" must be an object.`);
-    keysOnly(retry, ['maxRetries', 'delaySeconds'], `${at} retry`);
-    for (const k of ['maxRetries', 'delaySeconds']) {
-      if (retry[k] !== undefined && !(typeof retry[k] === 'number' && retry[k] >= 0)) throw new SpecError(`${at}: "retry.${k}" must be a number ≥ 0.`);
-    }
-  }
-  const auth = doc['auth'];
-  if (!isObject(auth)) throw new SpecError(`${at}: "auth" is required: { "type": "tokens", … } or { "type": "client-credentials", … }.`);
-  if (auth['type'] === 'tokens') {
-    keysOnly(auth, ['type', 'tokensFile'], `${at} auth`);
-    if (typeof auth['tokensFile'] !== 'string') throw new SpecError(`${at}: "auth.tokensFile" must name a JSON file of { "<upn>": "<token>" }.`);
-  } else if (auth['type'] === 'client-credentials') {
-    keysOnly(auth, ['type', 'clientId', 'clientSecret', 'clientSecretEnv', 'certificate', 'authority'], `${at} auth`);
-    if (typeof auth['clientId'] !== 'string' || !auth['clientId']) throw new SpecError(`${at}: "auth.clientId" is required.`);
-    const given = ['clientSecret', 'clientSecretEnv', 'certificate'].filter((k) => auth[k] !== undefined);
-    if (given.length !== 1) throw new SpecError(`${at}: give exactly one of "auth.clientSecret", "auth.clientSecretEnv" and "auth.certificate".`);
-    const cert = auth['certificate'];
-    if (cert !== undefined && (!isObject(cert) || typeof cert['thumbprintSha256'] !== 'string' || typeof cert['privateKeyFile'] !== 'string')) {
-      throw new SpecError(`${at}: "auth.certificate" needs "thumbprintSha256" and "privateKeyFile".`);
-    }
-  } else {
-    throw new SpecError(`${at}: "auth.type" must be "tokens" or "client-credentials".`);
-  }
-  return doc as unknown as GraphConfig;
+export interface ProviderForOptions {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly readOnly: boolean;
+  /** Shows a device code sign-in's instructions (default: stderr). */
+  readonly onDeviceCode?: (info: DeviceCodeInfo) => void;
+  /** A deprecated format or a plain token cache (default: stderr). */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** The provider a spec names. `role` is "--from" or "--to" (for messages); a source is never written. */
-export function providerFor(spec: string, role: string, options: { cwd: string; env: Readonly<Record<string, string | undefined>>; readOnly: boolean }): BackendProvider {
+export function providerFor(spec: string, role: string, options: ProviderForOptions): BackendProvider {
   const colon = spec.indexOf(':');
   const scheme = colon > 0 ? spec.slice(0, colon) : '';
   const rest = colon > 0 ? spec.slice(colon + 1) : '';
@@ -242,50 +178,22 @@ export function providerFor(spec: string, role: string, options: { cwd: string; 
   }
   if (scheme === 'graph') {
     if (!rest) throw new SpecError(`${where}: give the config file, e.g. graph:./tenant.json.`);
-    const file = path.resolve(options.cwd, rest);
-    const config = readGraphConfig(file, where);
-    const base = path.dirname(file);
-    const common = {
-      tenantId: config.tenantId, ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}), ...(config.users ? { users: config.users } : {}),
-      ...(config.retry ? { retry: config.retry } : {}), ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
-    };
-    const auth = config.auth;
-    if (auth.type === 'tokens') {
-      const tokensFile = path.resolve(base, auth.tokensFile);
-      let tokens: unknown;
-      try { tokens = JSON.parse(fs.readFileSync(tokensFile, 'utf8')); } catch {
-        throw new SpecError(`${where}: cannot read the tokens file ${tokensFile} (a JSON object { "<upn>": "<access token>" }).`);
-      }
-      if (!isObject(tokens) || !Object.values(tokens).every((t) => typeof t === 'string')) throw new SpecError(`${where}: ${tokensFile} must be a JSON object { "<upn>": "<access token>" }.`);
-      const byUser = new Map(Object.entries(tokens as Record<string, string>).map(([u, t]) => [u.toLowerCase(), t]));
-      return graphProvider({
-        ...common,
-        tokenFor: (user) => {
-          const token = byUser.get(user.toLowerCase());
-          if (!token) throw new GraphAuthError(`no token for ${user} in ${path.basename(tokensFile)}`, 'no-account');
-          return token;
-        },
-      });
-    }
-    let secret: { clientSecret: string } | { clientCertificate: { thumbprintSha256: string; privateKey: string; x5c?: string } };
-    if (auth.clientSecretEnv !== undefined) {
-      const value = options.env[auth.clientSecretEnv];
-      if (!value) throw new SpecError(`${where}: the environment variable ${auth.clientSecretEnv} (auth.clientSecretEnv) is not set.`);
-      secret = { clientSecret: value };
-    } else if (auth.clientSecret !== undefined) {
-      secret = { clientSecret: auth.clientSecret };
-    } else {
-      const cert = auth.certificate!;
-      const keyFile = path.resolve(base, cert.privateKeyFile);
-      let privateKey: string;
-      try { privateKey = fs.readFileSync(keyFile, 'utf8'); } catch { throw new SpecError(`${where}: cannot read the private key ${keyFile}.`); }
-      secret = { clientCertificate: { thumbprintSha256: cert.thumbprintSha256, privateKey, ...(cert.x5c ? { x5c: cert.x5c } : {}) } };
+    const warn = options.onWarning ?? ((message: string) => { process.stderr.write(`Warning: ${message}\n`); });
+    const authOptions = { onWarning: warn, ...(options.onDeviceCode ? { onDeviceCode: options.onDeviceCode } : {}) };
+    let settings: GraphSettings;
+    try {
+      settings = loadGraphConfig(path.resolve(options.cwd, rest), { env: options.env, cwd: options.cwd, onWarning: warn });
+      // What the sign-in needs from files and packages (a tokens file, a key, @azure/identity) is read
+      // now, so that a problem is a usage error before the copy starts; the user here only selects.
+      graphAuthFromSettings(settings, { ...authOptions, user: settings.users?.[0] ?? 'check@invalid' });
+    } catch (error) {
+      if (error instanceof GraphConfigError || error instanceof GraphAuthError) throw new SpecError(`${where}: ${error.message}`);
+      throw error;
     }
     return graphProvider({
-      ...common,
-      auth: (user) => new ClientCredentialsAuth({
-        clientId: auth.clientId, tenantId: config.tenantId, actAs: user, ...secret, ...(auth.authority ? { authority: auth.authority } : {}),
-      }),
+      tenantId: settings.tenantId, ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}), ...(settings.users ? { users: settings.users } : {}),
+      ...(settings.retry ? { retry: settings.retry } : {}), ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
+      auth: (user) => graphAuthFromSettings(settings, { ...authOptions, user }),
     });
   }
   throw new SpecError(`${where}: unknown backend "${scheme || spec}": expected memory:<dir> or graph:<config.json>.`);
@@ -312,8 +220,12 @@ export async function copyCommand(argv: readonly string[], io: CopyCommandIo): P
   try {
     args = parseCopyArgs(argv);
     if (args.help) { io.stdout.write(COPY_USAGE); return EXIT.OK; }
-    from = providerFor(args.from, '--from', { cwd, env, readOnly: true });
-    to = providerFor(args.to, '--to', { cwd, env, readOnly: args.dryRun });
+    const hooks = {
+      onDeviceCode: (info: DeviceCodeInfo) => { io.stderr.write(`${info.message}\n`); },
+      onWarning: (message: string) => { io.stderr.write(`Warning: ${message}\n`); },
+    };
+    from = providerFor(args.from, '--from', { cwd, env, readOnly: true, ...hooks });
+    to = providerFor(args.to, '--to', { cwd, env, readOnly: args.dryRun, ...hooks });
     if (!args.users && !from.users) throw new UsageError(`--users is required: ${args.from} cannot list its users (add "users" to its config)`);
   } catch (error) {
     if (error instanceof UsageError || error instanceof SpecError) return usageError(error.message);

@@ -4,8 +4,8 @@ export {
   type CopyOptions, type CopySession, type Failure, type GroupWritten, type PlanOptions, type PlannedStep, type PlanAction, type StepKind, type UserPlan,
 } from './copy';
 export {
-  copyCommand, parseCopyArgs, providerFor, readGraphConfig, COPY_USAGE, DEFAULT_JOURNAL, DEFAULT_REPORT, EXIT, SpecError, UsageError,
-  type CopyArgs, type CopyCommandIo, type GraphConfig, type GraphAuthConfig,
+  copyCommand, parseCopyArgs, providerFor, COPY_USAGE, DEFAULT_JOURNAL, DEFAULT_REPORT, EXIT, SpecError, UsageError,
+  type CopyArgs, type CopyCommandIo, type ProviderForOptions,
 } from './copy-command';
 export { JOURNAL_LOCK, Journal, JournalError, readJournal, stepKey, type JournalFs, type JournalOptions, type JournalOutcome, type JournalRecord, type ReadJournal, type StepOutcome, type StepState } from './journal';
 export {

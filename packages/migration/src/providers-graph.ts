@@ -71,6 +71,11 @@ export function graphProvider(options: GraphProviderOptions): GraphProvider {
       const backend = graphBackend({
         auth: authOf(user), tenantId: options.tenantId, baseUrl: options.baseUrl,
         presence: { intervalMs: 0 }, retry: options.retry, timeoutMs: options.timeoutMs,
+        // The copy signs in itself, below: an auth with an account at hand (a token cache, an
+        // application's actAs) would otherwise start signed in and Signin answer ALREADY_LOGGED_ON.
+        signedInAtStart: false,
+        // A copy writes on the user's behalf; it must not make them look present (presence-session.ts).
+        presenceSession: false,
       });
       // The copy reads the service's answers as rejections (ALREADY_IN_LIST -> present, throttling -> retry).
       const messenger = createMessenger({ backend, outcomes: 'reject' });

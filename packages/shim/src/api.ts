@@ -1,3 +1,4 @@
+import type { GraphSettings } from '@imessenger/adapter-graph';
 import type { OtherSide } from '@imessenger/contract';
 
 /**
@@ -35,6 +36,11 @@ export type SingleBackendConfig =
     readonly signedInAtStart?: boolean;
     /** MyStatus put of a status Teams cannot express: 'strict' (default, E_INVALIDARG) or 'nearest'. */
     readonly statusPolicy?: 'strict' | 'nearest';
+    /**
+     * A configuration loaded by @imessenger/adapter-graph's loadGraphConfig (what `imessenger run
+     * --graph-config` passes): when given, it is the configuration and the keys above are not read.
+     */
+    readonly settings?: GraphSettings;
   };
 
 /**

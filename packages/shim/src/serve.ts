@@ -97,29 +97,24 @@ async function startBackend(config: BackendConfig): Promise<StartedBackend> {
     }
     case 'graph': {
       const graph = loadBackendPackage<typeof import('@imessenger/adapter-graph')>('graph');
-      let auth: import('@imessenger/adapter-graph').GraphAuth;
-      if (config.accessToken !== undefined) {
-        if (!config.username) throw new TypeError('graph backend: `accessToken` needs `username`, the user the token belongs to.');
-        const token = config.accessToken;
-        auth = new graph.StaticTokenAuth({ username: config.username, token: () => token });
-      } else if (config.clientId) {
-        auth = new graph.DeviceCodeAuth({
-          clientId: config.clientId, tenantId: config.tenantId,
-          ...(config.authority ? { authority: config.authority } : {}),
-          ...(config.cacheFile ? { cacheFile: config.cacheFile } : {}),
-          onDeviceCode: (info) => { fs.writeSync(2, `${info.message}\n`); },
-        });
-      } else {
-        throw new TypeError('graph backend: give `clientId` (device code sign-in) or `accessToken` + `username`.');
-      }
-      const backend = graph.graphBackend({
-        auth, tenantId: config.tenantId,
+      // One builder for every configuration (the adapter's config-build.ts); the flat keys are one more way to write it.
+      const settings: import('@imessenger/adapter-graph').GraphSettings = config.settings ?? {
+        tenantId: config.tenantId, source: 'the graph backend configuration',
         ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
-        ...(config.presencePollMs !== undefined ? { presence: { intervalMs: config.presencePollMs } } : {}),
+        ...(config.presencePollMs !== undefined ? { presencePollMs: config.presencePollMs } : {}),
         ...(config.signedInAtStart !== undefined ? { signedInAtStart: config.signedInAtStart } : {}),
-        // As the device code: on stderr at once, before the call that waited for the sign-in is answered.
-        onStartupWarning: (message) => { fs.writeSync(2, `Warning: ${message}\n`); },
         ...(config.statusPolicy !== undefined ? { statusPolicy: config.statusPolicy } : {}),
+        auth: config.accessToken !== undefined
+          ? { type: 'access-token', accessToken: config.accessToken, username: config.username ?? '' }
+          : { type: 'device-code', clientId: config.clientId ?? '', ...(config.authority ? { authority: config.authority } : {}), ...(config.cacheFile ? { cacheFile: config.cacheFile, cacheProtection: 'plain' } : {}) },
+      };
+      if (!config.settings && config.accessToken !== undefined && !config.username) throw new TypeError('graph backend: `accessToken` needs `username`, the user the token belongs to.');
+      if (!config.settings && config.accessToken === undefined && !config.clientId) throw new TypeError('graph backend: give `clientId` (device code sign-in) or `accessToken` + `username`.');
+      const backend = graph.graphBackendFromSettings(settings, {
+        // As the device code: on stderr at once, before the call that waited for the sign-in is answered.
+        onDeviceCode: (info) => { fs.writeSync(2, `${info.message}\n`); },
+        onStartupWarning: (message) => { fs.writeSync(2, `Warning: ${message}\n`); },
+        onWarning: (message) => { fs.writeSync(2, `Warning: Graph: ${message}\n`); },
       });
       return { definition: backend, dispose: () => backend.watcher.stop() };
     }

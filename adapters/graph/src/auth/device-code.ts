@@ -7,6 +7,7 @@
 import {
   PublicClientApplication,
   type AccountInfo,
+  type ICachePlugin,
   type Configuration,
   type DeviceCodeRequest,
 } from '@azure/msal-node';
@@ -60,6 +61,11 @@ export interface DeviceCodeAuthOptions {
   readonly scopes?: readonly string[];
   /** Persistent token cache file (mode 0600). Without it the cache lives in memory only. */
   readonly cacheFile?: string;
+  /**
+   * A token cache plugin of the host's own (wins over `cacheFile`): an encrypted store such as
+   * ProtectedTokenCache or @azure/msal-node-extensions' PersistenceCachePlugin.
+   */
+  readonly cachePlugin?: ICachePlugin;
   /** Shows the verification URL and user code. Default: writes `info.message` to stderr. */
   readonly onDeviceCode?: (info: DeviceCodeInfo) => void;
   /** Give up on a device code sign-in after this many seconds (default: when the code expires). */
@@ -101,11 +107,12 @@ export class DeviceCodeAuth implements GraphAuth {
     this.log = new AuthLog(options.logger, this.scrub);
     this.onDeviceCode = options.onDeviceCode ?? defaultOnDeviceCode;
     this.timeout = options.deviceCodeTimeoutSeconds;
-    if (options.cacheFile) this.cache = new TokenCacheFile(options.cacheFile);
+    if (options.cacheFile && !options.cachePlugin) this.cache = new TokenCacheFile(options.cacheFile);
+    const cachePlugin = options.cachePlugin ?? this.cache;
     const loggerOptions = this.log.msalOptions(options.logLevel);
     const config: Configuration = {
       auth: { ...options.msalConfig?.auth, clientId: options.clientId, authority: this.authority },
-      ...(this.cache ? { cache: { cachePlugin: this.cache } } : {}),
+      ...(cachePlugin ? { cache: { cachePlugin } } : {}),
       system: { ...options.msalConfig?.system, ...(loggerOptions ? { loggerOptions } : {}) },
     };
     try {
@@ -147,6 +154,32 @@ export class DeviceCodeAuth implements GraphAuth {
         const cached = await this.pca.getTokenCache().getAllAccounts();
         for (const a of cached.filter((c) => c.homeAccountId === account.homeAccountId)) await this.pca.signOut({ account: a });
         this.log.log('info', 'signed out; the account was removed from the token cache');
+      } catch (e) {
+        throw toGraphAuthError(e, 'sign-out', this.scrub);
+      }
+    });
+  }
+
+  /** The user names of the accounts in the token cache (no network). */
+  cachedAccounts(): Promise<string[]> {
+    return this.queue.run(async () => {
+      try {
+        return (await this.pca.getTokenCache().getAllAccounts()).map((a) => a.username);
+      } catch (e) {
+        throw toGraphAuthError(e, 'token cache', this.scrub);
+      }
+    });
+  }
+
+  /** Removes every account (and its tokens) from the token cache, signed in or not; how many there were. No network. */
+  forgetAll(): Promise<number> {
+    return this.queue.run(async () => {
+      this.account = undefined;
+      try {
+        const accounts = await this.pca.getTokenCache().getAllAccounts();
+        for (const account of accounts) await this.pca.signOut({ account });
+        this.log.log('info', `signed out; ${accounts.length} account(s) removed from the token cache`);
+        return accounts.length;
       } catch (e) {
         throw toGraphAuthError(e, 'sign-out', this.scrub);
       }

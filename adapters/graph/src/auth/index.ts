@@ -7,3 +7,5 @@ export { ClientCredentialsAuth, GRAPH_APPLICATION_SCOPE, type ClientCredentialsA
 export { StaticTokenAuth, type StaticTokenAuthOptions } from './static-token';
 export { TokenCacheFile, TOKEN_CACHE_FILE_MODE } from './token-cache-file';
 export type { GraphAuthLogLevel, GraphAuthLogger, MsalOverrides } from './msal-support';
+export { TokenCredentialAuth, azureIdentityCredential, type TokenCredential, type TokenCredentialAuthOptions, type AzureCredentialKind } from './token-credential';
+export { ProtectedTokenCache, type CacheProtection, type CachePluginOptions } from './cache-persistence';

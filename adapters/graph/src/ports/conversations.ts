@@ -71,7 +71,9 @@ export function graphConversations(ctx: GraphContext): ConversationsPort & { cha
         return remember(reused, kind, reused?.chat, [signinName], reused?.chat?.webUrl);
       }
 
-      // Video or voice: the meeting and the 1:1 chat are independent, so one round trip for both.
+      // Video or voice: decided before any write (the invitation needs a delegated sign-in).
+      ctx.requireCapability('meetings', kind === 'video' ? 'StartVideo' : 'StartVoice');
+      // The meeting and the 1:1 chat are independent, so one round trip for both.
       const them = await ctx.resolveUser(signinName);
       const meetingRequest = {
         method: 'POST' as const,

@@ -5,7 +5,7 @@
  * lookups (README "Where the contact list lives").
  */
 import { type ContactRecord, type DirectoryPort, type FindQuery, isMessengerError, messengerError } from '@imessenger/contract';
-import { CONTACT_EXTENSION, GraphContext, type GraphUser, type OutlookContact, USER_SELECT, phonesOf } from '../context';
+import { CONTACT_EXTENSION, GraphContext, type GraphUser, type OutlookContact, phonesOf } from '../context';
 import { type GraphPresence, statusFromGraph } from '../presence-map';
 import { type BatchResponse, odataString, segment } from '../http';
 
@@ -104,7 +104,7 @@ export function graphDirectory(ctx: GraphContext): GraphDirectoryPort {
     async find(query: FindQuery): Promise<readonly ContactRecord[]> {
       ctx.requireMe();
       const name = [query.firstName, query.lastName].filter(Boolean).join(' ');
-      const users = await ctx.http.all<GraphUser>('/users', { resource: 'user', query: { $filter: `startswith(displayName,${odataString(name)})`, $select: USER_SELECT, $top: 999 } });
+      const users = await ctx.http.all<GraphUser>('/users', { resource: 'user', query: { $filter: `startswith(displayName,${odataString(name)})`, $select: ctx.userSelect(), $top: 999 } });
       return users.map((u) => ctx.contactRecord(fromUser(ctx.remember(u))));
     },
   };

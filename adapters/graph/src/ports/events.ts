@@ -6,8 +6,8 @@
  * It reports only real changes, finding each presence's contact by user id (linear time per
  * round). (webhook.ts handles change notifications where a public URL exists.)
  */
-import { type EventsPort, type MISTATUS, MPHONE_TYPE, MUAFOLDER, isMessengerError, messengerError } from '@imessenger/contract';
-import { type GraphContext, type GraphUser, PRESENCE_BY_ID, PRESENCE_ID_LIMIT, USER_SELECT, phonesOf } from '../context';
+import { type EventsPort, MPHONE_TYPE, MUAFOLDER, isMessengerError, messengerError } from '@imessenger/contract';
+import { type GraphContext, type GraphUser, PRESENCE_BY_ID, PRESENCE_ID_LIMIT, phonesOf } from '../context';
 import { redact } from '../errors';
 import { userPath } from '../http';
 import { type GraphPresence, statusFromGraph } from '../presence-map';
@@ -25,8 +25,6 @@ export class PresenceWatcher {
   private timer: ReturnType<typeof setInterval> | undefined;
   private rounds = 0;
   private polling: Promise<void> | undefined;
-  /** After MyStatus put: Teams shows a preferred presence late (PITFALLS C4); trust polls again once they agree. */
-  written: MISTATUS | undefined;
   /** The Inbox's unread count at the last poll (or at sign-in). */
   unread: number | undefined;
 
@@ -78,9 +76,9 @@ export class PresenceWatcher {
     for (let i = 0; i < ids.length; i += PRESENCE_ID_LIMIT) chunks.push(ids.slice(i, i + PRESENCE_ID_LIMIT));
     const responses = await this.ctx.http.batch<unknown>([
       ...chunks.map((chunk) => ({ method: 'POST' as const, url: PRESENCE_BY_ID, body: { ids: chunk } })),
-      { method: 'GET', url: `${this.ctx.mePath}?$select=${USER_SELECT}` },
+      { method: 'GET', url: `${this.ctx.mePath}?$select=${this.ctx.userSelect(true)}` },
       { method: 'GET', url: `${this.ctx.mePath}/mailFolders/inbox?$select=unreadItemCount` },
-      ...(directory ? contacts.map((c) => ({ method: 'GET' as const, url: `${userPath(c.userId, 'MSGR_E_SERVER_PROTOCOL')}?$select=${USER_SELECT}` })) : []),
+      ...(directory ? contacts.map((c) => ({ method: 'GET' as const, url: `${userPath(c.userId, 'MSGR_E_SERVER_PROTOCOL')}?$select=${this.ctx.userSelect()}` })) : []),
     ]);
     if (responses.some((r) => r.status === 401)) throw messengerError('MSGR_E_NOT_LOGGED_ON', undefined, 'Graph no longer accepts this sign-in.');
     const presences = responses.slice(0, chunks.length).flatMap((r) => (r.status === 200 ? (r.body as { value: (GraphPresence & { id: string })[] }).value : []));
@@ -99,8 +97,7 @@ export class PresenceWatcher {
     for (const p of presences) {
       const status = statusFromGraph(p, { self: p.id === me.id });
       if (p.id === me.id) {
-        if (this.written !== undefined && status !== this.written) continue;
-        this.written = undefined;
+        // What Graph aggregates now is the truth (the presence session keeps it from reading Offline).
         if (status !== this.ctx.myStatus) {
           this.ctx.myStatus = status;
           this.ctx.notify({ type: 'myStatus', status });
@@ -119,7 +116,9 @@ export class PresenceWatcher {
     this.unread = count;
   }
 
-  private applyMe(before: GraphUser, now: GraphUser): void {
+  private applyMe(before: GraphUser, read: GraphUser): void {
+    // Read without phones (an application without directoryPhones): the phones known stay.
+    const now = hasPhones(read) ? read : { ...read, businessPhones: before.businessPhones ?? [], mobilePhone: before.mobilePhone ?? null };
     this.ctx.me = this.ctx.remember(now);
     if (now.displayName !== before.displayName) this.ctx.notify({ type: 'myFriendlyName', friendlyName: now.displayName, previous: before.displayName });
     const [was, is] = [phonesOf(before), phonesOf(now)];
@@ -135,6 +134,8 @@ export class PresenceWatcher {
       listed.friendlyName = now.displayName;
       this.ctx.notify({ type: 'contactFriendlyName', signinName, friendlyName: now.displayName });
     }
+    // Read without phones (no directoryPhones capability): the Outlook contact's phones stay.
+    if (!hasPhones(now)) return;
     const [was, is] = [listed.phones, phonesOf(now)];
     // The directory has no home phone: the Outlook contact's stays.
     listed.phones = { ...(was.home ? { home: was.home } : {}), ...is };
@@ -142,6 +143,9 @@ export class PresenceWatcher {
     if (is.mobile !== was.mobile) this.ctx.notify({ type: 'contactPhone', signinName, phoneType: MPHONE_TYPE.MPHONE_TYPE_MOBILE, number: is.mobile ?? '' });
   }
 }
+
+/** Did the directory answer carry phones? A user read with BASIC_USER_SELECT has none to compare. */
+const hasPhones = (u: GraphUser): boolean => 'businessPhones' in u || 'mobilePhone' in u;
 
 export function graphEvents(ctx: GraphContext): EventsPort {
   return { watch: (listener) => ctx.watch(listener) };

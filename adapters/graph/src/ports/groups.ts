@@ -283,6 +283,8 @@ export function graphGroups(ctx: GraphContext): GraphGroupsPort {
 
     async remove(groupId): Promise<void> {
       const me = ctx.requireMe();
+      // Decided before anything is read or written, for every group alike (a pending one included).
+      ctx.requireCapability('hideGroups', 'Groups.Remove');
       const profile = await ctx.loadProfile();
       if (pendingOf(profile, groupId)) {
         await ctx.saveProfile((p) => { p.pendingGroups = p.pendingGroups.filter((g) => g.id !== groupId); });
@@ -292,7 +294,7 @@ export function graphGroups(ctx: GraphContext): GraphGroupsPort {
       // Hiding and remembering it hidden are independent: one round trip.
       const remembered = await ctx.profileWrite((p) => { if (!p.hiddenChats.includes(chatId)) p.hiddenChats.push(chatId); });
       const [hidden, stored] = await ctx.http.batch([
-        { method: 'POST', url: `/chats/${segment(chatId)}/hideForUser`, body: { user: { id: me.id, tenantId: ctx.options.tenantId } } },
+        { method: 'POST', url: `/chats/${segment(chatId)}/hideForUser`, body: { user: { id: me.id, tenantId: ctx.tenantId } } },
         { ...remembered.request, dependsOn: [0] },
       ]);
       if (hidden?.status === 404) throw messengerError('MSGR_E_GROUP_DOES_NOT_EXIST', undefined, 'The chat no longer exists.');

@@ -1,5 +1,6 @@
 /**
- * MyStatus through setUserPreferredPresence (FACTS #27); others' presence in one call per 650 ids.
+ * MyStatus through setUserPreferredPresence (FACTS #27), shown while the adapter's presence
+ * session lives (presence-session.ts); others' presence in one call per 650 ids.
  * A status Teams cannot express is refused with E_INVALIDARG and changes nothing (statusPolicy
  * 'strict', the default), or set as the nearest one it can ('nearest'), which is then the status in
  * effect: what MyStatus reads back and OnMyStatusChange reports.
@@ -8,9 +9,9 @@ import { type MISTATUS, type PresencePort, messengerError } from '@imessenger/co
 import type { GraphContext } from '../context';
 import { segment } from '../http';
 import { type StatusPolicy, statusFromGraph, statusToGraph } from '../presence-map';
-import type { PresenceWatcher } from './events';
+import type { PresenceSession } from '../presence-session';
 
-export function graphPresence(ctx: GraphContext, watcher: PresenceWatcher, policy: StatusPolicy = 'strict'): PresencePort {
+export function graphPresence(ctx: GraphContext, session: PresenceSession, policy: StatusPolicy = 'strict'): PresencePort {
   return {
     async setMyStatus(status: MISTATUS): Promise<MISTATUS> {
       const me = ctx.requireMe();
@@ -20,10 +21,11 @@ export function graphPresence(ctx: GraphContext, watcher: PresenceWatcher, polic
         throw messengerError('E_INVALIDARG', undefined, `Teams has no status for MISTATUS ${status}${hint}: it sets Available, Busy, Do not disturb, Be right back, Away and Appear offline.`);
       }
       await ctx.http.post(`/users/${segment(me.id, 'MSGR_E_SERVER_PROTOCOL')}/presence/setUserPreferredPresence`, preferred, { resource: 'presence' });
-      // What Teams now shows: the status itself, or under 'nearest' the one set in its place.
+      // What Teams now shows: the status itself, or under 'nearest' the one set in its place. It
+      // shows only while a presence session exists: the adapter's follows the status (presence-session.ts).
       const inEffect = statusFromGraph(preferred, { self: true });
       ctx.myStatus = inEffect;
-      watcher.written = inEffect;
+      await session.follow(inEffect);
       return inEffect;
     },
 

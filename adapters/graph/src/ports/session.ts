@@ -4,12 +4,13 @@
  * and my contacts: one getPresencesByUserId per 650 ids, several carried 20 to a $batch
  * (ctx.fetchPresence). With N contacts: max(1, ⌈N/1000⌉) list requests + ⌈⌈(N+1)/650⌉/20⌉ presence requests.
  */
-import { type HResultName, type SelfRecord, type ServiceRecord, type SessionPort, type SigninRequest, messengerError } from '@imessenger/contract';
+import { type HResultName, MISTATUS, type SelfRecord, type ServiceRecord, type SessionPort, type SigninRequest, messengerError } from '@imessenger/contract';
 import { GraphAuthError } from '../auth/auth';
-import { CONTACT_EXTENSION, GraphContext, type GraphUser, type OutlookContact, USER_SELECT } from '../context';
+import { CONTACT_EXTENSION, GraphContext, type GraphUser, type OutlookContact } from '../context';
 import { hresultFor } from '../errors';
 import { segment } from '../http';
 import { PROFILE_EXTENSION, type ProfileDocument } from '../profile';
+import type { PresenceSession } from '../presence-session';
 import type { PresenceWatcher } from './events';
 
 const query = (q: Record<string, string | number>): string =>
@@ -24,7 +25,7 @@ const AUTH_FAILURE = {
   failed: 'E_FAIL',
 } as const satisfies Record<GraphAuthError['reason'], HResultName>;
 
-export function graphSession(ctx: GraphContext, watcher: PresenceWatcher): SessionPort {
+export function graphSession(ctx: GraphContext, watcher: PresenceWatcher, presenceSession: PresenceSession): SessionPort {
   return {
     async isSignedIn() { return ctx.signedIn; },
 
@@ -39,7 +40,7 @@ export function graphSession(ctx: GraphContext, watcher: PresenceWatcher): Sessi
       }
       const me = ctx.mePath;
       const [meResponse, profileResponse, contactsResponse, inboxResponse] = await ctx.http.batch<unknown>([
-        { method: 'GET', url: `${me}?$select=${USER_SELECT}` },
+        { method: 'GET', url: `${me}?$select=${ctx.userSelect(true)}` },
         { method: 'GET', url: `${me}/extensions/${segment(PROFILE_EXTENSION)}` },
         { method: 'GET', url: `${me}/contacts?${query(GraphContext.contactListQuery())}` },
         // The watcher reports changes of the unread count from this baseline.
@@ -65,6 +66,8 @@ export function graphSession(ctx: GraphContext, watcher: PresenceWatcher): Sessi
       ctx.me = user;
       ctx.signedIn = true;
       ctx.setContacts(contacts);
+      // Present from now on, as the signed-in Messenger client was (presence-session.ts), before reading presence.
+      await presenceSession.follow(MISTATUS.MISTATUS_ONLINE);
       const statuses = await ctx.fetchPresence([user.id, ...[...ctx.contacts!.values()].map((c) => c.userId)]);
       for (const [id, status] of statuses) ctx.presence.set(id, status);
       ctx.myStatus = ctx.presence.get(user.id) ?? ctx.myStatus;
@@ -75,6 +78,7 @@ export function graphSession(ctx: GraphContext, watcher: PresenceWatcher): Sessi
 
     async signout() {
       watcher.stop();
+      await presenceSession.close();
       await ctx.options.auth.signout();
       ctx.reset();
     },

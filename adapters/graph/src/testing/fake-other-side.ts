@@ -11,7 +11,7 @@ import {
 import { type GraphFailure, type GraphResource, hresultFor } from '../errors';
 import type { FaultSpec } from './fake-faults';
 import { defaultCodeFor } from './fake-http';
-import type { TenantState, UserRecord } from './fake-state';
+import { type TenantState, teamsClient, type UserRecord } from './fake-state';
 import { graphPresenceFor } from './graph-presence-for';
 
 /** What the hooks need from the tenant. */
@@ -30,9 +30,9 @@ export function fakeOtherSide(host: OtherSideHost, upn: string): OtherSide {
   const user = (signinName: string): UserRecord => host.state.requireUser(signinName);
   return {
     async contactStatus(signinName: string, status: MISTATUS) {
-      const presence = graphPresenceFor(status);
-      if (!presence) return notImplemented(`Status 0x${status.toString(16)}`);
-      user(signinName).presence = presence;
+      if (!graphPresenceFor(status)) return notImplemented(`Status 0x${status.toString(16)}`);
+      // The contact's own Teams client changes their presence (Offline: they closed it).
+      user(signinName).presence.client = teamsClient(status);
     },
     async contactFriendlyName(signinName: string, friendlyName: string) {
       user(signinName).displayName = friendlyName;

@@ -7,6 +7,9 @@ import {
   asObject, badRequest, decodeSkipToken, fail, GUID, type GraphResult, ISO_DURATION, LITERAL, pageOf, parseSelect, parseTop,
   project, requireObject, requireString, unquoteLiteral,
 } from './fake-http';
+import { FULL_PROFILE } from '../permissions';
+import { readsFullProfiles } from './fake-permissions';
+import { durationMs, SESSION_DEFAULT_MS, SESSION_MAX_MS, SESSION_MIN_MS } from './fake-presence';
 import type { Route, RouteContext } from './fake-routes';
 import {
   asExtensionValue, type ContactRecord, type ExtensionValue, extensionMatches, type OpenExtension, outlookExtension, type UserRecord,
@@ -35,10 +38,21 @@ export function resolveUser(ctx: RouteContext, key: string): UserRecord {
   return ctx.state.user(key) ?? fail(404, 'Request_ResourceNotFound', `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`);
 }
 
+/**
+ * A user as this caller may read it: another user's phones need a full-profile permission; with only
+ * User.ReadBasic.All Graph answers `businessPhones: []` and `mobilePhone: null`
+ * (microsoftgraph/microsoft-graph-docs#4940, #4993). The caller's own profile is always whole.
+ */
+function visibleUser(ctx: RouteContext, u: UserRecord): Record<string, unknown> {
+  const entity = userEntity(u);
+  if (u.id === ctx.caller.id && ctx.grant.mode === 'delegated') return entity;
+  return readsFullProfiles(ctx.grant, FULL_PROFILE[ctx.grant.mode]) ? entity : { ...entity, businessPhones: [], mobilePhone: null };
+}
+
 function getUser(ctx: RouteContext, user: UserRecord): GraphResult {
   const select = parseSelect(ctx.query, USER_PROPERTIES, 'microsoft.graph.user');
   const context = `${ctx.baseUrl}/$metadata#users${select ? `(${select.join(',')})` : ''}/$entity`;
-  return ok({ '@odata.context': context, ...project(userEntity(user), select, false) });
+  return ok({ '@odata.context': context, ...project(visibleUser(ctx, user), select, false) });
 }
 
 const STARTSWITH = new RegExp(`^startswith\\((displayName|userPrincipalName|mail|givenName|surname)\\s*,\\s*'${LITERAL}'\\)$`, 'i');
@@ -61,7 +75,7 @@ function listUsers(ctx: RouteContext): GraphResult {
   return ok({
     '@odata.context': `${ctx.baseUrl}/$metadata#users${select ? `(${select.join(',')})` : ''}`,
     ...(page.nextLink ? { '@odata.nextLink': page.nextLink } : {}),
-    value: page.value.map((u) => project(userEntity(u), select, false)),
+    value: page.value.map((u) => project(visibleUser(ctx, u), select, false)),
   });
 }
 
@@ -74,7 +88,7 @@ const PREFERRED_PAIRS: readonly (readonly [string, string])[] = [
 ];
 const MAX_PRESENCE_IDS = 650; // FACTS #1
 
-const presenceEntity = (u: UserRecord): Record<string, unknown> => ({ id: u.id, availability: u.presence.availability, activity: u.presence.activity });
+const presenceEntity = (ctx: RouteContext, u: UserRecord): Record<string, unknown> => ({ id: u.id, ...ctx.state.presenceOf(u) });
 
 function getPresencesByUserId(ctx: RouteContext): GraphResult {
   const ids = requireObject(ctx.body)['ids'];
@@ -84,24 +98,72 @@ function getPresencesByUserId(ctx: RouteContext): GraphResult {
   for (const id of ids) if (typeof id !== 'string' || !GUID.test(id)) badRequest(`'${String(id)}' is not a valid user object id.`);
   const value = (ids as string[]).map((id) => {
     const user = ctx.state.users.get(id.toLowerCase());
-    return user ? presenceEntity(user) : { id, availability: 'PresenceUnknown', activity: 'PresenceUnknown' };
+    return user ? presenceEntity(ctx, user) : { id, availability: 'PresenceUnknown', activity: 'PresenceUnknown' };
   });
   return ok({ '@odata.context': `${ctx.baseUrl}/$metadata#Collection(microsoft.graph.presence)`, value });
 }
 
-function setUserPreferredPresence(ctx: RouteContext): GraphResult {
+/** The user whose presence a write targets: delegated callers write their own only. */
+function presenceTarget(ctx: RouteContext, what: string): UserRecord {
   const target = resolveUser(ctx, ctx.params['userId']!);
-  // Delegated callers set their own presence only.
-  if (target.id !== ctx.caller.id) fail(403, 'Forbidden', 'A user can set the preferred presence of their own account only.');
-  const body = requireObject(ctx.body);
+  if (ctx.grant.mode === 'delegated' && target.id !== ctx.caller.id) fail(403, 'Forbidden', `A user can ${what} of their own account only.`);
+  return target;
+}
+
+function pairOf(body: Record<string, unknown>, pairs: readonly (readonly [string, string])[], operation: string): readonly [string, string] {
   const availability = requireString(body, 'availability');
   const activity = requireString(body, 'activity');
-  const pair = PREFERRED_PAIRS.find(([a, b]) => a.toLowerCase() === availability.toLowerCase() && b.toLowerCase() === activity.toLowerCase())
-    ?? badRequest(`The availability '${availability}' with activity '${activity}' is not a supported combination for setUserPreferredPresence.`);
+  return pairs.find(([a, b]) => a.toLowerCase() === availability.toLowerCase() && b.toLowerCase() === activity.toLowerCase())
+    ?? badRequest(`The availability '${availability}' with activity '${activity}' is not a supported combination for ${operation}.`);
+}
+
+function durationOf(body: Record<string, unknown>): number | undefined {
   const duration = body['expirationDuration'];
-  if (duration !== undefined && (typeof duration !== 'string' || !ISO_DURATION.test(duration))) badRequest(`'${String(duration)}' is not a valid ISO 8601 duration.`);
-  // Real Teams applies a preferred presence only while a presence session exists (FACTS #29); the fake applies it at once.
-  target.presence = { availability: pair[0], activity: pair[1] };
+  if (duration === undefined) return undefined;
+  if (typeof duration !== 'string' || !ISO_DURATION.test(duration)) badRequest(`'${String(duration)}' is not a valid ISO 8601 duration.`);
+  return durationMs(duration as string);
+}
+
+/** Default expiry of a preferred presence: 1 day for DoNotDisturb and Busy, 7 days otherwise (FACTS #28). */
+const preferredDefaultMs = (availability: string): number => (['DoNotDisturb', 'Busy'].includes(availability) ? 1 : 7) * 24 * 3_600_000;
+
+/** Shows only while a presence session exists (FACTS #29; fake-presence.ts). */
+function setUserPreferredPresence(ctx: RouteContext): GraphResult {
+  const target = presenceTarget(ctx, 'set the preferred presence');
+  const body = requireObject(ctx.body);
+  const [availability, activity] = pairOf(body, PREFERRED_PAIRS, 'setUserPreferredPresence');
+  const ms = durationOf(body) ?? preferredDefaultMs(availability);
+  target.presence.preferred = { availability, activity, expiresAt: ctx.state.clock() + ms };
+  return { status: 200 };
+}
+
+/** setPresence's pairs (FACTS #23). */
+const SESSION_PAIRS: readonly (readonly [string, string])[] = [['Available', 'Available'], ['Busy', 'InACall'], ['Busy', 'InAConferenceCall'], ['Away', 'Away']];
+
+/** The application's session id: the page requires the app's own id (docs/presence-setpresence.md, IMPORTANT). */
+function sessionIdOf(ctx: RouteContext, body: Record<string, unknown>): string {
+  const sessionId = requireString(body, 'sessionId');
+  if (sessionId.toLowerCase() !== ctx.grant.appId.toLowerCase()) badRequest(`The sessionId '${sessionId}' is not the id of the calling application.`);
+  return sessionId.toLowerCase();
+}
+
+/** An application presence session: created or renewed, expiring after expirationDuration (PT5M..PT4H, default 5 min). */
+function setPresence(ctx: RouteContext): GraphResult {
+  const target = presenceTarget(ctx, 'set the presence');
+  const body = requireObject(ctx.body);
+  const sessionId = sessionIdOf(ctx, body);
+  const [availability, activity] = pairOf(body, SESSION_PAIRS, 'setPresence');
+  const ms = durationOf(body) ?? SESSION_DEFAULT_MS;
+  if (ms < SESSION_MIN_MS || ms > SESSION_MAX_MS) badRequest(`The expirationDuration must be between PT5M and PT4H; got '${String(body['expirationDuration'])}'.`);
+  const now = ctx.state.clock();
+  target.presence.apps.set(sessionId, { availability, activity, setAt: now, expiresAt: now + ms });
+  return { status: 200 };
+}
+
+/** Ends the application's presence session (docs/presence.md "Clear presence"). */
+function clearPresence(ctx: RouteContext): GraphResult {
+  const target = presenceTarget(ctx, 'clear the presence');
+  target.presence.apps.delete(sessionIdOf(ctx, requireObject(ctx.body)));
   return { status: 200 };
 }
 
@@ -295,18 +357,20 @@ export const PEOPLE_ROUTES: readonly Route[] = [
   { method: 'GET', path: '/users', query: ['$filter', '$select', '$top', '$skiptoken'], handle: listUsers },
   {
     method: 'GET', path: '/me/presence',
-    handle: (ctx) => ok({ '@odata.context': `${ctx.baseUrl}/$metadata#users('${ctx.caller.id}')/presence/$entity`, ...presenceEntity(ctx.caller) }),
+    handle: (ctx) => ok({ '@odata.context': `${ctx.baseUrl}/$metadata#users('${ctx.caller.id}')/presence/$entity`, ...presenceEntity(ctx, ctx.caller) }),
   },
   // presence-get.md: one user's presence (what naive code calls once per contact).
   {
     method: 'GET', path: '/users/:userId/presence',
     handle: (ctx) => {
       const user = resolveUser(ctx, ctx.params['userId']!);
-      return ok({ '@odata.context': `${ctx.baseUrl}/$metadata#users('${user.id}')/presence/$entity`, ...presenceEntity(user) });
+      return ok({ '@odata.context': `${ctx.baseUrl}/$metadata#users('${user.id}')/presence/$entity`, ...presenceEntity(ctx, user) });
     },
   },
   { method: 'POST', path: '/communications/getPresencesByUserId', handle: getPresencesByUserId },
   { method: 'POST', path: '/users/:userId/presence/setUserPreferredPresence', handle: setUserPreferredPresence },
+  { method: 'POST', path: '/users/:userId/presence/setPresence', handle: setPresence },
+  { method: 'POST', path: '/users/:userId/presence/clearPresence', handle: clearPresence },
   { method: 'GET', path: '/me/mailFolders/:folderId', query: ['$select'], handle: getMailFolder },
   { method: 'GET', path: '/me/extensions/:name', handle: (ctx) => ok({ '@odata.context': extensionContext(ctx), ...extensionEntity(userExtension(ctx)) }) },
   { method: 'POST', path: '/me/extensions', handle: createUserExtension },

@@ -13,11 +13,22 @@ import type { TenantState, UserRecord } from './fake-state';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
+/** What a token may do: delegated scopes or application roles (lower case), and the app it was issued to. */
+export interface TokenGrant {
+  readonly mode: 'delegated' | 'application';
+  /** Lower case, for the checks. */
+  readonly permissions: ReadonlySet<string>;
+  /** As issued (the token's scp / roles claim). */
+  readonly granted: readonly string[];
+  readonly appId: string;
+}
+
 /** Everything a handler may use. */
 export interface RouteContext {
   readonly state: TenantState;
-  /** The user the bearer token belongs to: what `/me` means. */
+  /** The user the bearer token belongs to: what `/me` means (for an app-only token, the user it acts as). */
   readonly caller: UserRecord;
+  readonly grant: TokenGrant;
   /** Path parameters, percent-decoded (`:chatId` -> `19:…@thread.v2`). */
   readonly params: Readonly<Record<string, string>>;
   readonly query: QueryOptions;
@@ -70,6 +81,12 @@ export function dispatch(method: string, segments: readonly string[], ctx: Omit<
   if (hit?.params) {
     checkQueryOptions(hit.route, ctx.query);
     return hit.route.handle({ ...ctx, params: hit.params });
+  }
+  // `/users/{id}/…` for a `/me/…` request: how an app-only token (or a user naming themselves) reaches a mailbox.
+  const user = segments[0]?.toLowerCase() === 'users' && segments.length > 2 ? ctx.state.user(segments[1]!) : undefined;
+  if (user && (ctx.grant.mode === 'application' || user.id === ctx.caller.id)) {
+    const mine = ['me', ...segments.slice(2)];
+    if (ROUTES.some((route) => route.method === method.toUpperCase() && match(route.path, mine))) return dispatch(method, mine, { ...ctx, caller: user });
   }
   if (candidates.some((c) => c.params)) fail(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.');
   const known = Math.max(0, ...ROUTES.map((r) => matchedPrefix(r.path, segments)));

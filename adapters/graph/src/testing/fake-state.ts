@@ -10,6 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { MISTATUS } from '@imessenger/contract';
 import type { GraphPresence } from '../presence-map';
 import { graphPresenceFor } from './graph-presence-for';
+import { aggregate, type PresenceSessions } from './fake-presence';
 
 /** Extension names the adapter uses (ENDPOINTS.md #4, #21). */
 export const CONTACT_EXTENSION = 'com.imessenger.contact';
@@ -111,7 +112,8 @@ export interface UserRecord {
   displayName: string;
   businessPhones: string[];
   mobilePhone: string | null;
-  presence: GraphPresence;
+  /** Presence sessions: a Teams client's, apps' (setPresence), and the preferred presence (fake-presence.ts). */
+  readonly presence: PresenceSessions;
   /** Open extensions on the user (directory object: id = extensionName). */
   readonly extensions: OpenExtension[];
   /** Outlook contacts in this user's mailbox. */
@@ -206,14 +208,21 @@ export class TenantState {
   /** The seed's `self`: the user whose mailbox and profile the seed describes. */
   readonly selfId: string;
   private messageClock = Date.now();
+  /** The tenant's clock (FakeTenantOptions.clock): presence sessions expire by it. */
+  clock: () => number = Date.now;
 
   constructor(readonly tenantId: string, seed: FakeSeed) {
-    const self = this.addUser(seed.self, MISTATUS.MISTATUS_ONLINE, seed.unreadEmail);
+    // The signed-in user runs no Teams client (the adapter is their client, through its presence
+    // session); their seeded status is the preferred presence they last set, shown once a session exists.
+    const self = this.addUser(seed.self, MISTATUS.MISTATUS_ONLINE, seed.unreadEmail, { teamsClient: false });
     this.selfId = self.id;
     for (const u of [...seed.contacts, ...seed.directory]) this.addUser(u, MISTATUS.MISTATUS_OFFLINE, 0);
     for (const c of seed.contacts) self.contacts.push(this.contactFromSeed(c));
     this.seedGroups(self, seed);
   }
+
+  /** The presence others read now (fake-presence.ts). */
+  presenceOf(user: UserRecord): GraphPresence { return aggregate(user.presence, this.clock()); }
 
   /** A user by object id or UPN (case-insensitive), as `/users/{id | userPrincipalName}` resolves. */
   user(idOrUpn: string): UserRecord | undefined {
@@ -307,17 +316,21 @@ export class TenantState {
     return chat;
   }
 
-  private addUser(seed: FakeSeedUser, defaultStatus: MISTATUS, unread: number): UserRecord {
+  private addUser(seed: FakeSeedUser, defaultStatus: MISTATUS, unread: number, options: { readonly teamsClient?: boolean } = {}): UserRecord {
     const id = guidFromUpn(seed.signinName);
     const status = (seed.status ?? defaultStatus) as MISTATUS;
+    const preferred = options.teamsClient === false ? graphPresenceFor(status) : undefined;
     const user: UserRecord = {
       id,
       upn: seed.signinName,
       displayName: seed.friendlyName ?? seed.signinName,
       businessPhones: seed.phones?.['work'] ? [seed.phones['work']] : [],
       mobilePhone: seed.phones?.['mobile'] ?? null,
-      // A seed status Teams cannot show (OUT_TO_LUNCH, …) is PresenceUnknown: never silently another status.
-      presence: graphPresenceFor(status) ?? { availability: 'PresenceUnknown', activity: 'PresenceUnknown' },
+      // The seed's status is the user's Teams client; Offline: none runs. A status Teams cannot show
+      // (OUT_TO_LUNCH, …) is PresenceUnknown: never silently another status.
+      presence: options.teamsClient === false
+        ? { client: undefined, apps: new Map(), preferred: preferred && { ...preferred, expiresAt: Number.POSITIVE_INFINITY } }
+        : { client: teamsClient(status), apps: new Map(), preferred: undefined },
       extensions: [],
       contacts: [],
       unreadItemCount: unread,
@@ -376,4 +389,10 @@ export function asExtensionValue(value: unknown): ExtensionValue | undefined {
   if (primitive(value)) return value;
   if (Array.isArray(value) && value.every((v) => primitive(v) && v !== null)) return value as Primitive[];
   return undefined;
+}
+
+/** The Teams client session that shows `status` (none for Offline). */
+export function teamsClient(status: MISTATUS): GraphPresence | undefined {
+  if (status === MISTATUS.MISTATUS_OFFLINE) return undefined;
+  return graphPresenceFor(status) ?? { availability: 'PresenceUnknown', activity: 'PresenceUnknown' };
 }

@@ -16,10 +16,13 @@ import { batchItems, runBatch } from './fake-batch';
 import { type Fault, FaultQueue, type FaultSpec } from './fake-faults';
 import { errorBody, GraphHttpError, type GraphResult, QueryOptions } from './fake-http';
 import { fakeOtherSide } from './fake-other-side';
-import { dispatch, splitPath } from './fake-routes';
+import { dispatch, splitPath, type TokenGrant } from './fake-routes';
+import { notifyAccepted } from './observe';
+import { checkPermission, DEFAULT_APP_ID, grantFor, type TokenOptions } from './fake-permissions';
 import { parseSeed, TenantState, type UserRecord } from './fake-state';
 
 export type { FaultKind, FaultSpec } from './fake-faults';
+export type { TokenOptions } from './fake-permissions';
 
 export interface FakeTenantOptions {
   /** KitSeed / the memory adapter's SeedDocument: self, contacts, directory, groups, sortOrder, unreadEmail. */
@@ -34,6 +37,11 @@ export interface FakeTenantOptions {
    * call fails and the next one succeeds, as OtherSide promises. Default: no retries.
    */
   readonly adapterRetries?: (failure: GraphFailure) => number;
+  /**
+   * The tenant's clock in milliseconds (default Date.now): presence sessions and preferred presence
+   * expire by it, so a test moves it instead of sleeping.
+   */
+  readonly clock?: () => number;
 }
 
 export interface RecordedRequest {
@@ -68,7 +76,7 @@ export class FakeTenant {
   private readonly latencyMs: number | ((request: RecordedRequest) => number);
   private readonly adapterRetries: (failure: GraphFailure) => number;
   private readonly faults = new FaultQueue();
-  private readonly tokens = new Map<string, { readonly userId: string; expired: boolean }>();
+  private readonly tokens = new Map<string, { readonly userId: string; readonly grant: TokenGrant; expired: boolean }>();
   private readonly log: RecordedRequest[] = [];
   private inFlight = 0;
   private peak = 0;
@@ -79,6 +87,7 @@ export class FakeTenant {
   constructor(options: FakeTenantOptions) {
     this.tenantId = options.tenantId ?? DEFAULT_TENANT_ID;
     this.state = new TenantState(this.tenantId, parseSeed(options.seed));
+    if (options.clock) this.state.clock = options.clock;
     this.latencyMs = options.latencyMs ?? 0;
     this.adapterRetries = options.adapterRetries ?? (() => 0);
   }
@@ -121,12 +130,37 @@ export class FakeTenant {
   // -------------------------------------------------------------------------------------------
   // Identity
 
-  /** A new bearer token for a seeded user (each call mints another one). */
-  tokenFor(upn: string): string {
+  /**
+   * A new bearer token for a seeded user (each call mints another one). Delegated by default, with
+   * the scopes of every capability (permissions.ts); `{ scopes }` narrows them, `{ mode:
+   * 'application', roles }` is an app-only token acting as this user (the fake's stand-in for
+   * client credentials plus `actAs`). Every request is checked against the token's permissions.
+   */
+  tokenFor(upn: string, options: TokenOptions = {}): string {
     const user = this.state.requireUser(upn);
-    const token = `fake-graph-token.${randomBytes(24).toString('base64url')}`;
-    this.tokens.set(token, { userId: user.id, expired: false });
+    const grant = grantFor(options);
+    // Shaped like Entra's access tokens (claims aud, tid, oid, upn, appid, scp or roles), unsigned:
+    // the fake knows its tokens by value, and a client may read the claims as it would a real token's.
+    const now = Math.floor(Date.now() / 1000);
+    const claims = {
+      aud: 'https://graph.microsoft.com', iss: `https://sts.windows.net/${this.tenantId}/`, iat: now, nbf: now, exp: now + 3600,
+      tid: this.tenantId, oid: user.id, appid: grant.appId,
+      ...(grant.mode === 'delegated' ? { upn: user.upn, scp: grant.granted.join(' ') } : { roles: [...grant.granted] }),
+    };
+    const part = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const token = `${part({ typ: 'JWT', alg: 'none' })}.${part(claims)}.${randomBytes(24).toString('base64url')}`;
+    this.tokens.set(token, { userId: user.id, grant, expired: false });
     return token;
+  }
+
+  /** The application (client) id the fake's tokens carry unless told otherwise: a presence session's sessionId. */
+  static readonly APP_ID = DEFAULT_APP_ID;
+
+  /** A user's presence sessions now: the Teams client's, each app's (by sessionId) and the preferred presence. */
+  presenceSessions(upn: string): { readonly client: boolean; readonly apps: readonly string[]; readonly preferred: boolean; readonly presence: { availability: string; activity: string } } {
+    const user = this.state.requireUser(upn);
+    const presence = this.state.presenceOf(user);
+    return { client: user.presence.client !== undefined, apps: [...user.presence.apps.keys()], preferred: user.presence.preferred !== undefined, presence };
   }
 
   /** Later requests with this token get 401 (to test silent refresh). */
@@ -236,22 +270,28 @@ export class FakeTenant {
   }
 
   /** The caller of a bearer token, or the 401 Graph answers (no fault is consumed by it). */
-  private authenticate(header: string | undefined): UserRecord | GraphHttpError {
+  private authenticate(header: string | undefined): Caller | GraphHttpError {
     const unauthorized = (message: string): GraphHttpError => new GraphHttpError(401, 'InvalidAuthenticationToken', message, { 'WWW-Authenticate': 'Bearer realm="", error="invalid_token"' });
     const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
     if (!m) return unauthorized('Access token is empty.');
     const entry = this.tokens.get(m[1]!);
     if (!entry) return unauthorized('Access token validation failure. Invalid audience.');
     if (entry.expired) return unauthorized('Lifetime validation failed, the token is expired.');
-    return this.state.users.get(entry.userId) ?? unauthorized('The user of this token no longer exists.');
+    const user = this.state.users.get(entry.userId);
+    return user ? { user, grant: entry.grant } : unauthorized('The user of this token no longer exists.');
   }
 
   /** One request through the route table; Graph errors become error bodies. */
-  private route(caller: UserRecord, method: string, rawPath: string, rawQuery: string, body: unknown, requestId: string): GraphResult {
+  private route(caller: Caller, method: string, rawPath: string, rawQuery: string, body: unknown, requestId: string): GraphResult {
     try {
       const segments = splitPath(rawPath);
       const query = QueryOptions.parse(rawQuery);
-      return dispatch(method, segments, { state: this.state, caller, query, body, baseUrl: this.baseUrl, path: `/${segments.join('/')}` });
+      checkPermission(method, segments, caller.grant);
+      const result = dispatch(method, segments, { state: this.state, caller: caller.user, grant: caller.grant, query, body, baseUrl: this.baseUrl, path: `/${segments.join('/')}` });
+      if (result.status < 300) {
+        notifyAccepted({ method, path: rawPath, query: safeDecode(rawQuery), body, mode: caller.grant.mode, permissions: caller.grant.granted });
+      }
+      return result;
     } catch (e) {
       if (e instanceof GraphHttpError) return errorResult(e, requestId);
       return errorResult(new GraphHttpError(500, 'generalException', `The fake tenant failed: ${e instanceof Error ? e.message : String(e)}`), requestId);
@@ -259,7 +299,7 @@ export class FakeTenant {
   }
 
   /** `$batch`: each item runs through the same router, with its own (http-only) faults. */
-  private batch(caller: UserRecord, body: unknown, requestId: string): GraphResult {
+  private batch(caller: Caller, body: unknown, requestId: string): GraphResult {
     let items;
     try { items = batchItems(body); } catch (e) {
       if (e instanceof GraphHttpError) return errorResult(e, requestId);
@@ -310,6 +350,9 @@ export class FakeTenant {
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
+
+/** Who a token speaks for: the user (delegated), or the user an app-only token acts as, and what it may do. */
+interface Caller { readonly user: UserRecord; readonly grant: TokenGrant }
 
 type JsonText = { readonly ok: true; readonly value: unknown } | { readonly ok: false };
 

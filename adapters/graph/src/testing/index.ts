@@ -3,3 +3,5 @@ export { FakeTenant, type FakeChat, type FakeMeeting, type FakeMessage, type Fak
 export { faultForHresult } from './fake-other-side';
 export { CONTACT_EXTENSION, guidFromUpn, PROFILE_EXTENSION } from './fake-state';
 export { graphPresenceFor, STATUSES_WITH_GRAPH_PRESENCE } from './graph-presence-for';
+export { observeAcceptedRequests, type AcceptedRequest } from './observe';
+export { DEFAULT_APP_ID, type TokenOptions } from './fake-permissions';

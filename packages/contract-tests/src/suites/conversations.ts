@@ -464,7 +464,7 @@ export function conversationSuites(run: KitRun): void {
       expect(await participants(video)).toEqual([BOB]);
       expect(await participants(voice)).toEqual([CAROL]);
       expect(k.eventsNamed('OnIMWindowContactAdded')).toHaveLength(0);
-    });
+    }, { needs: [VIDEO, VOICE] });
     t.it('B547', 'your own sign-in name -> E_FAIL', async (k) => {
       const w = await imWithBob(k);
       await expectHr(w.AddContact(KIT_SELF), 'E_FAIL', ADD);

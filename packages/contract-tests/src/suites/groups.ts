@@ -190,7 +190,7 @@ export function groupSuites(run: KitRun): void {
       await (await k.msn.get_MyGroups()).Remove(friends);
       await expectHr(friends.put_Name('Pals'), 'MSGR_E_GROUP_DOES_NOT_EXIST', GN);
       expect(k.eventsNamed('OnGroupNameChanged')).toHaveLength(0);
-    });
+    }, { needs: ['IMessengerGroups.Remove'] });
     // B418: the page documents nothing for NULL or empty; A05: core applies CreateGroup's rules.
     t.always('B418', 'put NULL -> E_POINTER, put "" -> E_INVALIDARG (A05: CreateGroup\'s rules); the name is unchanged', async (k) => {
       const g = await groupNamed(k, 'Friends');
