@@ -30,6 +30,7 @@ export function version(): string {
 /** The commands `imessenger --help` lists (their options: `imessenger <command> --help`). */
 export const COMMANDS: readonly (readonly [string, string])[] = [
   ['run <script.js>', 'Run an unmodified legacy Messenger JScript/WSH script on any backend.'],
+  ['serve', 'Serve one backend to native programs (the COM server) as a per-user local daemon; --status, --stop.'],
   ['migrate copy', 'Copy contact lists, groups and settings from one backend to another, resumably.'],
   ['migrate routes', 'Print where each capability is served from for one user, in which mode, and why.'],
   ['migrate report', 'Summarise the shadow mismatches recorded in a JSON-lines file.'],
@@ -50,6 +51,38 @@ export const MAIN_SPEC = defineCommand({
   }],
 });
 
+/** The options that choose and set up the backend: `imessenger run`'s, and `imessenger serve`'s. */
+export const BACKEND_OPTIONS = {
+  backend: { type: 'string', value: 'memory|com|graph|routing', help: 'The backend (default: memory, the embedded in-memory backend).' },
+  seed: { type: 'string', value: 'file.json', help: 'Initial state for memory and com (default: the bundled seed).' },
+  state: { type: 'string', value: 'file', help: 'memory: keep the state in this file across runs.' },
+  'graph-config': {
+    type: 'string', value: 'file.json',
+    help: [
+      'graph (and a routing side that is graph): { "tenantId", "clientId", "authority", "cacheFile", "accessToken", "username", "baseUrl", "presencePollMs", "signedInAtStart", "statusPolicy" }.',
+      'Each key can also come from the environment: IMESSENGER_GRAPH_TENANT_ID, _CLIENT_ID, _AUTHORITY, _CACHE_FILE, _ACCESS_TOKEN, _USERNAME, _BASE_URL, _PRESENCE_POLL_MS, _SIGNED_IN_AT_START, _STATUS_POLICY (the file wins over the environment).',
+      'The script starts signed in when the token or the token cache has an account, as Messenger was from logon ("signedInAtStart": false to start signed out); "statusPolicy": "nearest" sets the nearest Teams presence for a status Teams cannot show (default "strict": E_INVALIDARG).',
+    ].join('\n'),
+  },
+  config: {
+    type: 'string', value: 'plan.yaml',
+    help: 'routing: the migration config (JSON or YAML, as "imessenger migrate routes" reads it): which backend serves each capability for each user, shadow reads, dual writes.',
+  },
+  stage: { type: 'string', value: 'name', help: 'routing: make this stage of the config\'s plan the active one.' },
+  user: { type: 'string', value: 'upn', help: 'routing: whose routes apply (default: whoever the script signs in as).' },
+  mismatches: {
+    type: 'string', value: 'file.jsonl',
+    help: 'routing: append the shadow mismatches to this JSON-lines file (default: the config\'s shadow.mismatches; "imessenger migrate report --mismatches <file>" summarises them).',
+  },
+  'old-seed': {
+    type: 'string', value: 'file.json',
+    help: 'routing: the old side is the in-memory backend on this seed (changes are not kept), standing in for the backend the config names. Without --old-seed or --old-state, the old side is the backend the config names as "old" (memory, com or graph).',
+  },
+  'old-state': { type: 'string', value: 'file', help: 'routing: the old side is the in-memory backend keeping its state in this file.' },
+  'new-seed': { type: 'string', value: 'file.json', help: 'routing: the new side on this seed, as --old-seed.' },
+  'new-state': { type: 'string', value: 'file', help: 'routing: the new side keeping its state in this file, as --old-state.' },
+} as const;
+
 export const RUN_SPEC = defineCommand({
   name: 'run',
   synopsis: '<script.js> [options] [-- script arguments...]',
@@ -57,34 +90,7 @@ export const RUN_SPEC = defineCommand({
   positionals: { max: 1 },
   passThrough: 'script arguments',
   options: {
-    backend: { type: 'string', value: 'memory|com|graph|routing', help: 'The backend (default: memory, the embedded in-memory backend).' },
-    seed: { type: 'string', value: 'file.json', help: 'Initial state for memory and com (default: the bundled seed).' },
-    state: { type: 'string', value: 'file', help: 'memory: keep the state in this file across runs.' },
-    'graph-config': {
-      type: 'string', value: 'file.json',
-      help: [
-        'graph (and a routing side that is graph): { "tenantId", "clientId", "authority", "cacheFile", "accessToken", "username", "baseUrl", "presencePollMs", "signedInAtStart", "statusPolicy" }.',
-        'Each key can also come from the environment: IMESSENGER_GRAPH_TENANT_ID, _CLIENT_ID, _AUTHORITY, _CACHE_FILE, _ACCESS_TOKEN, _USERNAME, _BASE_URL, _PRESENCE_POLL_MS, _SIGNED_IN_AT_START, _STATUS_POLICY (the file wins over the environment).',
-        'The script starts signed in when the token or the token cache has an account, as Messenger was from logon ("signedInAtStart": false to start signed out); "statusPolicy": "nearest" sets the nearest Teams presence for a status Teams cannot show (default "strict": E_INVALIDARG).',
-      ].join('\n'),
-    },
-    config: {
-      type: 'string', value: 'plan.yaml',
-      help: 'routing: the migration config (JSON or YAML, as "imessenger migrate routes" reads it): which backend serves each capability for each user, shadow reads, dual writes.',
-    },
-    stage: { type: 'string', value: 'name', help: 'routing: make this stage of the config\'s plan the active one.' },
-    user: { type: 'string', value: 'upn', help: 'routing: whose routes apply (default: whoever the script signs in as).' },
-    mismatches: {
-      type: 'string', value: 'file.jsonl',
-      help: 'routing: append the shadow mismatches to this JSON-lines file (default: the config\'s shadow.mismatches; "imessenger migrate report --mismatches <file>" summarises them).',
-    },
-    'old-seed': {
-      type: 'string', value: 'file.json',
-      help: 'routing: the old side is the in-memory backend on this seed (changes are not kept), standing in for the backend the config names. Without --old-seed or --old-state, the old side is the backend the config names as "old" (memory, com or graph).',
-    },
-    'old-state': { type: 'string', value: 'file', help: 'routing: the old side is the in-memory backend keeping its state in this file.' },
-    'new-seed': { type: 'string', value: 'file.json', help: 'routing: the new side on this seed, as --old-seed.' },
-    'new-state': { type: 'string', value: 'file', help: 'routing: the new side keeping its state in this file, as --old-state.' },
+    ...BACKEND_OPTIONS,
     timeout: {
       type: 'string', value: 'seconds',
       help: 'End the script after this many seconds of its whole run (event handlers and WScript.Sleep included), as WSH\'s //T:nn did: "Script execution time was exceeded on script ...", exit code 124. 0: no limit (the default).',
@@ -112,6 +118,31 @@ export const RUN_SPEC = defineCommand({
   ],
 });
 
+export const SERVE_SPEC = defineCommand({
+  name: 'serve',
+  synopsis: ['[backend options] [--detach]', '--status', '--stop'],
+  description: 'Runs the per-user local daemon that serves one backend (one sign-in, one state) to native programs: the COM server registered under the Messenger ProgIDs starts it on demand ("imessenger com register") and forwards every call to it, over loopback TCP, authenticated with a secret only this user can read (docs/protocol.md). Without --detach it runs in the foreground, its log on stderr, until Ctrl-C or "imessenger serve --stop".',
+  options: {
+    ...BACKEND_OPTIONS,
+    detach: { type: 'boolean', help: 'Start the daemon in the background and exit once it listens (exit code 0 and one JSON line: {"pid","port","started"}); when one is already running, exit 0 at once ("started": false). What the COM server runs.' },
+    status: { type: 'boolean', help: 'Say whether a daemon is running (pid, port, backend, connections); exit code 3 when none is.' },
+    stop: { type: 'boolean', help: 'Stop the running daemon and wait until it is gone.' },
+    'test-hooks': { type: 'boolean', help: 'Accept the test hooks of docs/protocol.md (HOOK: the backend\'s otherSide). For tests only.' },
+  },
+  sections: [{
+    title: 'Files',
+    text: 'The serve file (pid and port) is $IMESSENGER_SERVE_FILE, else $XDG_RUNTIME_DIR/imessenger/serve.json, else ~/.imessenger/serve.json (Windows: %LOCALAPPDATA%\\imessenger\\serve.json); the secret (serve.secret, 0600, made at the first start) and, with --detach, the log (serve.log) sit next to it.',
+  }],
+  examples: [
+    'imessenger serve --detach --backend graph --graph-config teams.json',
+    'imessenger serve --status',
+    'imessenger serve --stop',
+  ],
+});
+
+/** `imessenger serve --help`. */
+export const SERVE_USAGE = formatHelp(SERVE_SPEC as CommandSpec).trimEnd();
+
 /** `imessenger run --help`. */
 export const USAGE = formatHelp(RUN_SPEC as CommandSpec).trimEnd();
 /** `imessenger --help`. */
@@ -130,12 +161,22 @@ export interface RunCommand {
   /** --isolate: present (true) only when given. */
   readonly isolate?: true;
 }
+export interface ServeCommand {
+  readonly command: 'serve';
+  readonly mode: 'foreground' | 'detach' | 'status' | 'stop';
+  /** The backend (foreground and detach). */
+  readonly backend?: BackendConfig;
+  /** The arguments after "serve" (detach re-runs them in the background). */
+  readonly argv: readonly string[];
+  readonly testHooks: boolean;
+}
 /**
- * What the command line asks for: run a script; the help of imessenger (`of: ''`) or of a command;
+ * What the command line asks for: run a script; serve; the help of imessenger (`of: ''`) or of a command;
  * the version; or a migrate command (its arguments, for @imessenger/migration to parse).
  */
 export type Command =
   | RunCommand
+  | ServeCommand
   | { readonly command: 'help'; readonly of: string }
   | { readonly command: 'version' }
   | { readonly command: 'migrate'; readonly argv: readonly string[] };
@@ -156,17 +197,18 @@ type GraphKey = (typeof GRAPH_KEYS)[number][0];
  */
 export function parseArgs(argv: readonly string[], env: Env = process.env, cwd: string = process.cwd()): Command {
   const [first, ...rest] = argv;
-  if (first === undefined) throw new UsageError('missing command: expected "run <script.js>" or "migrate <command>"');
+  if (first === undefined) throw new UsageError('missing command: expected "run <script.js>", "serve" or "migrate <command>"');
   if (first === 'run') return parseRunArgs(rest, env, cwd);
   if (first === 'migrate') return { command: 'migrate', argv: rest };
+  if (first === 'serve') return parseServeArgs(rest, env, cwd);
   if (first === 'help') return { command: 'help', of: rest.join(' ') };
   if (first.startsWith('-')) {
     const main = parseCommandLine(MAIN_SPEC, argv);
     if (main.help) return { command: 'help', of: '' };
     if (main.values.version) return { command: 'version' };
-    throw new UsageError('missing command: expected "run <script.js>" or "migrate <command>"');
+    throw new UsageError('missing command: expected "run <script.js>", "serve" or "migrate <command>"');
   }
-  throw new UsageError(`unknown command "${first}" (the commands: run, migrate)`);
+  throw new UsageError(`unknown command "${first}" (the commands: run, serve, migrate)`);
 }
 
 /** `imessenger run …` (the arguments after "run"). Throws UsageError. */
@@ -184,6 +226,28 @@ export function parseRunArgs(argv: readonly string[], env: Env = process.env, cw
   }
 }
 
+/** `imessenger serve …` (the arguments after "serve"). Throws UsageError. */
+export function parseServeArgs(argv: readonly string[], env: Env = process.env, cwd: string = process.cwd()): Command {
+  const line = parseCommandLine(SERVE_SPEC, argv);
+  if (line.help) return { command: 'help', of: 'serve' };
+  const values = line.values;
+  const modes = (['detach', 'status', 'stop'] as const).filter((m) => values[m]);
+  if (modes.length > 1) throw new UsageError(`give one of --${modes.join(', --')}`, 'serve');
+  const mode = modes[0] ?? 'foreground';
+  const testHooks = values['test-hooks'] === true;
+  if (mode === 'status' || mode === 'stop') {
+    const extra = (Object.keys(values) as (keyof typeof values)[]).filter((k) => k !== mode && values[k] !== undefined);
+    if (extra.length > 0) throw new UsageError(`--${mode} takes no other option (got --${extra.join(', --')})`, 'serve');
+    return { command: 'serve', mode, argv, testHooks };
+  }
+  try {
+    return { command: 'serve', mode, backend: backendFromOptions(values, env, cwd), argv, testHooks };
+  } catch (error) {
+    if (error instanceof UsageError && !error.command) throw new UsageError(error.message, 'serve');
+    throw error;
+  }
+}
+
 type RunValues = ReturnType<typeof parseCommandLine<typeof RUN_SPEC.options>>['values'];
 
 function runCommand(file: string, values: RunValues, scriptArgs: readonly string[], env: Env, cwd: string): RunCommand {
@@ -192,25 +256,8 @@ function runCommand(file: string, values: RunValues, scriptArgs: readonly string
   const wrongKind = notJScript(script);
   if (wrongKind !== undefined) throw new UsageError(wrongKind);
 
-  const kind = values.backend ?? 'memory';
-  if (!isBackendKind(kind)) throw new UsageError(`bad --backend value "${kind}": expected one of ${BACKENDS.join(', ')}`);
-  const only = (option: keyof RunValues, allowed: readonly BackendKind[]): void => {
-    if (values[option] !== undefined && !allowed.includes(kind)) {
-      throw new UsageError(`option --${option} applies to --backend ${allowed.join(' or ')}, not ${kind}`);
-    }
-  };
-  only('seed', ['memory', 'com']);
-  only('state', ['memory']);
-  only('graph-config', ['graph', 'routing']);
-  for (const option of ['config', 'stage', 'user', 'mismatches', 'old-seed', 'old-state', 'new-seed', 'new-state'] as const) only(option, ['routing']);
-
-  const resolve = (value: string | undefined): string | undefined => (value === undefined ? undefined : path.resolve(cwd, value));
-  let backend: BackendConfig;
-  if (kind === 'routing') {
-    backend = routingConfig(values, env, resolve);
-  } else {
-    backend = singleBackend(kind, { seed: resolve(values.seed), state: resolve(values.state), graphConfig: resolve(values['graph-config']) }, env);
-  }
+  const backend = backendFromOptions(values, env, cwd);
+  const kind = backend.kind;
   const timeoutMs = values.timeout === undefined ? undefined : parseTimeout(values.timeout);
   const maxMemoryMb = values['max-memory'] === undefined ? undefined : parseMemory(values['max-memory']);
   const isolate = values.isolate === true;
@@ -226,6 +273,30 @@ function runCommand(file: string, values: RunValues, scriptArgs: readonly string
     ...(maxMemoryMb !== undefined ? { maxMemoryMb } : {}),
     ...(isolate ? { isolate } : {}),
   };
+}
+
+type BackendValues = { readonly [K in keyof typeof BACKEND_OPTIONS]?: string | undefined };
+
+/**
+ * The BackendConfig the backend options describe (`--backend`, `--seed`, `--graph-config`, `--config`…),
+ * files resolved against `cwd`. Throws UsageError naming the option.
+ */
+export function backendFromOptions(values: BackendValues, env: Env = process.env, cwd: string = process.cwd()): BackendConfig {
+  const kind = values.backend ?? 'memory';
+  if (!isBackendKind(kind)) throw new UsageError(`bad --backend value "${kind}": expected one of ${BACKENDS.join(', ')}`);
+  const only = (option: keyof BackendValues, allowed: readonly BackendKind[]): void => {
+    if (values[option] !== undefined && !allowed.includes(kind)) {
+      throw new UsageError(`option --${option} applies to --backend ${allowed.join(' or ')}, not ${kind}`);
+    }
+  };
+  only('seed', ['memory', 'com']);
+  only('state', ['memory']);
+  only('graph-config', ['graph', 'routing']);
+  for (const option of ['config', 'stage', 'user', 'mismatches', 'old-seed', 'old-state', 'new-seed', 'new-state'] as const) only(option, ['routing']);
+
+  const resolve = (value: string | undefined): string | undefined => (value === undefined ? undefined : path.resolve(cwd, value));
+  if (kind === 'routing') return routingConfig(values, env, resolve);
+  return singleBackend(kind, { seed: resolve(values.seed), state: resolve(values.state), graphConfig: resolve(values['graph-config']) }, env);
 }
 
 /** One backend from its kind and the files that set it up. */
@@ -254,7 +325,7 @@ function singleBackend(
  * loads it again to build the backend. Each side is the in-memory backend when its seed or state
  * is given (a stand-in, as in \`migrate reconcile\`), else the backend the config names.
  */
-function routingConfig(values: RunValues, env: Env, resolve: (value: string | undefined) => string | undefined): RoutingBackendConfig {
+function routingConfig(values: BackendValues, env: Env, resolve: (value: string | undefined) => string | undefined): RoutingBackendConfig {
   const configFile = resolve(values.config);
   if (configFile === undefined) throw new UsageError('--backend routing needs the migration config: --config <plan.yaml>');
   const migration = require('@imessenger/migration') as typeof import('@imessenger/migration');

@@ -16,3 +16,4 @@ export { createAutomationHost, Enumerator, interfaceOf, MESSENGER_PROGIDS, worke
 export { createWScript, installLegacyGlobals } from './legacy';
 export { JSCRIPT, jscriptError, WScriptQuit, type JScriptErrorInfo } from './jscript';
 export { MessengerError, isMessengerError } from '@imessenger/contract';
+export { callError, type CoreClass, coreClasses, invokeRow, rowName, signedEventArgs, startBackend, type StartedBackend } from './dispatch';
