@@ -10,7 +10,7 @@
  * may start the daemon); other objects of the lost connection fail with RPC_E_DISCONNECTED.
  */
 import {
-  INTERFACES, type MessengerEventName, MessengerError, rowsWithInherited, TYPELIB, vtableName,
+  INTERFACES, type MessengerEventName, MessengerError, type OtherSide, rowsWithInherited, TYPELIB, vtableName,
 } from '@imessenger/contract';
 import type { ServeClient } from './client';
 import { ENUM_DISPID, FOREIGN, INVOKE, KIND_ENUM, MISSING, NOTHING, Ref, WIRE_HR, type WireValue } from './wire';
@@ -27,6 +27,14 @@ const MEMBERS: readonly ReadonlyMap<string, MemberRef>[] = INTERFACES.map((iface
 const ROOT_KIND = INTERFACES.findIndex((i) => i.name === 'IMessenger3');
 const COLLECTION_KINDS = new Set(['IMessengerContacts', 'IMessengerGroups', 'IMessengerServices'].map((n) => INTERFACES.findIndex((i) => i.name === n)));
 const EVENT_NAMES = new Map<number, MessengerEventName>(TYPELIB.filter((r) => r.kind === 'event').map((r) => [r.dispid as number, r.member as MessengerEventName]));
+/**
+ * Per event DISPID, how each argument differs between the wire (as COM delivered it) and the async
+ * face (as core raises it): a LONG is signed there and unsigned here; a `VARIANT_BOOL*` is a BOOL by
+ * value there and a `{ value }` here.
+ */
+const EVENT_PARAMS = new Map<number, readonly ('long' | 'byref' | undefined)[]>(TYPELIB.filter((r) => r.kind === 'event').map((r) => [
+  r.dispid as number, r.params.map((p) => (p.type === 'LONG' ? 'long' : p.type === 'VARIANT_BOOL*' ? 'byref' : undefined)),
+]));
 
 /** What a remote object stands for: a handle on one connection, and the references received for it. */
 interface Token { readonly client: ServeClient; readonly handle: number; readonly kind: number; refs: number }
@@ -68,6 +76,19 @@ export class RemoteSession {
     return new RemoteSession(await connect(), connect);
   }
 
+  /**
+   * The backend's test hooks (the contract's OtherSide) through HOOK frames: a daemon started with
+   * `testHooks`. A hook's RESULT follows the events it raised, as a call's does.
+   */
+  otherSide(): OtherSide {
+    return new Proxy({}, {
+      get: (_t, method) => (typeof method !== 'string' ? undefined : async (...args: unknown[]) => {
+        const client = await this.rootClient();
+        await client.hook(method, args.map((a) => this.toWire(client, a)));
+      }),
+    }) as OtherSide;
+  }
+
   /** The current connection (tests). */
   get connection(): ServeClient { return this.client; }
 
@@ -76,7 +97,11 @@ export class RemoteSession {
     client.onEvent((_source, dispid, args) => {
       const name = EVENT_NAMES.get(dispid);
       if (name === undefined) return;
-      const values = args.map((a) => this.fromWire(client, a));
+      const params = EVENT_PARAMS.get(dispid);
+      const values = args.map((a, i) => {
+        const param = params?.[i];
+        return param === 'long' && typeof a === 'number' ? a >>> 0 : param === 'byref' ? { value: a } : this.fromWire(client, a);
+      });
       for (const l of [...this.anyListeners]) l(name, values);
     });
     client.onClose(() => { this.live.delete(client); });
