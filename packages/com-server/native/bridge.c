@@ -81,8 +81,11 @@ static BSTR rd_str(Rd *r) {
  * those typed VARIANT, which carry whatever the caller passed: normalise them to the wire's few tags. */
 static HRESULT put_value(Buf *b, const VARIANT *in) {
   VARIANT v; VariantInit(&v);
-  HRESULT hr = VariantCopyInd(&v, (VARIANT *)in);
-  if (FAILED(hr)) return hr;
+  HRESULT hr = S_OK;
+  if (V_VT(in) == (VT_VARIANT | VT_BYREF) && V_VARIANTREF(in)) in = V_VARIANTREF(in);
+  /* Only a by-reference value is copied; a plain one is read in place (the caller owns it). */
+  if (V_VT(in) & VT_BYREF) { hr = VariantCopyInd(&v, (VARIANT *)in); if (FAILED(hr)) return hr; }
+  else v = *in;
   switch (V_VT(&v)) {
   case VT_EMPTY: put_u8(b, V_EMPTY); break;
   case VT_NULL: put_u8(b, V_NULL); break;
@@ -113,7 +116,7 @@ static HRESULT put_value(Buf *b, const VARIANT *in) {
     } else hr = DISP_E_TYPEMISMATCH;
   }
   }
-  VariantClear(&v);
+  if (V_VT(in) & VT_BYREF) VariantClear(&v);
   return hr;
 }
 
@@ -397,7 +400,9 @@ static BOOL serve_command(WCHAR *cmd, DWORD cap) {
   DWORD n = GetEnvironmentVariableW(L"IMESSENGER_SERVE_COMMAND", cmd, cap);
   if (n && n < cap) return TRUE;
   DWORD bytes = cap * sizeof(WCHAR);
-  return RegGetValueW(HKEY_CURRENT_USER, L"Software\\imessenger\\ComServer", L"ServeCommand", RRF_RT_REG_SZ, NULL, cmd, &bytes) == ERROR_SUCCESS;
+  if (RegGetValueW(HKEY_CURRENT_USER, L"Software\\imessenger\\ComServer", L"ServeCommand", RRF_RT_REG_SZ, NULL, cmd, &bytes) == ERROR_SUCCESS) return TRUE;
+  bytes = cap * sizeof(WCHAR);
+  return RegGetValueW(HKEY_LOCAL_MACHINE, L"Software\\imessenger\\ComServer", L"ServeCommand", RRF_RT_REG_SZ, NULL, cmd, &bytes) == ERROR_SUCCESS;
 }
 
 /* Runs `imessenger serve --detach …` and waits until the daemon accepts connections. Under Wine the

@@ -1,6 +1,9 @@
 /*
  * Per-user registration (HKCU\Software\Classes: no administrator rights), driven by `imessenger com
  * register|unregister` through regsvr32 and these environment variables:
+ *   IMESSENGER_COM_SCOPE     "machine": HKLM\Software\Classes instead. Wine 8 does not merge
+ *                            HKCU\Software\Classes into HKEY_CLASSES_ROOT, so `imessenger com wine`
+ *                            registers machine-wide inside its private prefix.
  *   IMESSENGER_COM_PROGIDS   comma-separated ProgIDs to register (default: all three)
  *   IMESSENGER_COM_FORCE     "1": take over ProgIDs/CLSIDs another server owns
  *   IMESSENGER_SERVE_COMMAND the `imessenger serve --detach …` command line the server runs on demand
@@ -29,6 +32,12 @@ static const ProgIdInfo PROGIDS[] = {
 };
 #define NPROGIDS (sizeof PROGIDS / sizeof PROGIDS[0])
 
+static HKEY scope(void) {
+  WCHAR v[16];
+  DWORD n = GetEnvironmentVariableW(L"IMESSENGER_COM_SCOPE", v, 16);
+  return n && n < 16 && !_wcsicmp(v, L"machine") ? HKEY_LOCAL_MACHINE : HKEY_CURRENT_USER;
+}
+
 static BOOL chosen(int i) {
   WCHAR list[512];
   DWORD n = GetEnvironmentVariableW(L"IMESSENGER_COM_PROGIDS", list, 512);
@@ -46,16 +55,16 @@ static BOOL read_sz(HKEY root, const WCHAR *key, const WCHAR *name, WCHAR *out, 
 
 static BOOL key_exists(const WCHAR *key) {
   HKEY k;
-  if (RegOpenKeyExW(HKEY_CURRENT_USER, key, 0, KEY_READ, &k) != ERROR_SUCCESS) return FALSE;
+  if (RegOpenKeyExW(scope(), key, 0, KEY_READ, &k) != ERROR_SUCCESS) return FALSE;
   RegCloseKey(k);
   return TRUE;
 }
 
 static BOOL journaled(const WCHAR *entry) {
-  return RegGetValueW(HKEY_CURRENT_USER, JOURNAL, entry, RRF_RT_ANY, NULL, NULL, NULL) == ERROR_SUCCESS;
+  return RegGetValueW(scope(), JOURNAL, entry, RRF_RT_ANY, NULL, NULL, NULL) == ERROR_SUCCESS;
 }
 static LONG journal(const WCHAR *entry, const WCHAR *record) {
-  return RegSetKeyValueW(HKEY_CURRENT_USER, JOURNAL, entry, REG_SZ, record, (DWORD)((wcslen(record) + 1) * sizeof(WCHAR)));
+  return RegSetKeyValueW(scope(), JOURNAL, entry, REG_SZ, record, (DWORD)((wcslen(record) + 1) * sizeof(WCHAR)));
 }
 
 /* Writes HKCU\key\name = data, journaling first what was there: each key on the path that did not exist
@@ -76,12 +85,12 @@ static LONG journaled_set(const WCHAR *key, const WCHAR *name, const WCHAR *data
   }
   _snwprintf(entry, 600, L"V|%s|%s", key, name ? name : L""); entry[599] = 0;
   if (!journaled(entry)) {
-    if (read_sz(HKEY_CURRENT_USER, key, name, old, 2048)) { _snwprintf(record, 2050, L"=%s", old); record[2049] = 0; }
+    if (read_sz(scope(), key, name, old, 2048)) { _snwprintf(record, 2050, L"=%s", old); record[2049] = 0; }
     else wcscpy(record, L"+");
     e |= journal(entry, record);
   }
   if (e != ERROR_SUCCESS) return e;
-  return RegSetKeyValueW(HKEY_CURRENT_USER, key, name, REG_SZ, data, (DWORD)((wcslen(data) + 1) * sizeof(WCHAR)));
+  return RegSetKeyValueW(scope(), key, name, REG_SZ, data, (DWORD)((wcslen(data) + 1) * sizeof(WCHAR)));
 }
 
 /* The server behind a CLSID in the merged HKCR view (InprocServer32, else LocalServer32), or "". */
@@ -104,7 +113,7 @@ static void refuse(const WCHAR *what, const WCHAR *owner) {
   WCHAR text[1200];
   _snwprintf(text, 1200, L"%s is registered to another server (%s); pass --force to take it over", what, owner);
   text[1199] = 0;
-  RegSetKeyValueW(HKEY_CURRENT_USER, ROOT, L"LastRefusal", REG_SZ, text, (DWORD)((wcslen(text) + 1) * sizeof(WCHAR)));
+  RegSetKeyValueW(scope(), ROOT, L"LastRefusal", REG_SZ, text, (DWORD)((wcslen(text) + 1) * sizeof(WCHAR)));
 }
 
 /* Another server owns a chosen ProgID (it names a CLSID whose server is not ours) or our CLSID. */
@@ -127,7 +136,7 @@ static BOOL conflict(void) {
 HRESULT WINAPI DllRegisterServer(void) {
   WCHAR path[MAX_PATH], key[200], cmd[4096];
   LONG e = ERROR_SUCCESS;
-  RegDeleteKeyValueW(HKEY_CURRENT_USER, ROOT, L"LastRefusal");
+  RegDeleteKeyValueW(scope(), ROOT, L"LastRefusal");
   if (conflict()) return SELFREG_E_CLASS;
   GetModuleFileNameW(g_module, path, MAX_PATH);
   for (int i = 0; i < (int)NPROGIDS && e == ERROR_SUCCESS; i++) {
@@ -152,7 +161,7 @@ HRESULT WINAPI DllRegisterServer(void) {
   ITypeLib *tl;
   HRESULT hr = LoadTypeLibEx(path, REGKIND_NONE, &tl);
   if (SUCCEEDED(hr)) {
-    hr = RegisterTypeLibForUser(tl, path, NULL);
+    hr = scope() == HKEY_LOCAL_MACHINE ? RegisterTypeLib(tl, path, NULL) : RegisterTypeLibForUser(tl, path, NULL);
     ITypeLib_Release(tl);
   }
   return FAILED(hr) ? SELFREG_E_TYPELIB : S_OK;
@@ -166,7 +175,7 @@ static int by_length_desc(const void *a, const void *b) {
  * something else has since put values or keys in stays), then the journal. */
 HRESULT WINAPI DllUnregisterServer(void) {
   HKEY j;
-  if (RegOpenKeyExW(HKEY_CURRENT_USER, JOURNAL, 0, KEY_READ, &j) != ERROR_SUCCESS) return S_OK; /* nothing of ours */
+  if (RegOpenKeyExW(scope(), JOURNAL, 0, KEY_READ, &j) != ERROR_SUCCESS) return S_OK; /* nothing of ours */
   WCHAR *created[512]; int ncreated = 0;
   for (DWORD i = 0;; i++) {
     WCHAR entry[600], record[2050];
@@ -177,14 +186,17 @@ HRESULT WINAPI DllUnregisterServer(void) {
     if (!bar) continue;
     *bar = 0;
     const WCHAR *key = entry + 2, *name = bar[1] ? bar + 1 : NULL;
-    if (record[0] == L'=') RegSetKeyValueW(HKEY_CURRENT_USER, key, name, REG_SZ, record + 1, (DWORD)((wcslen(record + 1) + 1) * sizeof(WCHAR)));
-    else RegDeleteKeyValueW(HKEY_CURRENT_USER, key, name);
+    if (record[0] == L'=') RegSetKeyValueW(scope(), key, name, REG_SZ, record + 1, (DWORD)((wcslen(record + 1) + 1) * sizeof(WCHAR)));
+    else RegDeleteKeyValueW(scope(), key, name);
   }
   RegCloseKey(j);
-  RegDeleteTreeW(HKEY_CURRENT_USER, JOURNAL);
+  RegDeleteTreeW(scope(), JOURNAL);
   qsort(created, (size_t)ncreated, sizeof created[0], by_length_desc);
-  for (int i = 0; i < ncreated; i++) { RegDeleteKeyW(HKEY_CURRENT_USER, created[i]); free(created[i]); }
-  UnRegisterTypeLibForUser((REFGUID)&LIBID_MessengerAPI, 1, 0, 0, sizeof(void *) == 8 ? SYS_WIN64 : SYS_WIN32);
-  RegDeleteKeyW(HKEY_CURRENT_USER, ROOT);
+  for (int i = 0; i < ncreated; i++) { RegDeleteKeyW(scope(), created[i]); free(created[i]); }
+  SYSKIND sys = sizeof(void *) == 8 ? SYS_WIN64 : SYS_WIN32;
+  if (scope() == HKEY_LOCAL_MACHINE) UnRegisterTypeLib(&LIBID_MessengerAPI, 1, 0, 0, sys);
+  else UnRegisterTypeLibForUser(&LIBID_MessengerAPI, 1, 0, 0, sys);
+  RegDeleteKeyW(scope(), ROOT);
+  RegDeleteKeyW(scope(), L"Software\\imessenger"); /* only when empty */
   return S_OK;
 }
