@@ -54,14 +54,8 @@ async function foreground(server: Server, command: ServeCommand, serveFile: stri
   return EXIT.OK;
 }
 
-/** The running daemon, if its process is alive. */
-function running(server: Server, serveFile: string): import('@imessenger/server').ServeInfo | undefined {
-  const info = server.readServeFile(serveFile);
-  return info && server.isAlive(info.pid) ? info : undefined;
-}
-
 async function detach(server: Server, command: ServeCommand, serveFile: string, io: Io): Promise<number> {
-  const already = running(server, serveFile);
+  const already = await server.runningDaemon(serveFile);
   if (already) {
     io.stdout(`${JSON.stringify({ pid: already.pid, port: already.port, started: false })}\n`);
     return EXIT.OK;
@@ -81,7 +75,7 @@ async function detach(server: Server, command: ServeCommand, serveFile: string, 
   child.unref();
   const deadline = Date.now() + DETACH_TIMEOUT_MS;
   for (;;) {
-    const info = running(server, serveFile);
+    const info = await server.runningDaemon(serveFile);
     if (info) {
       io.stdout(`${JSON.stringify({ pid: info.pid, port: info.port, started: info.pid === child.pid })}\n`);
       return EXIT.OK;
@@ -101,7 +95,7 @@ function readFrom(file: string, offset: number): string {
 }
 
 async function status(server: Server, serveFile: string, io: Io): Promise<number> {
-  const info = running(server, serveFile);
+  const info = await server.runningDaemon(serveFile);
   if (!info) {
     io.stdout(`imessenger serve is not running (${serveFile}).\n`);
     return NOT_RUNNING;
@@ -122,7 +116,7 @@ async function status(server: Server, serveFile: string, io: Io): Promise<number
 }
 
 async function stop(server: Server, serveFile: string, io: Io): Promise<number> {
-  const info = running(server, serveFile);
+  const info = await server.runningDaemon(serveFile);
   if (!info) {
     io.stdout(`imessenger serve is not running (${serveFile}).\n`);
     return EXIT.OK;

@@ -12,7 +12,7 @@ import {
 } from '@imessenger/contract';
 import { type BackendConfig, callError, type CoreClass, coreClasses, invokeRow, rowName, signedEventArgs, startBackend, type StartedBackend } from '@imessenger/shim';
 import { clientMac, MAC_BYTES, macEquals, NONCE_BYTES, nonce, serverMac } from './auth';
-import { isAlive, loadOrCreateSecret, lockPathOf, readServeFile, removeServeFile, secretPathOf, serveFilePath, takeLock, writeServeFile } from './files';
+import { loadOrCreateSecret, lockPathOf, removeServeFile, runningDaemon, secretPathOf, serveFilePath, takeLock, writeServeFile } from './files';
 import {
   ENUM_DISPID, FOREIGN, FrameReader, FrameSplitter, FrameWriter, INVOKE, KIND_ENUM, MISSING, MSG, NOTHING, PROTOCOL_VERSION, ProtocolError, Ref, WIRE_HR,
   type WireValue,
@@ -105,11 +105,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const secret = loadOrCreateSecret(secretPathOf(serveFile));
 
   const releaseLock = takeLock(lockPathOf(serveFile));
-  const running = readServeFile(serveFile);
-  if (!releaseLock || (running && running.pid !== process.pid && isAlive(running.pid))) {
+  const running = await runningDaemon(serveFile);
+  if (!releaseLock || (running && running.pid !== process.pid)) {
     releaseLock?.();
-    const info = readServeFile(serveFile);
-    throw new DaemonRunningError(info?.pid ?? 0, info?.port ?? 0);
+    throw new DaemonRunningError(running?.pid ?? 0, running?.port ?? 0);
   }
 
   let backend: StartedBackend;

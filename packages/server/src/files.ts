@@ -4,6 +4,7 @@
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SECRET_BYTES } from './auth';
@@ -92,9 +93,28 @@ export function readSecret(secretFile: string): Buffer {
   return fs.readFileSync(secretFile);
 }
 
-/** Whether process `pid` is alive (signal 0). */
+/** Whether process `pid` is alive (signal 0; on Linux a zombie, killed but not yet reaped by its parent, is not). */
 export function isAlive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+  try { process.kill(pid, 0); } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+  if (process.platform !== 'linux') return true;
+  try { return fs.readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]?.[0] !== 'Z'; } catch { return false; }
+}
+
+/** Whether something accepts connections on 127.0.0.1:`port` (a serve file whose port refuses them is stale). */
+export function answers(port: number, timeoutMs = 2000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    const done = (ok: boolean): void => { clearTimeout(timer); socket.destroy(); resolve(ok); };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** The daemon the serve file names, when its process is alive and its port answers; else undefined (none, or stale). */
+export async function runningDaemon(serveFile: string): Promise<ServeInfo | undefined> {
+  const info = readServeFile(serveFile);
+  return info && isAlive(info.pid) && (await answers(info.port)) ? info : undefined;
 }
 
 /**

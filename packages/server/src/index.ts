@@ -7,7 +7,7 @@ export { startDaemon, DaemonRunningError, type Daemon, type DaemonOptions } from
 export { ServeClient, type CallResult, type ConnectOptions, type EventListener } from './client';
 export { RemoteSession, type RemoteMessenger } from './remote';
 export {
-  serveFilePath, secretPathOf, lockPathOf, lockHolder, readServeFile, readSecret, loadOrCreateSecret, isAlive, SecretFileError, type ServeInfo,
+  serveFilePath, secretPathOf, lockPathOf, lockHolder, readServeFile, readSecret, loadOrCreateSecret, isAlive, answers, runningDaemon, SecretFileError, type ServeInfo,
 } from './files';
 export { clientMac, serverMac, NONCE_BYTES, MAC_BYTES, SECRET_BYTES } from './auth';
 export {
