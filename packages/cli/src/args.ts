@@ -31,6 +31,7 @@ export function version(): string {
 export const COMMANDS: readonly (readonly [string, string])[] = [
   ['run <script.js>', 'Run an unmodified legacy Messenger JScript/WSH script on any backend.'],
   ['serve', 'Serve one backend to native programs (the COM server) as a per-user local daemon; --status, --stop.'],
+  ['com register|unregister|wine', 'Register the native COM server under the Messenger ProgIDs (any language, unchanged), or run a Windows program under Wine against it.'],
   ['migrate copy', 'Copy contact lists, groups and settings from one backend to another, resumably.'],
   ['migrate routes', 'Print where each capability is served from for one user, in which mode, and why.'],
   ['migrate report', 'Summarise the shadow mismatches recorded in a JSON-lines file.'],
@@ -179,7 +180,8 @@ export type Command =
   | ServeCommand
   | { readonly command: 'help'; readonly of: string }
   | { readonly command: 'version' }
-  | { readonly command: 'migrate'; readonly argv: readonly string[] };
+  | { readonly command: 'migrate'; readonly argv: readonly string[] }
+  | { readonly command: 'com'; readonly argv: readonly string[] };
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -200,6 +202,7 @@ export function parseArgs(argv: readonly string[], env: Env = process.env, cwd: 
   if (first === undefined) throw new UsageError('missing command: expected "run <script.js>", "serve" or "migrate <command>"');
   if (first === 'run') return parseRunArgs(rest, env, cwd);
   if (first === 'migrate') return { command: 'migrate', argv: rest };
+  if (first === 'com') return { command: 'com', argv: rest };
   if (first === 'serve') return parseServeArgs(rest, env, cwd);
   if (first === 'help') return { command: 'help', of: rest.join(' ') };
   if (first.startsWith('-')) {
@@ -208,7 +211,7 @@ export function parseArgs(argv: readonly string[], env: Env = process.env, cwd: 
     if (main.values.version) return { command: 'version' };
     throw new UsageError('missing command: expected "run <script.js>", "serve" or "migrate <command>"');
   }
-  throw new UsageError(`unknown command "${first}" (the commands: run, serve, migrate)`);
+  throw new UsageError(`unknown command "${first}" (the commands: run, serve, com, migrate)`);
 }
 
 /** `imessenger run …` (the arguments after "run"). Throws UsageError. */

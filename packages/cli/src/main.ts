@@ -35,6 +35,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       return EXIT.OK;
     case 'help':
       if (command.of.startsWith('migrate')) return migrate([...command.of.split(' ').slice(1).filter(Boolean), '--help'], io);
+      if (command.of.startsWith('com')) return (require('./com') as typeof import('./com')).comCommand(['--help'], io);
       if (command.of !== '' && command.of !== 'run' && command.of !== 'serve') {
         io.stderr(usageErrorText(`no help for "${command.of}": the commands are run, serve and migrate`, ''));
         return EXIT.USAGE;
@@ -43,6 +44,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       return EXIT.OK;
     case 'migrate':
       return migrate(command.argv, io);
+    case 'com':
+      // Loaded here: only com needs the native server package.
+      return (require('./com') as typeof import('./com')).comCommand(command.argv, io);
     case 'serve':
       // Loaded here: only serve needs the daemon.
       return (require('./serve') as typeof import('./serve')).serve(command, io);

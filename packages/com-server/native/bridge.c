@@ -295,9 +295,20 @@ static HWND message_window(void) {
 
 /* ---------- finding, starting and authenticating to the daemon ---------- */
 
+/* A value recorded at registration (HKCU, else HKLM: Wine registers machine-wide in its private prefix). */
+static BOOL registered(const WCHAR *name, WCHAR *out, DWORD cap) {
+  DWORD bytes = cap * sizeof(WCHAR);
+  if (RegGetValueW(HKEY_CURRENT_USER, L"Software\\imessenger\\ComServer", name, RRF_RT_REG_SZ, NULL, out, &bytes) == ERROR_SUCCESS) return TRUE;
+  bytes = cap * sizeof(WCHAR);
+  return RegGetValueW(HKEY_LOCAL_MACHINE, L"Software\\imessenger\\ComServer", name, RRF_RT_REG_SZ, NULL, out, &bytes) == ERROR_SUCCESS;
+}
+
+/* $IMESSENGER_SERVE_FILE, else the serve file recorded at registration (under Wine: the Linux daemon's,
+ * by its Z: path), else %LOCALAPPDATA%\imessenger\serve.json (docs/protocol.md). */
 static BOOL serve_file_path(WCHAR *path, DWORD cap) {
   DWORD n = GetEnvironmentVariableW(L"IMESSENGER_SERVE_FILE", path, cap);
   if (n && n < cap) return TRUE;
+  if (registered(L"ServeFile", path, cap)) return TRUE;
   n = GetEnvironmentVariableW(L"LOCALAPPDATA", path, cap);
   if (!n || n + 32 >= cap) return FALSE;
   wcscat(path, L"\\imessenger\\serve.json");
@@ -399,10 +410,7 @@ static SOCKET connect_port(int port) {
 static BOOL serve_command(WCHAR *cmd, DWORD cap) {
   DWORD n = GetEnvironmentVariableW(L"IMESSENGER_SERVE_COMMAND", cmd, cap);
   if (n && n < cap) return TRUE;
-  DWORD bytes = cap * sizeof(WCHAR);
-  if (RegGetValueW(HKEY_CURRENT_USER, L"Software\\imessenger\\ComServer", L"ServeCommand", RRF_RT_REG_SZ, NULL, cmd, &bytes) == ERROR_SUCCESS) return TRUE;
-  bytes = cap * sizeof(WCHAR);
-  return RegGetValueW(HKEY_LOCAL_MACHINE, L"Software\\imessenger\\ComServer", L"ServeCommand", RRF_RT_REG_SZ, NULL, cmd, &bytes) == ERROR_SUCCESS;
+  return registered(L"ServeCommand", cmd, cap);
 }
 
 /* Runs `imessenger serve --detach …` and waits until the daemon accepts connections. Under Wine the

@@ -7,6 +7,8 @@
  *   IMESSENGER_COM_PROGIDS   comma-separated ProgIDs to register (default: all three)
  *   IMESSENGER_COM_FORCE     "1": take over ProgIDs/CLSIDs another server owns
  *   IMESSENGER_SERVE_COMMAND the `imessenger serve --detach …` command line the server runs on demand
+ *   IMESSENGER_COM_SERVE_FILE the serve file to use when IMESSENGER_SERVE_FILE is not set (under Wine:
+ *                            the Linux daemon's serve file by its Z: path)
  * Every value written is journaled (HKCU\Software\imessenger\ComServer\Journal): whether the value and
  * its key existed and what the value was, so unregistering restores exactly what registering changed
  * and nothing else. A refusal is explained in ...\ComServer\LastRefusal.
@@ -157,6 +159,8 @@ HRESULT WINAPI DllRegisterServer(void) {
   }
   if (e == ERROR_SUCCESS && GetEnvironmentVariableW(L"IMESSENGER_SERVE_COMMAND", cmd, 4096))
     e = journaled_set(ROOT, L"ServeCommand", cmd);
+  if (e == ERROR_SUCCESS && GetEnvironmentVariableW(L"IMESSENGER_COM_SERVE_FILE", cmd, 4096))
+    e = journaled_set(ROOT, L"ServeFile", cmd);
   if (e != ERROR_SUCCESS) return SELFREG_E_CLASS;
   ITypeLib *tl;
   HRESULT hr = LoadTypeLibEx(path, REGKIND_NONE, &tl);

@@ -171,6 +171,8 @@ HRESULT obj_Invoke(Obj *o, DISPID id, REFIID riid, LCID lcid, WORD flags, DISPPA
   HRESULT hr = kind_typeinfo(o->kind, TRUE, &ti);
   if (FAILED(hr)) return hr;
   SetErrorInfo(0, NULL);
+  /* _NewEnum is a property; Wine's JScript Enumerator asks for it with DISPATCH_METHOD alone. */
+  if (id == DISPID_NEWENUM && (flags & DISPATCH_METHOD)) flags |= DISPATCH_PROPERTYGET;
   hr = DispInvoke(&o->vtbl, ti, id, flags, dp, res, ei, argerr);
   ITypeInfo_Release(ti);
   /* Some DispInvoke implementations return the member's HRESULT itself: give the caller EXCEPINFO. */
