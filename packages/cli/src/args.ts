@@ -278,7 +278,8 @@ function runCommand(file: string, values: RunValues, scriptArgs: readonly string
   };
 }
 
-type BackendValues = { readonly [K in keyof typeof BACKEND_OPTIONS]?: string | undefined };
+/** The values of the backend options, as parsed. */
+export type BackendValues = { readonly [K in keyof typeof BACKEND_OPTIONS]?: string | undefined };
 
 /**
  * The BackendConfig the backend options describe (`--backend`, `--seed`, `--graph-config`, `--config`…),

@@ -16,7 +16,8 @@ import { KIT_PASSWORD, KIT_SELF, type KitSeed, kitSeed } from './fixture';
  */
 export type ContractBackend = ContractSource & ({ readonly backend: BackendDefinition; readonly messenger?: undefined } | { readonly messenger: Messenger; readonly backend?: undefined });
 
-interface ContractSource {
+/** What every ContractBackend may add, besides its backend or messenger. */
+export interface ContractSource {
   /** Test hooks for the other side; without them the event tests that need it are reported failed. */
   readonly otherSide?: OtherSide;
   /** Called after each test (stop a fake server, close files). */

@@ -9,10 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SECRET_BYTES } from './auth';
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 /** The serve file's path: $IMESSENGER_SERVE_FILE, else the per-user default of the platform. */
-export function serveFilePath(env: Env = process.env, platform: NodeJS.Platform = process.platform): string {
+export function serveFilePath(env: Readonly<Record<string, string | undefined>> = process.env, platform: NodeJS.Platform = process.platform): string {
   const given = env.IMESSENGER_SERVE_FILE;
   if (given) return path.resolve(given);
   if (platform === 'win32') return path.join(env.LOCALAPPDATA || path.join(os.homedir(), 'AppData', 'Local'), 'imessenger', 'serve.json');

@@ -5,7 +5,7 @@
  */
 export { startDaemon, DaemonRunningError, type Daemon, type DaemonOptions } from './daemon';
 export { ServeClient, type CallResult, type ConnectOptions, type EventListener } from './client';
-export { RemoteSession, type RemoteMessenger } from './remote';
+export { type AnyListener, RemoteSession, type RemoteMessenger } from './remote';
 export {
   serveFilePath, secretPathOf, lockPathOf, lockHolder, readServeFile, readSecret, loadOrCreateSecret, isAlive, answers, runningDaemon, SecretFileError, type ServeInfo,
 } from './files';

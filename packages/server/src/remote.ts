@@ -10,7 +10,7 @@
  * may start the daemon); other objects of the lost connection fail with RPC_E_DISCONNECTED.
  */
 import {
-  INTERFACES, type MessengerEventName, MessengerError, type OtherSide, rowsWithInherited, TYPELIB, vtableName,
+  type IMessenger3, INTERFACES, type MessengerEventListener, type MessengerEventName, MessengerError, type OtherSide, rowsWithInherited, TYPELIB, vtableName,
 } from '@imessenger/contract';
 import type { ServeClient } from './client';
 import { ENUM_DISPID, FOREIGN, INVOKE, KIND_ENUM, MISSING, NOTHING, Ref, WIRE_HR, type WireValue } from './wire';
@@ -39,14 +39,15 @@ const EVENT_PARAMS = new Map<number, readonly ('long' | 'byref' | undefined)[]>(
 /** What a remote object stands for: a handle on one connection, and the references received for it. */
 interface Token { readonly client: ServeClient; readonly handle: number; readonly kind: number; refs: number }
 
-type AnyListener = (event: MessengerEventName, args: readonly unknown[]) => void;
+/** A listener of every event: its name and its arguments (as the async face gives them). */
+export type AnyListener = (event: MessengerEventName, args: readonly unknown[]) => void;
 
-/** The async face of the daemon's Messenger: the IMessenger3 members, `on`, `onAny`, `off`, `dispose`. */
-export type RemoteMessenger = Record<string, unknown> & {
-  on(event: MessengerEventName, listener: (...args: never[]) => void): () => void;
+/** The async face of the daemon's Messenger: the IMessenger3 members, `on`, `onAny` (each returns its unsubscribe), `dispose` (closes the connection). */
+export interface RemoteMessenger extends IMessenger3 {
+  on<E extends MessengerEventName>(event: E, listener: MessengerEventListener<E>): () => void;
   onAny(listener: AnyListener): () => void;
   dispose(): void;
-};
+}
 
 const disconnected = (): MessengerError => new MessengerError(WIRE_HR.RPC_E_DISCONNECTED, { detail: 'The object invoked has disconnected from its clients: its connection to imessenger serve was lost.' });
 
@@ -178,12 +179,12 @@ export class RemoteSession {
 
   private root(): RemoteMessenger {
     const events = {
-      on: (event: MessengerEventName, listener: (...args: never[]) => void): (() => void) =>
+      on: <E extends MessengerEventName>(event: E, listener: MessengerEventListener<E>): (() => void) =>
         this.subscribe((name, args) => { if (name === event) (listener as (...a: unknown[]) => void)(...args); }),
       onAny: (listener: AnyListener): (() => void) => this.subscribe(listener),
       dispose: (): void => { this.disposed = true; this.client.close(); },
     };
-    return this.proxy(() => this.rootClient(), 0, ROOT_KIND, events) as RemoteMessenger;
+    return this.proxy(() => this.rootClient(), 0, ROOT_KIND, events) as unknown as RemoteMessenger;
   }
 
   private subscribe(listener: AnyListener): () => void {
