@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { generateIdl, generateStubs } from './generate';
 
 export type Arch = 'x64' | 'x86';
@@ -22,13 +22,9 @@ export const dllName = (arch: Arch): string => `imessenger-com-${arch}.dll`;
 /** Why the native toolchain is unusable here (a missing tool), or null when it is complete. */
 export function missingToolchain(arch: Arch = 'x64'): string | null {
   const tools = [`${TRIPLE[arch]}-gcc`, `${TRIPLE[arch]}-widl`, `${TRIPLE[arch]}-windres`];
-  for (const tool of tools) {
-    try {
-      execFileSync(tool, ['--version'], { stdio: 'ignore' });
-    } catch {
-      return `${tool} is not installed (apt-get install gcc-mingw-w64-x86-64 gcc-mingw-w64-i686 mingw-w64-tools)`;
-    }
-  }
+  const onPath = (tool: string) => (process.env['PATH'] ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, tool)));
+  const missing = tools.find((tool) => !onPath(tool));
+  if (missing) return `${missing} is not installed (apt-get install gcc-mingw-w64-x86-64 gcc-mingw-w64-i686 mingw-w64-tools)`;
   if (!existsSync(join(WINE_IDL, 'oaidl.idl'))) return `${WINE_IDL}/oaidl.idl is missing (apt-get install libwine-dev)`;
   return null;
 }

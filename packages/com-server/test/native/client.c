@@ -4,6 +4,8 @@
  * each interface by IID and calls the vtables directly (no IDispatch), advises DMessengerEvents with its
  * own sink, and walks collections with IEnumVARIANT. Prints one line per check; the test compares them.
  *   client.exe            the checks
+ *   client.exe lifecycle  calls in a loop until the daemon dies, then calls again (see below)
+ *   client.exe leak       takes objects and exits without releasing them
  *   client.exe bench N    N property gets and N method calls, then N raw socket round trips to
  *                         127.0.0.1:$IMESSENGER_BENCH_ECHO_PORT (the bench's echo server in the daemon's
  *                         process); prints microseconds per call
@@ -127,6 +129,38 @@ int main(int argc, char **argv) {
   CHECK("QI IMessenger", IUnknown_QueryInterface(unk, &IID_IMessenger, (void **)&m1));
   CHECK("QI IMessenger2", IUnknown_QueryInterface(unk, &IID_IMessenger2, (void **)&m2));
   CHECK("QI IMessenger3", IUnknown_QueryInterface(unk, &IID_IMessenger3, (void **)&m));
+  if (argc > 1 && !strcmp(argv[1], "lifecycle")) {
+    /* The test kills the daemon while this loops; the call in flight (or the next) fails with the
+     * documented HRESULT, the next call on the Messenger reconnects (restarting the daemon), and an
+     * object of the lost connection stays disconnected. */
+    IDispatch *cd = NULL; IMessengerContacts *cs = NULL; MISTATUS st;
+    IMessenger3_AutoSignin(m);
+    IMessenger3_get_MyContacts(m, &cd);
+    IDispatch_QueryInterface(cd, &IID_IMessengerContacts, (void **)&cs);
+    printf("looping\n");
+    DWORD start = GetTickCount();
+    while ((hr = IMessenger3_get_MyStatus(m, &st)) == S_OK && GetTickCount() - start < 30000) {}
+    IErrorInfo *e = NULL; BSTR desc = NULL;
+    if (GetErrorInfo(0, &e) == S_OK) { IErrorInfo_GetDescription(e, &desc); IErrorInfo_Release(e); }
+    printf("failed %08lx %ls\n", hr, desc ? desc : L"");
+    hr = IMessenger3_get_MyStatus(m, &st);
+    printf("next call %08lx\n", hr);
+    LONG n = -1;
+    hr = IMessengerContacts_get_Count(cs, &n);
+    printf("old object %08lx\n", hr);
+    hr = IMessenger3_get_MyStatus(m, &st);
+    printf("root again %08lx status %d\n", hr, st);
+    return 0;
+  }
+  if (argc > 1 && !strcmp(argv[1], "leak")) {
+    /* Takes references and exits without releasing them (nor CoUninitialize). */
+    IDispatch *cd = NULL, *gd = NULL;
+    IMessenger3_AutoSignin(m);
+    IMessenger3_get_MyContacts(m, &cd);
+    IMessenger3_get_MyGroups(m, &gd);
+    printf("holding %s\n", cd && gd ? "yes" : "no");
+    ExitProcess(0);
+  }
   if (argc > 2 && !strcmp(argv[1], "bench")) {
     IMessenger3_AutoSignin(m);
     if (!strcmp(argv[2], "events")) {
