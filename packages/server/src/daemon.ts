@@ -14,7 +14,7 @@ import { type BackendConfig, callError, type CoreClass, coreClasses, invokeRow, 
 import { clientMac, MAC_BYTES, macEquals, NONCE_BYTES, nonce, serverMac } from './auth';
 import { loadOrCreateSecret, lockPathOf, removeServeFile, runningDaemon, secretPathOf, serveFilePath, takeLock, writeServeFile } from './files';
 import {
-  ENUM_DISPID, FOREIGN, FrameReader, FrameSplitter, FrameWriter, INVOKE, KIND_ENUM, MISSING, MSG, NOTHING, PROTOCOL_VERSION, ProtocolError, Ref, WIRE_HR,
+  ENUM_DISPID, FOREIGN, FrameReader, FrameSplitter, FrameWriter, INVOKE, KIND_ENUM, MAX_FRAME, MISSING, MSG, NOTHING, PROTOCOL_VERSION, ProtocolError, Ref, WIRE_HR,
   type WireValue,
 } from './wire';
 
@@ -56,6 +56,8 @@ export class DaemonRunningError extends Error {
 }
 
 const HOST = '127.0.0.1';
+/** An AUTH frame's length field: type, version, client nonce, MAC, pid. */
+const AUTH_FRAME_LENGTH = 1 + 4 + NONCE_BYTES + MAC_BYTES + 4;
 const ROOT_KIND = INTERFACES.findIndex((i) => i.name === 'IMessenger3');
 const EVENT_DISPID = new Map<MessengerEventName, number>(TYPELIB.filter((r) => r.kind === 'event').map((r) => [r.member as MessengerEventName, r.dispid as number]));
 const TYPELIB_ROW = new Map<TypeLibMember, number>(TYPELIB.map((r, i) => [r as TypeLibMember, i]));
@@ -365,6 +367,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     const peer = `${socket.remoteAddress}:${socket.remotePort}`;
     const conn = new Connection(socket, peer);
     const splitter = new FrameSplitter();
+    // Until it has authenticated, a connection may send one AUTH frame and nothing bigger: no stranger makes the daemon buffer 64 MiB.
+    splitter.limit = AUTH_FRAME_LENGTH;
     const serverNonce = nonce();
     socket.setNoDelay(true);
     const refuse = (why: string): void => {
@@ -381,7 +385,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         if (!conn.authenticated) {
           clearTimeout(timer);
           if (type !== MSG.AUTH) { refuse(`frame 0x${type.toString(16)} before AUTH`); return; }
-          if (payload.length !== 4 + NONCE_BYTES + MAC_BYTES + 4) { refuse('malformed AUTH'); return; }
+          if (payload.length !== AUTH_FRAME_LENGTH - 1) { refuse('malformed AUTH'); return; }
           const r = new FrameReader(payload);
           const version = r.u32();
           const clientNonce = r.bytes(NONCE_BYTES);
@@ -390,6 +394,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
           if (version !== PROTOCOL_VERSION) { refuse(`version ${version}`); return; }
           if (!macEquals(mac, clientMac(secret, serverNonce, clientNonce))) { refuse('bad answer'); return; }
           conn.authenticated = true;
+          splitter.limit = MAX_FRAME;
           connections.add(conn);
           log(`connection ${conn.id} from ${peer} (pid ${pid})`);
           socket.write(new FrameWriter(MSG.WELCOME).bytes(serverMac(secret, clientNonce, serverNonce)).u32(conn.id).finish());

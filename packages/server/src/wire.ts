@@ -195,6 +195,8 @@ export class FrameReader {
 export class FrameSplitter {
   private chunks: Buffer[] = [];
   private buffered = 0;
+  /** The longest frame accepted now (the daemon lowers it until a connection has authenticated). */
+  limit = MAX_FRAME;
 
   /** The complete frames `data` finishes, in order. Throws a ProtocolError for a length out of bounds. */
   push(data: Buffer): { type: number; payload: Buffer }[] {
@@ -205,7 +207,7 @@ export class FrameSplitter {
       if (this.buffered < 4) break;
       const head = this.chunks[0]!.length >= 4 ? this.chunks[0]! : this.merge();
       const length = head.readUInt32LE(0);
-      if (length < 1 || length > MAX_FRAME) throw new ProtocolError(`a frame length of ${length} bytes (1 to ${MAX_FRAME})`);
+      if (length < 1 || length > this.limit) throw new ProtocolError(`a frame length of ${length} bytes (1 to ${this.limit})`);
       if (this.buffered < 4 + length) break;
       const all = this.merge();
       frames.push({ type: all[4] as number, payload: all.subarray(5, 4 + length) });

@@ -114,6 +114,18 @@ it('a call instead of AUTH: nothing after HELLO, closed', async () => {
   expect(s.logs.some((l) => /refused: frame 0x10 before AUTH/.test(l))).toBe(true);
 });
 
+it('before AUTH, a frame longer than AUTH is refused at its length: nothing after HELLO, nothing buffered', async () => {
+  const c = raw(s.daemon.port);
+  await until(() => c.frames().length === 1, 'HELLO');
+  const header = Buffer.alloc(5);
+  header.writeUInt32LE(64 * 1024 * 1024);
+  header[4] = MSG.AUTH;
+  c.socket.write(header);
+  await c.closed;
+  expect(c.frames().map((f) => f.type)).toEqual([MSG.HELLO]);
+  expect(s.logs.some((l) => /refused: a frame length of 67108864 bytes \(1 to 73\)/.test(l))).toBe(true);
+});
+
 it('a wrong secret: ServeClient gets E_ACCESSDENIED; on the wire nothing after HELLO; the log names the peer, not the secret', async () => {
   await expect(ServeClient.connect({ serveFile: s.serveFile, secret: crypto.randomBytes(32) })).rejects.toMatchObject({ hresult: WIRE_HR.E_ACCESSDENIED });
   const c = raw(s.daemon.port);
