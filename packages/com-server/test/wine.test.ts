@@ -13,9 +13,10 @@ import { createServer, type Server } from 'node:net';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ENUMS, INTERFACES, rowsInVtableOrder } from '@imessenger/contract';
 import {
   buildDll, type BuildResult, ensurePrefix, installServer, missingToolchain, missingWine, regQuery, runWine, type WineRun,
-  WINE64, wineEnv, windowsPath, wineServeCommand,
+  vtableRows, WINE64, wineEnv, windowsPath, wineServeCommand,
 } from '../src';
 
 const IN_CI = process.env['CI'] === 'true';
@@ -32,6 +33,7 @@ const PREFIX = path.join(os.tmpdir(), `imessenger-com-wine-test-${os.userInfo().
 let work: string;
 let build: BuildResult;
 let clientExe: string;
+let tlbdumpExe: string;
 
 function mingw(output: string, sources: string[], extra: string[] = []): void {
   execFileSync('x86_64-w64-mingw32-gcc', ['-O2', '-I', path.dirname(build.header), '-o', output, ...sources, ...extra,
@@ -73,6 +75,8 @@ describeWine('the COM server under Wine', () => {
     build = buildDll('x64', work);
     clientExe = path.join(work, 'client.exe');
     mingw(clientExe, [path.join(__dirname, 'native', 'client.c'), build.guids]);
+    tlbdumpExe = path.join(work, 'tlbdump.exe');
+    mingw(tlbdumpExe, [path.join(__dirname, 'native', 'tlbdump.c')], ['-municode']);
     const testhost = path.join(work, 'imessenger-testhost.dll');
     mingw(testhost, [path.join(__dirname, 'native', 'testhost.c'), path.join(__dirname, '..', 'native', 'imessenger-com.def')], ['-shared', '-static-libgcc']);
     ensurePrefix(PREFIX);
@@ -84,6 +88,29 @@ describeWine('the COM server under Wine', () => {
     for (const d of daemons) d.stop();
     if (work) fs.rmSync(work, { recursive: true, force: true });
   }, 30_000);
+
+  it('the binary type library (widl) holds the contract: LIBID, every IID and parent, members in vtable order with DISPIDs and kinds, events, enums', async () => {
+    const r = await runWine(PREFIX, [windowsPath(tlbdumpExe), windowsPath(build.tlb)]);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toBe('lib MessengerAPI {E02AD29E-80F5-46C6-B416-9B3EBDDF057E} 1.0');
+    const invkind = { method: 1, propget: 2, propput: 4, event: 1 } as const;
+    const parentEntries = (name: (typeof INTERFACES)[number]['name']) => vtableRows(name).length - rowsInVtableOrder(name).length;
+    for (const i of INTERFACES) {
+      const dispatch = i.name === 'DMessengerEvents';
+      const start = lines.indexOf(`type ${i.name} ${dispatch ? 'dispatch' : 'interface'} {${i.iid}} ${i.inherits}`);
+      expect(start).toBeGreaterThan(0);
+      const funcs: string[] = [];
+      for (let k = start + 1; lines[k]?.startsWith('func '); k++) funcs.push(lines[k] as string);
+      const own = dispatch ? funcs.filter((f) => Number(f.split(' ')[2]) >= 1024) : funcs;
+      expect(own).toEqual(rowsInVtableOrder(i.name).map((row, n) =>
+        `func ${row.member} ${row.dispid} ${invkind[row.kind]} ${dispatch ? -1 : parentEntries(i.name) + n} ${row.params.length}`));
+    }
+    expect(lines).toContain('type Messenger coclass {B69003B3-C55E-4B48-836C-BC5946FC3B28}');
+    for (const [name, values] of Object.entries(ENUMS)) {
+      const start = lines.indexOf(`type ${name} enum {00000000-0000-0000-0000-000000000000}`);
+      expect(lines.slice(start + 1, start + 1 + Object.keys(values).length)).toEqual(Object.entries(values).map(([k, v]) => `value ${k} ${v}`));
+    }
+  }, 60_000);
 
   it('VBScript through Wine\'s cscript: members in any case, VT_I2/string/by-reference coercion, For Each, default member, Err.Number and Description, events', async () => {
     const r = await cscript(daemon(), path.join(SCRIPTS, 'host.vbs'));
