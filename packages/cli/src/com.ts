@@ -59,7 +59,13 @@ function serveArgs(line: ComLine, cwd: string, env: NodeJS.ProcessEnv): string[]
     if (value !== undefined) args.push(`--${key}`, PATH_OPTIONS.has(key) ? path.resolve(cwd, value) : value);
   }
   if (line.values['test-hooks']) args.push('--test-hooks');
-  parseServeArgs(['--detach', ...args], env, cwd); // throws UsageError on a bad backend option
+  try {
+    parseServeArgs(['--detach', ...args], env, cwd);
+  } catch (error) {
+    // A bad backend option is this command line's: point at com's help, not serve's.
+    if (error instanceof UsageError) throw new UsageError(error.message, 'com');
+    throw error;
+  }
   return args;
 }
 

@@ -88,10 +88,10 @@ it('the daemon killed mid-call: that call fails at once with RPC_S_SERVER_UNAVAI
     return ServeClient.connect({ serveFile });
   };
   const session = await RemoteSession.open(connect);
-  const msn = session.messenger as Record<string, (...args: unknown[]) => Promise<unknown>>;
-  await msn.Signin!(0, KIT_SELF, KIT_PASSWORD);
-  const bob = await msn.GetContact!(BOB, '') as Record<string, () => Promise<unknown>>;
-  expect(await bob.get_SigninName!()).toBe(BOB);
+  const msn = session.messenger;
+  await msn.Signin(0, KIT_SELF, KIT_PASSWORD);
+  const bob = await msn.GetContact(BOB, '');
+  expect(await bob.get_SigninName()).toBe(BOB);
   const first = readServeFile(serveFile)!;
 
   const slow = session.connection.hook('sleep', [], 30_000);
@@ -100,14 +100,14 @@ it('the daemon killed mid-call: that call fails at once with RPC_S_SERVER_UNAVAI
   process.kill(first.pid, 'SIGKILL');
   await expect(slow).rejects.toMatchObject({ hresult: WIRE_HR.RPC_S_SERVER_UNAVAILABLE });
   expect(Date.now() - killedAt).toBeLessThan(2000);
-  await expect(bob.get_SigninName!()).rejects.toMatchObject({ hresult: WIRE_HR.RPC_E_DISCONNECTED });
+  await expect(bob.get_SigninName()).rejects.toMatchObject({ hresult: WIRE_HR.RPC_E_DISCONNECTED });
 
   // The next call on the Messenger object: a new daemon (the memory backend starts from its seed again).
-  expect(await msn.get_MyStatus!()).toBe(1); // MISTATUS_OFFLINE: signed out, a fresh session
+  expect(await msn.get_MyStatus()).toBe(1); // MISTATUS_OFFLINE: signed out, a fresh session
   const second = readServeFile(serveFile)!;
   expect(second.pid).not.toBe(first.pid);
-  await msn.Signin!(0, KIT_SELF, KIT_PASSWORD);
-  const again = await msn.GetContact!(BOB, '') as Record<string, () => Promise<unknown>>;
-  expect(await again.get_SigninName!()).toBe(BOB);
-  session.messenger.dispose();
+  await msn.Signin(0, KIT_SELF, KIT_PASSWORD);
+  const again = await msn.GetContact(BOB, '');
+  expect(await again.get_SigninName()).toBe(BOB);
+  msn.dispose();
 }, 60_000);
