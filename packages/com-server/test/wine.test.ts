@@ -112,6 +112,14 @@ describeWine('the COM server under Wine', () => {
     }
   }, 60_000);
 
+  it('builds the x86 DLL too (32-bit VB6, VBA, WSH), with the type library and the four exports; Wine here runs only x64', () => {
+    const x86 = buildDll('x86', work);
+    const dump = execFileSync('i686-w64-mingw32-objdump', ['-p', x86.dll], { encoding: 'utf8' });
+    expect(dump).toMatch(/file format pei-i386/);
+    for (const name of ['DllCanUnloadNow', 'DllGetClassObject', 'DllRegisterServer', 'DllUnregisterServer']) expect(dump).toMatch(new RegExp(`\\] ${name}\\n`));
+    expect(fs.statSync(x86.tlb).size).toBeGreaterThan(10_000);
+  }, 60_000);
+
   it('VBScript through Wine\'s cscript: members in any case, VT_I2/string/by-reference coercion, For Each, default member, Err.Number and Description, events', async () => {
     const r = await cscript(daemon(), path.join(SCRIPTS, 'host.vbs'));
     expect(r.scriptError).toBe(false);
