@@ -14,6 +14,9 @@
  * (default 10^5) raised by the backend (a contact's status, cycling through six values) reach the C
  * client's DMessengerEvents sink: count, order errors, time. Target: all, in order.
  * Options: CALLS (default 3000), ROUNDS (default 7), EVENTS (default 100000).
+ * The C client measures its calls and the raw round trips in ten interleaved slices of one run; the
+ * VBScript rows come from cscript runs alternating with the C client's (VBScript has no socket), so they
+ * are noisier. The machine's load average is printed with the table.
  */
 'use strict';
 const fs = require('node:fs');
@@ -92,7 +95,7 @@ async function main() {
     ['VBScript: method (GetContact)', samples.vbs_method],
     ['raw loopback round trip (C client <-> this process)', samples.raw],
   ];
-  console.log(`\nbench/com-bridge: Wine ${execFileSync(com.WINE64, ['--version'], { encoding: 'utf8' }).trim()}, ${ROUNDS} rounds x ${CALLS} calls, microseconds per call\n`);
+  console.log(`\nbench/com-bridge: Wine ${execFileSync(com.WINE64, ['--version'], { encoding: 'utf8' }).trim()}, ${ROUNDS} rounds x ${CALLS} calls, microseconds per call; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
   console.log(`${'call'.padEnd(54)}${'median'.padStart(9)}${'p90'.padStart(9)}${'/ raw'.padStart(9)}`);
   for (const [label, xs] of rows) {
     console.log(`${label.padEnd(54)}${median(xs).toFixed(1).padStart(9)}${p90(xs).toFixed(1).padStart(9)}${(median(xs) / raw).toFixed(2).padStart(9)}`);
