@@ -12,7 +12,7 @@ import {
 } from '@imessenger/contract';
 import { type BackendConfig, callError, type CoreClass, coreClasses, invokeRow, rowName, signedEventArgs, startBackend, type StartedBackend } from '@imessenger/shim';
 import { clientMac, MAC_BYTES, macEquals, NONCE_BYTES, nonce, serverMac } from './auth';
-import { loadOrCreateSecret, lockPathOf, removeServeFile, runningDaemon, secretPathOf, serveFilePath, takeLock, writeServeFile } from './files';
+import { loadOrCreateSecret, lockHolder, lockPathOf, removeServeFile, runningDaemon, secretPathOf, serveFilePath, takeLock, writeServeFile } from './files';
 import {
   ENUM_DISPID, FOREIGN, FrameReader, FrameSplitter, FrameWriter, INVOKE, KIND_ENUM, MAX_FRAME, MISSING, MSG, NOTHING, PROTOCOL_VERSION, ProtocolError, Ref, WIRE_HR,
   type WireValue,
@@ -52,7 +52,9 @@ export interface Daemon {
 /** Another daemon already serves this serve file. */
 export class DaemonRunningError extends Error {
   override readonly name = 'DaemonRunningError';
-  constructor(readonly pid: number, readonly port: number) { super(`imessenger serve is already running (pid ${pid}, port ${port}).`); }
+  constructor(readonly pid: number, readonly port: number | undefined) {
+    super(port === undefined ? `imessenger serve is already starting (pid ${pid}).` : `imessenger serve is already running (pid ${pid}, port ${port}).`);
+  }
 }
 
 const HOST = '127.0.0.1';
@@ -106,11 +108,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const authTimeoutMs = options.authTimeoutMs ?? 5000;
   const secret = loadOrCreateSecret(secretPathOf(serveFile));
 
-  const releaseLock = takeLock(lockPathOf(serveFile));
+  const lockFile = lockPathOf(serveFile);
+  const releaseLock = takeLock(lockFile);
   const running = await runningDaemon(serveFile);
-  if (!releaseLock || (running && running.pid !== process.pid)) {
+  if (!releaseLock || running) {
     releaseLock?.();
-    throw new DaemonRunningError(running?.pid ?? 0, running?.port ?? 0);
+    // Running, or starting (another process holds the start lock and has not written the serve file yet).
+    throw new DaemonRunningError(running?.pid ?? lockHolder(lockFile) ?? 0, running?.port);
   }
 
   let backend: StartedBackend;

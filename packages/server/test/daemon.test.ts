@@ -3,9 +3,9 @@
  * DISPID and invoke kind, objects by handle (one per identity, reference-counted per connection),
  * IEnumVARIANT, several clients sharing one backend session, and events pushed in order.
  */
-import { BOB, CAROL, KIT_PASSWORD, KIT_SELF, KIT_SERVICE_ID } from '@imessenger/contract-tests';
+import { BOB, CAROL, KIT_PASSWORD, KIT_SELF, KIT_SERVICE_ID, kitSeed } from '@imessenger/contract-tests';
 import { HR } from '@imessenger/contract';
-import { ENUM_DISPID, INVOKE, KIND_ENUM, NOTHING, Ref, type ServeClient, WIRE_HR, type WireValue } from '../src';
+import { DaemonRunningError, ENUM_DISPID, INVOKE, KIND_ENUM, NOTHING, Ref, type ServeClient, startDaemon, WIRE_HR, type WireValue } from '../src';
 import { type Served, serve, until } from './helpers';
 
 // DISPIDs from the type library (TYPELIB.md).
@@ -27,6 +27,13 @@ afterEach(async () => { await s.dispose(); });
 
 const signIn = (client: ServeClient = c): Promise<WireValue> => client.call(0, D.Signin, METHOD, [0, KIT_SELF, KIT_PASSWORD]);
 const ref = (v: WireValue): Ref => { expect(v).toBeInstanceOf(Ref); return v as Ref; };
+
+it('a second daemon on the same serve file refuses to start, naming the running one', async () => {
+  await expect(startDaemon({ backend: { kind: 'memory', seed: kitSeed() }, serveFile: s.serveFile, log: () => undefined })).rejects.toThrow(
+    new DaemonRunningError(process.pid, s.daemon.port),
+  );
+  expect(await c.call(0, D.MyFriendlyName, PROPERTYGET)).toBe('');
+});
 
 describe('calls', () => {
   it('a propget, a method with arguments, a propput (value last), each by DISPID on handle 0', async () => {
