@@ -38,6 +38,7 @@ static Buf g_in;                    /* received bytes not yet parsed */
 static Event *g_ev_head, *g_ev_tail;
 
 DWORD bridge_generation(void) { return g_gen; }
+BOOL bridge_in_use(void) { return g_sock != INVALID_SOCKET || g_hwnd != NULL; }
 
 /* ---------- buffers ---------- */
 

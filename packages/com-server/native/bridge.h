@@ -78,6 +78,7 @@ HRESULT bridge_call(uint32_t handle, DWORD gen, DISPID id, WORD kind, UINT argc,
 HRESULT bridge_advise(BOOL on);
 void bridge_release(uint32_t handle, DWORD gen, uint32_t count);
 DWORD bridge_generation(void);
+BOOL bridge_in_use(void);                            /* a socket or the message window exists */
 HRESULT bridge_connect(void);                       /* connect (starting the daemon when needed) */
 HRESULT out_bstr(HRESULT hr, VARIANT *r, BSTR *p);
 HRESULT out_bool(HRESULT hr, VARIANT *r, VARIANT_BOOL *p);

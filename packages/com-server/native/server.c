@@ -479,4 +479,5 @@ HRESULT WINAPI DllGetClassObject(REFCLSID clsid, REFIID riid, void **ppv) {
   return cf_QI(&g_factory, riid, ppv);
 }
 
-HRESULT WINAPI DllCanUnloadNow(void) { return g_objects == 0 && g_locks == 0 ? S_OK : S_FALSE; }
+/* Never while the message-only window exists: its window procedure is in this DLL. */
+HRESULT WINAPI DllCanUnloadNow(void) { return g_objects == 0 && g_locks == 0 && !bridge_in_use() ? S_OK : S_FALSE; }
