@@ -173,7 +173,7 @@ describeWine('the COM server under Wine', () => {
     ]);
   }, 60_000);
 
-  it('an early-bound C client: CoCreateInstance by CLSID, QueryInterface by each IID, vtable calls, IEnumVARIANT, IErrorInfo, Advise and Unadvise', async () => {
+  it('an early-bound C client: CoCreateInstance by CLSID, QueryInterface by each IID, vtable calls, IEnumVARIANT, IErrorInfo, Advise and Unadvise, IObjectSafety', async () => {
     const r = await run(daemon(), [windowsPath(clientExe)]);
     const lines = r.stdout.trim().split('\n');
     expect(lines.filter((l) => /FAILED/.test(l))).toEqual([]);
@@ -188,7 +188,9 @@ describeWine('the COM server under Wine', () => {
       'Item(99) 80004005 Index 99 exceeds the collection (Count = 5).',
       'QI IMessengerGroups ok', 'groups 2', 'QI IMessengerGroup ok', 'group0 Coworkers', 'QI IMessengerServices ok',
       'QI IMessengerService ok', 'service .NET Messenger Service', 'InstantMessage 00000000', 'event dispid 1041 args 1',
-      'QI IMessengerConversationWnd ok', 'QI IMessengerWindow ok', 'Unadvise ok', 'events after Unadvise 0', 'END',
+      'QI IMessengerConversationWnd ok', 'QI IMessengerWindow ok', 'Unadvise ok', 'events after Unadvise 0',
+      // IObjectSafety: safe for scripting and data; as a web page's host, MySigninName (not for scripts) is E_NOTIMPL.
+      'IObjectSafety supported 3', 'untrusted MySigninName 80004001', 'untrusted MyStatus 00000000', 'END',
     ]));
     // Events arrive in the order raised: OnSignin, then the status changes.
     expect(lines.filter((l) => l.startsWith('event')).slice(0, 3)).toEqual(['event dispid 1024 args 1', 'event OnMyStatusChange hr=0 status=2', 'event OnMyStatusChange hr=0 status=34']);

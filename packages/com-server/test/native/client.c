@@ -296,6 +296,16 @@ int main(int argc, char **argv) {
   IMessenger3_put_MyStatus(m, MISTATUS_ONLINE);
   pump(100);
   printf("events after Unadvise %ld\n", g_events - before);
+  /* As a web page's host would: untrusted caller. Members the reference marks not for scripts fail. */
+  DWORD supported = 0, enabled = 0;
+  IObjectSafety_GetInterfaceSafetyOptions(safety, &IID_IDispatch, &supported, &enabled);
+  printf("IObjectSafety supported %lu\n", supported);
+  IObjectSafety_SetInterfaceSafetyOptions(safety, &IID_IDispatch, INTERFACESAFE_FOR_UNTRUSTED_CALLER, INTERFACESAFE_FOR_UNTRUSTED_CALLER);
+  hr = IMessenger3_get_MySigninName(m, &b);
+  printf("untrusted MySigninName %08lx\n", hr);
+  hr = IMessenger3_get_MyStatus(m, &st);
+  printf("untrusted MyStatus %08lx\n", hr);
+  IObjectSafety_SetInterfaceSafetyOptions(safety, &IID_IDispatch, INTERFACESAFE_FOR_UNTRUSTED_CALLER, 0);
   printf("END\n");
   return 0;
 }
