@@ -366,10 +366,13 @@ static BOOL same32(const uint8_t *a, const uint8_t *b) {
   return d == 0;
 }
 
-/* HELLO -> AUTH -> WELCOME on g_sock (blocking). */
+/* HELLO -> AUTH -> WELCOME on g_sock (blocking). S_FALSE: the peer closed before its HELLO (a daemon
+ * stopping, or one whose port a stale serve file names): not an answer, try again. E_ACCESSDENIED: no
+ * secret, or the peer refused our answer or could not prove its own. */
 static HRESULT authenticate(void) {
   uint8_t type; Rd body; size_t used;
-  if (!wait_frame(&type, &body, &used, 10000) || type != T_HELLO) return E_ACCESSDENIED;
+  if (!wait_frame(&type, &body, &used, 10000)) return S_FALSE;
+  if (type != T_HELLO) return E_ACCESSDENIED;
   uint32_t version = rd_u32(&body);
   uint8_t server_nonce[32], client_nonce[32], mac[32], secret[32];
   rd(&body, server_nonce, 32);
@@ -417,36 +420,44 @@ static BOOL serve_command(WCHAR *cmd, DWORD cap) {
 /* Runs `imessenger serve --detach …` and waits until the daemon accepts connections. Under Wine the
  * command is a Linux program (Z:\usr\bin\node …): Wine runs it natively and gives no exit status, so
  * the serve file and the port are what tells us it is up. */
-static SOCKET start_daemon(void) {
+/* Connects to the port of the serve file and authenticates: S_OK (g_sock is the connection), S_FALSE (no
+ * daemon answers there), or E_ACCESSDENIED. */
+static HRESULT try_serve_file(void) {
+  int port = serve_port();
+  SOCKET s = port ? connect_port(port) : INVALID_SOCKET;
+  if (s == INVALID_SOCKET) return S_FALSE;
+  g_sock = s; g_in.len = 0;
+  HRESULT hr = authenticate();
+  if (hr != S_OK) { closesocket(g_sock); g_sock = INVALID_SOCKET; }
+  return hr;
+}
+
+static HRESULT start_daemon(void) {
   WCHAR cmd[4096];
-  if (!serve_command(cmd, 4096)) return INVALID_SOCKET;
+  if (!serve_command(cmd, 4096)) return CO_E_SERVER_EXEC_FAILURE;
   STARTUPINFOW si = { sizeof si }; PROCESS_INFORMATION pi;
-  if (!CreateProcessW(NULL, cmd, NULL, NULL, FALSE, CREATE_NO_WINDOW, NULL, NULL, &si, &pi)) return INVALID_SOCKET;
+  if (!CreateProcessW(NULL, cmd, NULL, NULL, FALSE, CREATE_NO_WINDOW, NULL, NULL, &si, &pi)) return CO_E_SERVER_EXEC_FAILURE;
   CloseHandle(pi.hThread);
   DWORD start = GetTickCount();
-  SOCKET s = INVALID_SOCKET;
+  HRESULT hr = CO_E_SERVER_EXEC_FAILURE;
   while (GetTickCount() - start < START_TIMEOUT_MS) {
     DWORD code;
     if (WaitForSingleObject(pi.hProcess, 0) == WAIT_OBJECT_0 && GetExitCodeProcess(pi.hProcess, &code) && code != 0 && code != STILL_ACTIVE) break;
-    int port = serve_port();
-    if (port && (s = connect_port(port)) != INVALID_SOCKET) break;
+    HRESULT tried = try_serve_file();
+    if (tried != S_FALSE) { hr = tried; break; }
     Sleep(25);
   }
   CloseHandle(pi.hProcess);
-  return s;
+  return hr;
 }
 
 HRESULT bridge_connect(void) {
   if (g_sock != INVALID_SOCKET) return S_OK;
   static BOOL wsa;
   if (!wsa) { WSADATA d; if (WSAStartup(MAKEWORD(2, 2), &d) != 0) return E_FAIL; wsa = TRUE; }
-  int port = serve_port();
-  SOCKET s = port ? connect_port(port) : INVALID_SOCKET;
-  if (s == INVALID_SOCKET) s = start_daemon();
-  if (s == INVALID_SOCKET) return CO_E_SERVER_EXEC_FAILURE;
-  g_sock = s; g_in.len = 0;
-  HRESULT hr = authenticate();
-  if (FAILED(hr)) { closesocket(g_sock); g_sock = INVALID_SOCKET; return hr; }
+  HRESULT hr = try_serve_file();
+  if (hr == S_FALSE) hr = start_daemon();
+  if (FAILED(hr)) return hr;
   g_gen++;
   HWND w = message_window();
   if (w) WSAAsyncSelect(g_sock, w, WM_BRIDGE_SOCKET, FD_READ | FD_CLOSE);
