@@ -7,7 +7,7 @@ module.exports = {
   // inversify 8 ships ESM only: let ts-jest turn it into CommonJS.
   transformIgnorePatterns: ['/node_modules/(?!(inversify|@inversifyjs)/)'],
   moduleNameMapper: {
-    '^@imessenger/(contract|core|contract-tests|shim|cli|migration|durable|command-line)$': '<rootDir>/packages/$1/src',
+    '^@imessenger/(contract|core|contract-tests|shim|server|cli|migration|durable|command-line|com-server)$': '<rootDir>/packages/$1/src',
     '^@imessenger/adapter-(memory|graph|com)$': '<rootDir>/adapters/$1/src',
     '^@imessenger/adapter-graph/testing$': '<rootDir>/adapters/graph/src/testing',
     '^@imessenger/core/container$': '<rootDir>/packages/core/src/container',

@@ -78,6 +78,8 @@ const lines = [
   '- **fail (n)**: n kit tests of the member failed.',
   '- **untested**: the kit has no test for the member yet.',
   '',
+  'The **COM server** column is the kit run through the wire protocol of `imessenger serve` ([protocol.md](protocol.md)), as the native COM server uses it: a daemon on the in-memory backend, every member a call by DISPID over an authenticated loopback connection, objects as handles, events pushed (`test/server.contract.test.ts`). The native layer itself (vtables, IDispatch, connection points, real script hosts under Wine) is tested by `packages/com-server`.',
+  '',
   'The same matrix as a picture: [compatibility.svg](compatibility.svg).',
   '',
   `| Member | ${backends.join(' | ')} |`,

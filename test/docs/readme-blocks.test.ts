@@ -115,6 +115,14 @@ const source = 'var msn = new ActiveXObject("Messenger.UIAutomation.1"); msn.Aut
     given: `${GIVEN.seed}\nconst output: string[] = [];\nconst errors: string[] = [];`,
   },
   {
+    file: 'packages/server/README.md', match: "import { startDaemon } from '@imessenger/server';",
+    files: { 'seed.json': `${LEGACY}/seed.json` }, given: GIVEN.seed, output: ['127.0.0.1 true'],
+  },
+  {
+    file: 'packages/server/README.md', match: "import { RemoteSession, ServeClient } from '@imessenger/server';",
+    skipRun: 'needs a running daemon on the per-user serve file; packages/server/test/remote.test.ts and test/server.contract.test.ts drive RemoteSession',
+  },
+  {
     file: 'packages/migration/README.md', match: "const msn = createMessenger({ backend });\nawait msn.Signin",
     given: "import type { GraphAuth } from '@imessenger/adapter-graph';\ndeclare const auth: GraphAuth;\ndeclare const tenantId: string;",
     skipRun: 'needs the Messenger client on Windows and a Microsoft 365 tenant; test/phased-migration.test.ts runs the same stage on two in-memory services',
@@ -196,6 +204,10 @@ const SHELL: readonly ShellSpec[] = [
   { file: 'packages/cli/README.md', command: 'imessenger run contacts.js --backend graph --graph-config graph.json -- /online', skip: 'needs a Microsoft 365 tenant (graph.json names it)' },
   { file: 'packages/cli/README.md', command: 'imessenger run contacts.js --timeout 30', exit: CONTACTS_EXIT },
   { file: 'packages/cli/README.md', command: 'imessenger run contacts.js --isolate --timeout 30 --max-memory 256 --state state.json', exit: CONTACTS_EXIT },
+  ...['imessenger serve --backend graph --graph-config teams.json', 'imessenger serve --detach --backend memory --seed seed.json', 'imessenger serve --status', 'imessenger serve --stop']
+    .map((command) => ({ file: 'packages/cli/README.md', command, skip: 'starts, asks or stops the per-user daemon of whoever runs the tests; packages/cli/test/serve.test.ts runs these on a private serve file' })),
+  ...['imessenger serve --detach --backend graph --graph-config teams.json', 'imessenger serve --status', 'imessenger serve --stop']
+    .map((command) => ({ file: 'packages/server/README.md', command, skip: 'starts, asks or stops the per-user daemon of whoever runs the tests; packages/cli/test/serve.test.ts runs these on a private serve file' })),
   { file: 'packages/shim/README.md', command: 'imessenger run watch.js --backend graph --graph-config teams.json -- /online', skip: 'needs a Microsoft 365 tenant (teams.json names it)' },
   { file: `${LEGACY}/README.md`, command: 'npm run build', skip: 'npm test has just built every package (tsc -b runs before jest); building again would rewrite dist under the running tests' },
   { file: `${LEGACY}/README.md`, command: 'npx imessenger run examples/legacy-jscript/contacts.js', exit: CONTACTS_EXIT },

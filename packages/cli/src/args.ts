@@ -30,6 +30,8 @@ export function version(): string {
 /** The commands `imessenger --help` lists (their options: `imessenger <command> --help`). */
 export const COMMANDS: readonly (readonly [string, string])[] = [
   ['run <script.js>', 'Run an unmodified legacy Messenger JScript/WSH script on any backend.'],
+  ['serve', 'Serve one backend to native programs (the COM server) as a per-user local daemon; --status, --stop.'],
+  ['com register|unregister|wine', 'Register the native COM server under the Messenger ProgIDs (any language, unchanged), or run a Windows program under Wine against it.'],
   ['migrate copy', 'Copy contact lists, groups and settings from one backend to another, resumably.'],
   ['migrate routes', 'Print where each capability is served from for one user, in which mode, and why.'],
   ['migrate report', 'Summarise the shadow mismatches recorded in a JSON-lines file.'],
@@ -51,13 +53,8 @@ export const MAIN_SPEC = defineCommand({
   }],
 });
 
-export const RUN_SPEC = defineCommand({
-  name: 'run',
-  synopsis: '<script.js> [options] [-- script arguments...]',
-  description: 'Runs an unmodified legacy Messenger JScript/WSH script (ActiveXObject("Messenger.UIAutomation.1"), WScript.*, Enumerator, function obj::Event handlers, /*@cc_on @*/ conditional compilation) and exits with its WScript.Quit code. JScript only: a .vbs, .vbe, .wsf, .jse, .hta, .ps1… file is refused (exit code 2) with what runs it instead.',
-  positionals: { max: 1 },
-  passThrough: 'script arguments',
-  options: {
+/** The options that choose and set up the backend: `imessenger run`'s, and `imessenger serve`'s. */
+export const BACKEND_OPTIONS = {
     backend: { type: 'string', value: 'memory|com|graph|routing', help: 'The backend (default: memory, the embedded in-memory backend). memory, graph and routing come with the CLI; com needs npm install @imessenger/adapter-com.' },
     seed: { type: 'string', value: 'file.json', help: 'Initial state for memory and com (default: the bundled seed).' },
     state: { type: 'string', value: 'file', help: 'memory: keep the state in this file across runs.' },
@@ -86,6 +83,16 @@ export const RUN_SPEC = defineCommand({
     'old-state': { type: 'string', value: 'file', help: 'routing: the old side is the in-memory backend keeping its state in this file.' },
     'new-seed': { type: 'string', value: 'file.json', help: 'routing: the new side on this seed, as --old-seed.' },
     'new-state': { type: 'string', value: 'file', help: 'routing: the new side keeping its state in this file, as --old-state.' },
+} as const;
+
+export const RUN_SPEC = defineCommand({
+  name: 'run',
+  synopsis: '<script.js> [options] [-- script arguments...]',
+  description: 'Runs an unmodified legacy Messenger JScript/WSH script (ActiveXObject("Messenger.UIAutomation.1"), WScript.*, Enumerator, function obj::Event handlers, /*@cc_on @*/ conditional compilation) and exits with its WScript.Quit code. JScript only: a .vbs, .vbe, .wsf, .jse, .hta, .ps1… file is refused (exit code 2) with what runs it instead.',
+  positionals: { max: 1 },
+  passThrough: 'script arguments',
+  options: {
+    ...BACKEND_OPTIONS,
     timeout: {
       type: 'string', value: 'seconds',
       help: 'End the script after this many seconds of its whole run (event handlers and WScript.Sleep included), as WSH\'s //T:nn did: "Script execution time was exceeded on script ...", exit code 124. 0: no limit (the default).',
@@ -113,6 +120,31 @@ export const RUN_SPEC = defineCommand({
   ],
 });
 
+export const SERVE_SPEC = defineCommand({
+  name: 'serve',
+  synopsis: ['[backend options] [--detach]', '--status', '--stop'],
+  description: 'Runs the per-user local daemon that serves one backend (one sign-in, one state) to native programs: the COM server registered under the Messenger ProgIDs starts it on demand ("imessenger com register") and forwards every call to it, over loopback TCP, authenticated with a secret only this user can read (docs/protocol.md). Without --detach it runs in the foreground, its log on stderr, until Ctrl-C or "imessenger serve --stop".',
+  options: {
+    ...BACKEND_OPTIONS,
+    detach: { type: 'boolean', help: 'Start the daemon in the background and exit once it listens (exit code 0 and one JSON line: {"pid","port","started"}); when one is already running, exit 0 at once ("started": false). What the COM server runs.' },
+    status: { type: 'boolean', help: 'Say whether a daemon is running (pid, port, backend, connections); exit code 3 when none is.' },
+    stop: { type: 'boolean', help: 'Stop the running daemon and wait until it is gone.' },
+    'test-hooks': { type: 'boolean', help: 'Accept the test hooks of docs/protocol.md (HOOK: the backend\'s otherSide). For tests only.' },
+  },
+  sections: [{
+    title: 'Files',
+    text: 'The serve file (pid and port) is $IMESSENGER_SERVE_FILE, else $XDG_RUNTIME_DIR/imessenger/serve.json, else ~/.imessenger/serve.json (Windows: %LOCALAPPDATA%\\imessenger\\serve.json); the secret (serve.secret, 0600, made at the first start) and, with --detach, the log (serve.log) sit next to it.',
+  }],
+  examples: [
+    'imessenger serve --detach --backend graph --graph-config teams.json',
+    'imessenger serve --status',
+    'imessenger serve --stop',
+  ],
+});
+
+/** `imessenger serve --help`. */
+export const SERVE_USAGE = formatHelp(SERVE_SPEC as CommandSpec).trimEnd();
+
 /** `imessenger run --help`. */
 export const USAGE = formatHelp(RUN_SPEC as CommandSpec).trimEnd();
 /** `imessenger --help`. */
@@ -131,16 +163,27 @@ export interface RunCommand {
   /** --isolate: present (true) only when given. */
   readonly isolate?: true;
 }
+export interface ServeCommand {
+  readonly command: 'serve';
+  readonly mode: 'foreground' | 'detach' | 'status' | 'stop';
+  /** The backend (foreground and detach). */
+  readonly backend?: BackendConfig;
+  /** The arguments after "serve" (detach re-runs them in the background). */
+  readonly argv: readonly string[];
+  readonly testHooks: boolean;
+}
 /**
- * What the command line asks for: run a script; the help of imessenger (`of: ''`) or of a command;
+ * What the command line asks for: run a script; serve; the help of imessenger (`of: ''`) or of a command;
  * the version; or a migrate command (its arguments, for @imessenger/migration to parse).
  */
 export type Command =
   | RunCommand
+  | ServeCommand
   | { readonly command: 'help'; readonly of: string }
   | { readonly command: 'version' }
   | { readonly command: 'migrate'; readonly argv: readonly string[] }
-  | { readonly command: 'graph'; readonly argv: readonly string[] };
+  | { readonly command: 'graph'; readonly argv: readonly string[] }
+  | { readonly command: 'com'; readonly argv: readonly string[] };
 
 /** The environment the command line reads (`IMESSENGER_*` settings): `process.env` by default. */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -151,18 +194,20 @@ export type Env = Readonly<Record<string, string | undefined>>;
  */
 export function parseArgs(argv: readonly string[], env: Env = process.env, cwd: string = process.cwd()): Command {
   const [first, ...rest] = argv;
-  if (first === undefined) throw new UsageError('missing command: expected "run <script.js>" or "migrate <command>"');
+  if (first === undefined) throw new UsageError('missing command: expected "run <script.js>", "serve" or "migrate <command>"');
   if (first === 'run') return parseRunArgs(rest, env, cwd);
   if (first === 'migrate') return { command: 'migrate', argv: rest };
   if (first === 'graph') return { command: 'graph', argv: rest };
+  if (first === 'com') return { command: 'com', argv: rest };
+  if (first === 'serve') return parseServeArgs(rest, env, cwd);
   if (first === 'help') return { command: 'help', of: rest.join(' ') };
   if (first.startsWith('-')) {
     const main = parseCommandLine(MAIN_SPEC, argv);
     if (main.help) return { command: 'help', of: '' };
     if (main.values.version) return { command: 'version' };
-    throw new UsageError('missing command: expected "run <script.js>" or "migrate <command>"');
+    throw new UsageError('missing command: expected "run <script.js>", "serve" or "migrate <command>"');
   }
-  throw new UsageError(`unknown command "${first}" (the commands: run, migrate, graph)`);
+  throw new UsageError(`unknown command "${first}" (the commands: run, serve, com, migrate, graph)`);
 }
 
 /** `imessenger run …` (the arguments after "run"). Throws UsageError. */
@@ -180,6 +225,28 @@ export function parseRunArgs(argv: readonly string[], env: Env = process.env, cw
   }
 }
 
+/** `imessenger serve …` (the arguments after "serve"). Throws UsageError. */
+export function parseServeArgs(argv: readonly string[], env: Env = process.env, cwd: string = process.cwd()): Command {
+  const line = parseCommandLine(SERVE_SPEC, argv);
+  if (line.help) return { command: 'help', of: 'serve' };
+  const values = line.values;
+  const modes = (['detach', 'status', 'stop'] as const).filter((m) => values[m]);
+  if (modes.length > 1) throw new UsageError(`give one of --${modes.join(', --')}`, 'serve');
+  const mode = modes[0] ?? 'foreground';
+  const testHooks = values['test-hooks'] === true;
+  if (mode === 'status' || mode === 'stop') {
+    const extra = (Object.keys(values) as (keyof typeof values)[]).filter((k) => k !== mode && values[k] !== undefined);
+    if (extra.length > 0) throw new UsageError(`--${mode} takes no other option (got --${extra.join(', --')})`, 'serve');
+    return { command: 'serve', mode, argv, testHooks };
+  }
+  try {
+    return { command: 'serve', mode, backend: backendFromOptions(values, env, cwd), argv, testHooks };
+  } catch (error) {
+    if (error instanceof UsageError && !error.command) throw new UsageError(error.message, 'serve');
+    throw error;
+  }
+}
+
 type RunValues = ReturnType<typeof parseCommandLine<typeof RUN_SPEC.options>>['values'];
 
 function runCommand(file: string, values: RunValues, scriptArgs: readonly string[], env: Env, cwd: string): RunCommand {
@@ -188,9 +255,36 @@ function runCommand(file: string, values: RunValues, scriptArgs: readonly string
   const wrongKind = notJScript(script);
   if (wrongKind !== undefined) throw new UsageError(wrongKind);
 
+  const backend = backendFromOptions(values, env, cwd);
+  const kind = backend.kind;
+  const timeoutMs = values.timeout === undefined ? undefined : parseTimeout(values.timeout);
+  const maxMemoryMb = values['max-memory'] === undefined ? undefined : parseMemory(values['max-memory']);
+  const isolate = values.isolate === true;
+  if (isolate && kind === 'com' && process.platform === 'win32') {
+    throw new UsageError('--isolate cannot run --backend com on Windows: the Messenger object is reached through a native addon (winax), which Node\'s permission model cannot confine (run it without --isolate)');
+  }
+  if (isolate && kind === 'routing') {
+    throw new UsageError('--isolate cannot run --backend routing yet: the routing backend appends mismatches and queued writes with fsync, which Node 20\'s permission model refuses (run it without --isolate)');
+  }
+  return {
+    command: 'run', file: script, backend, args: scriptArgs,
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(maxMemoryMb !== undefined ? { maxMemoryMb } : {}),
+    ...(isolate ? { isolate } : {}),
+  };
+}
+
+/** The values of the backend options, as parsed. */
+export type BackendValues = { readonly [K in keyof typeof BACKEND_OPTIONS]?: string | undefined };
+
+/**
+ * The BackendConfig the backend options describe (`--backend`, `--seed`, `--graph-config`, `--config`…),
+ * files resolved against `cwd`. Throws UsageError naming the option.
+ */
+export function backendFromOptions(values: BackendValues, env: Env = process.env, cwd: string = process.cwd()): BackendConfig {
   const kind = values.backend ?? 'memory';
   if (!isBackendKind(kind)) throw new UsageError(`bad --backend value "${kind}": expected one of ${BACKENDS.join(', ')}`);
-  const only = (option: keyof RunValues, allowed: readonly BackendKind[]): void => {
+  const only = (option: keyof BackendValues, allowed: readonly BackendKind[]): void => {
     if (values[option] !== undefined && !allowed.includes(kind)) {
       throw new UsageError(`option --${option} applies to --backend ${allowed.join(' or ')}, not ${kind}`);
     }
@@ -207,30 +301,12 @@ function runCommand(file: string, values: RunValues, scriptArgs: readonly string
     const missing = missingBackendPackage(config);
     if (missing) throw new UsageError(missing.message);
   };
-  let backend: BackendConfig;
-  if (kind === 'routing') {
-    notInstalled({ kind } as BackendConfig);
-    backend = routingConfig(values, env, resolve);
-  } else {
-    notInstalled({ kind } as BackendConfig);
-    backend = singleBackend(kind, { seed: resolve(values.seed), state: resolve(values.state), graphConfig: resolve(values['graph-config']) }, env);
-  }
+  notInstalled({ kind } as BackendConfig);
+  const backend = kind === 'routing'
+    ? routingConfig(values, env, resolve)
+    : singleBackend(kind, { seed: resolve(values.seed), state: resolve(values.state), graphConfig: resolve(values['graph-config']) }, env);
   notInstalled(backend);
-  const timeoutMs = values.timeout === undefined ? undefined : parseTimeout(values.timeout);
-  const maxMemoryMb = values['max-memory'] === undefined ? undefined : parseMemory(values['max-memory']);
-  const isolate = values.isolate === true;
-  if (isolate && kind === 'com' && process.platform === 'win32') {
-    throw new UsageError('--isolate cannot run --backend com on Windows: the Messenger object is reached through a native addon (winax), which Node\'s permission model cannot confine (run it without --isolate)');
-  }
-  if (isolate && kind === 'routing') {
-    throw new UsageError('--isolate cannot run --backend routing yet: the routing backend appends mismatches and queued writes with fsync, which Node 20\'s permission model refuses (run it without --isolate)');
-  }
-  return {
-    command: 'run', file: script, backend, args: scriptArgs,
-    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-    ...(maxMemoryMb !== undefined ? { maxMemoryMb } : {}),
-    ...(isolate ? { isolate } : {}),
-  };
+  return backend;
 }
 
 /** One backend from its kind and the files that set it up. */
@@ -260,7 +336,7 @@ function singleBackend(
  * loads it again to build the backend. Each side is the in-memory backend when its seed or state
  * is given (a stand-in, as in \`migrate reconcile\`), else the backend the config names.
  */
-function routingConfig(values: RunValues, env: Env, resolve: (value: string | undefined) => string | undefined): RoutingBackendConfig {
+function routingConfig(values: BackendValues, env: Env, resolve: (value: string | undefined) => string | undefined): RoutingBackendConfig {
   const configFile = resolve(values.config);
   if (configFile === undefined) throw new UsageError('--backend routing needs the migration config: --config <plan.yaml>');
   const migration = require('@imessenger/migration') as typeof import('@imessenger/migration');

@@ -3,9 +3,10 @@ export { runScript, type RunScriptOptions } from './run';
 export { runIsolated } from './isolate';
 export { MEMORY_EXIT_CODE, TIMEOUT_EXIT_CODE } from './limits';
 export { main, type Io } from './main';
+export { serve, NOT_RUNNING } from './serve';
 export {
-  BACKENDS, BUNDLED_SEED_PATH, COMMANDS, MAIN_SPEC, MAIN_USAGE, RUN_SPEC, parseArgs, parseRunArgs, USAGE, UsageError, version,
-  type BackendKind, type Command, type Env, type RunCommand,
+  BACKEND_OPTIONS, BACKENDS, BUNDLED_SEED_PATH, COMMANDS, MAIN_SPEC, MAIN_USAGE, RUN_SPEC, SERVE_SPEC, SERVE_USAGE, backendFromOptions, parseArgs, parseRunArgs,
+  parseServeArgs, USAGE, UsageError, version, type BackendKind, type BackendValues, type Command, type Env, type RunCommand, type ServeCommand,
 } from './args';
 export { rewriteScript, handlerFunctionName, type EventHandlerDeclaration, type RewriteResult } from './rewrite';
 export { JScriptCompilationError } from './conditional';

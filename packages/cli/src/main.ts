@@ -5,7 +5,7 @@
  * (0 done, 1 failed, 2 usage, 124 timeout, 130 stopped, 134 memory; run: the script's WScript.Quit).
  */
 import { EXIT, UsageError, usageErrorText } from '@imessenger/command-line';
-import { type Command, MAIN_USAGE, parseArgs, USAGE, version } from './args';
+import { type Command, MAIN_USAGE, parseArgs, SERVE_USAGE, USAGE, version } from './args';
 import { runScript } from './run';
 
 export interface Io {
@@ -36,16 +36,23 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     case 'help':
       if (command.of.startsWith('migrate')) return migrate([...command.of.split(' ').slice(1).filter(Boolean), '--help'], io);
       if (command.of.startsWith('graph')) return graph(['--help'], io);
-      if (command.of !== '' && command.of !== 'run') {
-        io.stderr(usageErrorText(`no help for "${command.of}": the commands are run, migrate and graph`, ''));
+      if (command.of.startsWith('com')) return (require('./com') as typeof import('./com')).comCommand(['--help'], io);
+      if (command.of !== '' && command.of !== 'run' && command.of !== 'serve') {
+        io.stderr(usageErrorText(`no help for "${command.of}": the commands are run, serve, com, migrate and graph`, ''));
         return EXIT.USAGE;
       }
-      io.stdout(`${command.of === 'run' ? USAGE : MAIN_USAGE}\n`);
+      io.stdout(`${command.of === 'run' ? USAGE : command.of === 'serve' ? SERVE_USAGE : MAIN_USAGE}\n`);
       return EXIT.OK;
     case 'migrate':
       return migrate(command.argv, io);
     case 'graph':
       return graph(command.argv, io);
+    case 'com':
+      // Loaded here: only com needs the native server package.
+      return (require('./com') as typeof import('./com')).comCommand(command.argv, io);
+    case 'serve':
+      // Loaded here: only serve needs the daemon.
+      return (require('./serve') as typeof import('./serve')).serve(command, io);
     case 'run': {
       const options = {
         file: command.file, backend: command.backend, args: command.args, stdout: io.stdout, stderr: io.stderr,

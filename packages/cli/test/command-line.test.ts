@@ -73,8 +73,8 @@ describe('--version and --help', () => {
 
 describe('one error style, one exit-code table', () => {
   it.each<[string[], string, string]>([
-    [[], 'missing command: expected "run <script.js>" or "migrate <command>"', ''],
-    [['exec'], 'unknown command "exec" (the commands: run, migrate, graph)', ''],
+    [[], 'missing command: expected "run <script.js>", "serve" or "migrate <command>"', ''],
+    [['exec'], 'unknown command "exec" (the commands: run, serve, com, migrate, graph)', ''],
     [['--verbose'], 'unknown option "--verbose"', ''],
     [['run', script, '--verbose'], 'unknown option "--verbose"', 'run'],
     [['run', script, '--timeout'], 'option --timeout needs a value: --timeout <seconds>', 'run'],

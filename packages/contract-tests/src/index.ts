@@ -15,6 +15,6 @@ export function runMessengerContract(backendName: string, factory: ContractFacto
   });
 }
 
-export { expectHr, expectMembers, KitContext, outcomeOf, type ContractBackend, type ContractFactory, type ContractOptions, type KitRun, type MemberSuite, type TestOptions, type RecordedEvent, type Body } from './kit';
+export { expectHr, expectMembers, KitContext, outcomeOf, type ContractBackend, type ContractFactory, type ContractSource, type ContractOptions, type KitRun, type MemberSuite, type TestOptions, type RecordedEvent, type Body } from './kit';
 export * from './fixture';
 export { withPortFaults } from './faults';

@@ -9,9 +9,15 @@ import {
 import { type BackendDefinition, createMessenger, type Messenger } from '@imessenger/core';
 import { KIT_PASSWORD, KIT_SELF, type KitSeed, kitSeed } from './fixture';
 
-/** What a backend's test file gives the kit: a fresh backend seeded with the kit's fixture. */
-export interface ContractBackend {
-  readonly backend: BackendDefinition;
+/**
+ * What a backend's test file gives the kit: a fresh backend seeded with the kit's fixture (the kit
+ * runs core's Messenger on it), or a Messenger served some other way (`messenger`: the contract over
+ * `imessenger serve`'s wire, whose daemon runs core on its backend).
+ */
+export type ContractBackend = ContractSource & ({ readonly backend: BackendDefinition; readonly messenger?: undefined } | { readonly messenger: Messenger; readonly backend?: undefined });
+
+/** What every ContractBackend may add, besides its backend or messenger. */
+export interface ContractSource {
   /** Test hooks for the other side; without them the event tests that need it are reported failed. */
   readonly otherSide?: OtherSide;
   /** Called after each test (stop a fake server, close files). */
@@ -161,7 +167,7 @@ export function createKitRun(backendName: string, factory: ContractFactory, opti
 
   const run = (body: Body, signedIn: boolean) => async () => {
     const made = await factory(kitSeed());
-    const msn = createMessenger({ backend: made.backend });
+    const msn = made.messenger ?? createMessenger({ backend: made.backend });
     try {
       const k = new KitContext(msn, made.otherSide, options.settableStatuses);
       if (signedIn) {

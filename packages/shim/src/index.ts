@@ -17,3 +17,4 @@ export { createWScript, installLegacyGlobals } from './legacy';
 export { BACKEND_PACKAGES, BackendNotInstalledError, missingBackendPackage } from './backend-packages';
 export { JSCRIPT, jscriptError, WScriptQuit, type JScriptErrorInfo } from './jscript';
 export { MessengerError, isMessengerError } from '@imessenger/contract';
+export { callError, type CoreClass, coreClasses, invokeRow, rowName, signedEventArgs, startBackend, type StartedBackend } from './dispatch';

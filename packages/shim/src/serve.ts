@@ -13,12 +13,9 @@
  * from inside; the caller counts its CPU time, not the time it waited for a CPU.
  */
 import * as fs from 'node:fs';
-import {
-  HR, type InterfaceName, isMessengerError, MESSENGER_EVENT_NAMES, type MessengerEventName, MessengerError, type OtherSide,
-  TYPELIB, toSigned, vtableName,
-} from '@imessenger/contract';
+import { HR, type InterfaceName, MESSENGER_EVENT_NAMES, type MessengerEventName, MessengerError } from '@imessenger/contract';
 import type { BackendConfig } from './api';
-import { loadBackendPackage } from './backend-packages';
+import { callError, type CoreClass, coreClasses, invokeRow as invoke, rowName, signedEventArgs, startBackend, type StartedBackend } from './dispatch';
 import { COLLECTION_ITEM, ifaceIndex, IFACE_NAMES } from './ifaces';
 import { JSCRIPT } from './jscript';
 import {
@@ -30,10 +27,8 @@ import {
 
 type Core = typeof import('@imessenger/core');
 type Messenger = import('@imessenger/core').Messenger;
-type BackendDefinition = import('@imessenger/core').BackendDefinition;
 
 interface Collection { toArray(): object[] }
-interface StartedBackend { readonly definition: BackendDefinition; readonly otherSide?: OtherSide; dispose?(): void | Promise<void> }
 type Member = (...args: unknown[]) => unknown;
 interface AtomicsWithWaitAsync {
   waitAsync(array: Int32Array, index: number, value: number): { async: false; value: string } | { async: true; value: Promise<string> };
@@ -42,12 +37,6 @@ interface AtomicsWithWaitAsync {
 let ctrl: Int32Array | undefined;
 let wire: Wire;
 const describe = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
-/** An error's message with its causes' (`… (cause: …)`). */
-const describeCauses = (e: unknown): string => {
-  const cause = e instanceof Error ? (e as { cause?: unknown }).cause : undefined;
-  const own = e instanceof Error ? e.message : String(e);
-  return cause === undefined ? own : `${own} (${describeCauses(cause)})`;
-};
 
 // ---- progress ---------------------------------------------------------------------------------
 
@@ -80,74 +69,6 @@ export function tick(): void {
   standing = (idleTicks++ & 63) === 0 ? active : Math.min(standing, active);
 }
 
-// ---- the backend ------------------------------------------------------------------------------
-
-async function startBackend(config: BackendConfig): Promise<StartedBackend> {
-  switch (config.kind) {
-    case 'memory': {
-      const memory = loadBackendPackage<typeof import('@imessenger/adapter-memory')>('memory');
-      const backend = memory.memoryBackend({ seed: config.seed, seedFile: config.seedFile, stateFile: config.stateFile });
-      return { definition: backend, otherSide: backend.otherSide };
-    }
-    case 'com': {
-      const com = loadBackendPackage<typeof import('@imessenger/adapter-com')>('com');
-      const progId = (config.progId ?? 'Messenger.UIAutomation.1') as import('@imessenger/adapter-com').MessengerProgId;
-      const backend = com.comBackend({ progId, emulate: config.emulate ? { seed: config.seed } : false });
-      return { definition: backend, otherSide: backend.otherSide, dispose: () => backend.dispose() };
-    }
-    case 'graph': {
-      const graph = loadBackendPackage<typeof import('@imessenger/adapter-graph')>('graph');
-      // One builder for every configuration (the adapter's config-build.ts); the flat keys are one more way to write it.
-      const settings: import('@imessenger/adapter-graph').GraphSettings = config.settings ?? {
-        tenantId: config.tenantId, source: 'the graph backend configuration',
-        ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
-        ...(config.presencePollMs !== undefined ? { presencePollMs: config.presencePollMs } : {}),
-        ...(config.signedInAtStart !== undefined ? { signedInAtStart: config.signedInAtStart } : {}),
-        ...(config.statusPolicy !== undefined ? { statusPolicy: config.statusPolicy } : {}),
-        auth: config.accessToken !== undefined
-          ? { type: 'access-token', accessToken: config.accessToken, username: config.username ?? '' }
-          : { type: 'device-code', clientId: config.clientId ?? '', ...(config.authority ? { authority: config.authority } : {}), ...(config.cacheFile ? { cacheFile: config.cacheFile, cacheProtection: 'plain' } : {}) },
-      };
-      if (!config.settings && config.accessToken !== undefined && !config.username) throw new TypeError('graph backend: `accessToken` needs `username`, the user the token belongs to.');
-      if (!config.settings && config.accessToken === undefined && !config.clientId) throw new TypeError('graph backend: give `clientId` (device code sign-in) or `accessToken` + `username`.');
-      const backend = graph.graphBackendFromSettings(settings, {
-        // As the device code: on stderr at once, before the call that waited for the sign-in is answered.
-        onDeviceCode: (info) => { fs.writeSync(2, `${info.message}\n`); },
-        onStartupWarning: (message) => { fs.writeSync(2, `Warning: ${message}\n`); },
-        onWarning: (message) => { fs.writeSync(2, `Warning: Graph: ${message}\n`); },
-      });
-      return { definition: backend, dispose: () => backend.watcher.stop() };
-    }
-    case 'routing': {
-      // Loaded only here: the routing backend needs the migration package, no other backend does.
-      const migration = loadBackendPackage<typeof import('@imessenger/migration')>('routing');
-      let plan = migration.loadMigrationConfig(config.config);
-      if (config.stage !== undefined) plan = migration.withStage(plan, config.stage);
-      const old = await startBackend(config.old);
-      const neu = await startBackend(config.new);
-      const routing = migration.routingBackend({
-        old: old.definition, new: neu.definition, config: plan,
-        ...(config.user !== undefined ? { user: config.user } : {}),
-        ...(config.mismatches !== undefined ? { mismatches: migration.fileMismatchStore(config.mismatches) } : {}),
-        // As Graph's start-up warnings: on stderr at once (a shadow read that failed, a secondary that refused sign-in).
-        onBackgroundError: (error) => { fs.writeSync(2, `Warning: ${routing.name}: ${describeCauses(error)}\n`); },
-      });
-      return {
-        definition: routing,
-        // The shadow comparisons still running are recorded before the sides stop.
-        dispose: async () => {
-          try { await routing.idle(); } finally {
-            old.dispose?.();
-            neu.dispose?.();
-          }
-        },
-      };
-    }
-    default:
-      throw new TypeError(`Unknown backend kind ${JSON.stringify((config as { kind?: unknown }).kind)}: memory, com, graph or routing.`);
-  }
-}
-
 // ---- the handle table -------------------------------------------------------------------------
 
 /** Collections kept for their own members; older snapshots are re-read from their source. */
@@ -161,8 +82,7 @@ const objectIfaces: number[] = [];
 const handles = new Map<object, number>();
 const collections = new Map<number, object>();
 let nextCollection = 1;
-let classes: readonly (readonly [abstract new (...args: never[]) => object, InterfaceName])[] = [];
-const VTABLE: readonly string[] = TYPELIB.map((row) => vtableName(row));
+let classes: readonly (readonly [CoreClass, InterfaceName])[] = [];
 
 function ifaceOf(o: object): number {
   for (const [cls, iface] of classes) if (o instanceof cls) return ifaceIndex(iface);
@@ -289,10 +209,6 @@ function readArgs(): unknown[] {
 // ---- events -----------------------------------------------------------------------------------
 
 const EVENT_INDEX = new Map<MessengerEventName, number>(MESSENGER_EVENT_NAMES.map((n, i) => [n, i]));
-/** Per event, which arguments are LONGs: JScript saw them signed (an `hr` of 0x8100034B is negative). */
-const EVENT_LONGS = new Map<string, readonly boolean[]>(
-  TYPELIB.filter((r) => r.kind === 'event').map((r) => [r.member, r.params.map((p) => p.type === 'LONG')]),
-);
 const pending: [MessengerEventName, readonly unknown[]][] = [];
 let wakeSleeper: (() => void) | undefined;
 
@@ -317,10 +233,9 @@ function writeEvents(): void {
     const [name, args] = pending[taken] as [MessengerEventName, readonly unknown[]];
     const at = wire.pos;
     try {
-      const longs = EVENT_LONGS.get(name);
       wire.u8(EVENT_INDEX.get(name) as number);
       wire.u8(args.length);
-      args.forEach((arg, i) => writeValue(typeof arg === 'number' && longs?.[i] ? toSigned(arg) : arg));
+      for (const arg of signedEventArgs(name, args)) writeValue(arg);
     } catch (e) {
       wire.pos = at;
       if (e instanceof RangeError && written > 0) break;
@@ -335,30 +250,13 @@ function writeEvents(): void {
 
 // ---- requests ---------------------------------------------------------------------------------
 
-async function invoke(target: object, row: number, args: unknown[]): Promise<unknown> {
-  const fn = (target as Record<string, unknown>)[VTABLE[row] as string];
-  if (typeof fn !== 'function') {
-    const r = TYPELIB[row];
-    throw new MessengerError(JSCRIPT.NOT_SUPPORTED.number, { member: r ? `${r.iface}.${r.member}` : undefined, detail: JSCRIPT.NOT_SUPPORTED.description });
-  }
-  return (fn as Member).apply(target, args);
-}
-
 function writeError(e: unknown, member: string | undefined): void {
+  const error = callError(e, member);
   wire.u8(RESP_ERROR);
-  if (isMessengerError(e)) {
-    const cause = (e as { cause?: unknown }).cause;
-    wire.u32(e.hresult);
-    wire.str(e.member ?? '');
-    wire.str(e.description);
-    wire.str(cause === undefined ? '' : describe(cause));
-  } else {
-    // Not an HRESULT (a bug, or a backend that threw past core): E_FAIL, as core maps backend failures.
-    wire.u32(HR.E_FAIL);
-    wire.str(member ?? '');
-    wire.str(`The backend failed: ${e instanceof Error ? e.message : String(e)}`);
-    wire.str(describe(e));
-  }
+  wire.u32(error.hresult);
+  wire.str(error.member);
+  wire.str(error.description);
+  wire.str(error.cause);
 }
 
 function sleep(ms: number): Promise<void> {
@@ -516,11 +414,6 @@ function protocolError(what: string): MessengerError {
   return new MessengerError(HR.E_FAIL, { detail: `Shim protocol error: ${what}.` });
 }
 
-function rowName(row: number): string | undefined {
-  const r = TYPELIB[row];
-  return r ? `${r.iface}.${r.member}` : undefined;
-}
-
 // ---- the loop ---------------------------------------------------------------------------------
 
 const waitAsync = (Atomics as unknown as AtomicsWithWaitAsync).waitAsync.bind(Atomics);
@@ -567,11 +460,7 @@ export async function start(init: WorkerInit, failed: (reason: string) => void, 
   standing = activeResources();
   try {
     core = require('@imessenger/core') as Core;
-    classes = [
-      [core.Messenger, 'IMessenger3'], [core.MessengerContact, 'IMessengerContact'], [core.MessengerContacts, 'IMessengerContacts'],
-      [core.MessengerGroup, 'IMessengerGroup'], [core.MessengerGroups, 'IMessengerGroups'], [core.MessengerService, 'IMessengerService'],
-      [core.MessengerServices, 'IMessengerServices'], [core.ConversationWindow, 'IMessengerConversationWnd'], [core.MainWindow, 'IMessengerWindow'],
-    ];
+    classes = coreClasses(core);
     backend = await startBackend(init.backend as BackendConfig);
     messenger = core.createMessenger({ backend: backend.definition });
     objects.push(messenger); // handle 0: the Messenger object

@@ -1,0 +1,3 @@
+export * from "./generate";
+export * from "./build";
+export * from "./wine";
