@@ -75,11 +75,11 @@ const com = (): typeof ComServer => require('@imessenger/com-server') as typeof 
 /** The x64 DLL: --dll, else the prebuilt one, else built from source into ~/.cache (needs mingw-w64). */
 function serverDll(line: ComLine, cwd: string): string {
   if (line.values.dll) return path.resolve(cwd, line.values.dll);
-  const { PREBUILT_DIR, dllName, buildDll, missingToolchain } = com();
-  const prebuilt = path.join(PREBUILT_DIR, dllName('x64'));
+  const { prebuiltDir, dllName, buildDll, missingToolchain } = com();
+  const prebuilt = path.join(prebuiltDir(), dllName('x64'));
   if (existsSync(prebuilt)) return prebuilt;
   const missing = missingToolchain('x64');
-  if (missing) throw new Error(`no prebuilt COM server DLL in ${PREBUILT_DIR} and it cannot be built here: ${missing}`);
+  if (missing) throw new Error(`no prebuilt COM server DLL in ${prebuiltDir()} and it cannot be built here: ${missing}`);
   return buildDll('x64', path.join(homedir(), '.cache', 'imessenger', 'com-server')).dll;
 }
 

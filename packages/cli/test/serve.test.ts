@@ -69,12 +69,16 @@ it('three clients starting it at once get one daemon (the start lock)', async ()
 }, 60_000);
 
 it('--detach with a backend that cannot start: exit code 1 and the reason; usage errors: exit code 2', async () => {
-  const bad = path.join(dir, 'bad-seed.json');
-  fs.writeFileSync(bad, '{"contacts": 5}');
-  const r = await cli(['serve', '--detach', '--seed', bad]);
+  // A state file is read by the backend as it starts (a seed is checked before: a usage error).
+  const bad = path.join(dir, 'bad-state.json');
+  fs.writeFileSync(bad, '{"users": 5}');
+  const r = await cli(['serve', '--detach', '--state', bad]);
   expect(r.code).toBe(1);
-  expect(r.stderr).toMatch(/the daemon did not start \(exit code 1\):\n.*Invalid seed in .*bad-seed\.json/);
+  expect(r.stderr).toMatch(/the daemon did not start \(exit code 1\):\n.*The state file .*bad-state\.json is invalid/);
   expect(fs.existsSync(serveFile)).toBe(false);
+  const badSeed = path.join(dir, 'bad-seed.json');
+  fs.writeFileSync(badSeed, '{"contacts": 5}');
+  expect(await cli(['serve', '--detach', '--seed', badSeed])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--seed: Invalid seed in .*bad-seed\.json/) });
   expect(await cli(['serve', '--status', '--stop'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/give one of --status, --stop/) });
   expect(await cli(['serve', '--stop', '--seed', SEED])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--stop takes no other option/) });
   expect(await cli(['serve', '--backend', 'nope'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/bad --backend value "nope"/) });

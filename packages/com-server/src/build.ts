@@ -15,8 +15,11 @@ const TRIPLE: Record<Arch, string> = { x64: 'x86_64-w64-mingw32', x86: 'i686-w64
 const WINE_IDL = '/usr/include/wine/wine/windows';
 const STDOLE_DIR = '/usr/lib/x86_64-linux-gnu/wine/x86_64-windows';
 
-export const NATIVE_DIR = resolve(__dirname, '..', 'native');
-export const PREBUILT_DIR = resolve(__dirname, '..', 'prebuilt');
+// Functions, not constants: a bundle of this package in ES-module form has no __dirname until asked.
+/** The C sources shipped with the package. */
+export const nativeDir = (): string => resolve(__dirname, '..', 'native');
+/** Where the built DLLs are (prebuilt in the published package). */
+export const prebuiltDir = (): string => resolve(__dirname, '..', 'prebuilt');
 export const dllName = (arch: Arch): string => `imessenger-com-${arch}.dll`;
 
 /** Why the native toolchain is unusable here (a missing tool), or null when it is complete. */
@@ -52,17 +55,17 @@ export function buildDll(arch: Arch, outDir: string): BuildResult {
   writeFileSync(join(gen, 'resource.rc'), '1 TYPELIB "messenger.tlb"\n');
   execFileSync(`${t}-windres`, ['-O', 'coff', '-i', 'resource.rc', '-o', 'resource.o'], { cwd: gen, stdio: 'pipe' });
   const dll = resolve(outDir, dllName(arch));
-  const sources = ['server.c', 'bridge.c', 'register.c'].map((f) => join(NATIVE_DIR, f));
+  const sources = ['server.c', 'bridge.c', 'register.c'].map((f) => join(nativeDir(), f));
   execFileSync(`${t}-gcc`, [
     '-O2', '-Wall', '-Wextra', '-Wno-unused-parameter', '-Wno-cast-function-type', '-Wno-missing-field-initializers', '-shared', '-static-libgcc', '-s',
-    '-I', gen, '-I', NATIVE_DIR, '-o', dll, ...sources, join(gen, 'stubs.c'), join(gen, 'messenger_i.c'), join(gen, 'resource.o'),
-    join(NATIVE_DIR, 'imessenger-com.def'), ...(arch === 'x86' ? ['-Wl,--kill-at', '-Wl,--enable-stdcall-fixup'] : []),
+    '-I', gen, '-I', nativeDir(), '-o', dll, ...sources, join(gen, 'stubs.c'), join(gen, 'messenger_i.c'), join(gen, 'resource.o'),
+    join(nativeDir(), 'imessenger-com.def'), ...(arch === 'x86' ? ['-Wl,--kill-at', '-Wl,--enable-stdcall-fixup'] : []),
     '-lole32', '-loleaut32', '-luuid', '-lws2_32', '-luser32', '-lbcrypt', '-ladvapi32',
   ], { stdio: 'pipe' });
   return { dll, header: join(gen, 'messenger.h'), tlb: join(gen, 'messenger.tlb'), guids: join(gen, 'messenger_i.c') };
 }
 
 /** Both architectures (what `npm run build:native` ships in prebuilt/). */
-export function buildAll({ outDir = PREBUILT_DIR }: { outDir?: string } = {}): BuildResult[] {
+export function buildAll({ outDir = prebuiltDir() }: { outDir?: string } = {}): BuildResult[] {
   return ARCHES.map((arch) => buildDll(arch, outDir));
 }

