@@ -1,0 +1,106 @@
+/**
+ * Core's own plumbing that the kit cannot reach through a backend's other-side hooks: the event API's
+ * once/off, a remote change of the user's own status, a remote change whose contact cannot be looked
+ * up, and the status an event reports when even reading it fails. The memory backend's ports, with
+ * the pieces under test replaced, under a Messenger made directly.
+ */
+import 'reflect-metadata';
+import { Container } from 'inversify';
+import {
+  type BackendInfo, type BackendPorts, CAPABILITY_HRESULTS, HR, hresultName, MISTATUS, MUAFOLDER, type RemoteChange, type ServiceRecord, messengerError,
+} from '@imessenger/contract';
+import { Messenger, resolvePorts } from '@imessenger/core';
+import { memoryBackend } from '@imessenger/adapter-memory';
+
+const ANN = 'ann@contoso.com';
+const seed = {
+  signedIn: true,
+  self: { signinName: ANN, password: 'pw' },
+  contacts: [{ signinName: 'bob@contoso.com', status: MISTATUS.MISTATUS_ONLINE }],
+  directory: [{ signinName: 'erin@contoso.com', status: MISTATUS.MISTATUS_ONLINE }],
+};
+
+/** A Messenger over the memory backend's ports (`wrap` replaces some); `remote(change)` is a change the backend reports. */
+function rig(wrap: (ports: BackendPorts) => Partial<BackendPorts> = () => ({}), info: BackendInfo = { name: 'memory (wrapped)' }) {
+  const container = new Container();
+  container.load(memoryBackend({ seed: structuredClone(seed) }).module);
+  const ports = resolvePorts(container);
+  const listeners: ((change: RemoteChange) => void)[] = [];
+  const msn = new Messenger({
+    ...ports, ...wrap(ports), events: { watch: (listener) => { listeners.push(listener); return () => undefined; } },
+  }, info);
+  const events: [string, unknown[]][] = [];
+  msn.onAny((name, args) => events.push([name, [...args]]));
+  return { msn, events, remote: (change: RemoteChange) => { for (const l of listeners) l(change); } };
+}
+
+const down = () => Promise.reject(messengerError('MSGR_E_SERVER_UNAVAILABLE', undefined, 'Simulated outage.'));
+
+describe('core runtime: what no other-side hook reaches', () => {
+  test('once() hears one event; off() stops a listener', async () => {
+    const { msn, remote } = rig();
+    const heard: number[] = [];
+    const kept: number[] = [];
+    msn.once('OnMyStatusChange', (_hr, status) => heard.push(status));
+    const listener = (_hr: number, status: MISTATUS) => kept.push(status);
+    msn.on('OnMyStatusChange', listener);
+    remote({ type: 'myStatus', status: MISTATUS.MISTATUS_BUSY });
+    msn.off('OnMyStatusChange', listener);
+    remote({ type: 'myStatus', status: MISTATUS.MISTATUS_AWAY });
+    expect([heard, kept]).toEqual([[MISTATUS.MISTATUS_BUSY], [MISTATUS.MISTATUS_BUSY]]);
+  });
+
+  test('B677: the user\'s status changed elsewhere raises OnMyStatusChange(S_OK, status)', () => {
+    const { events, remote } = rig();
+    remote({ type: 'myStatus', status: MISTATUS.MISTATUS_BE_RIGHT_BACK });
+    expect(events).toEqual([['OnMyStatusChange', [HR.S_OK, MISTATUS.MISTATUS_BE_RIGHT_BACK]]]);
+  });
+
+  test('a remote change whose contact cannot be looked up raises nothing and warns (no unhandled rejection)', async () => {
+    const { events, remote } = rig((ports) => ({
+      directory: Object.assign(Object.create(ports.directory!) as NonNullable<BackendPorts['directory']>, { listContacts: down, listedContacts: down }),
+    }));
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      remote({ type: 'contactStatus', signinName: 'bob@contoso.com', status: MISTATUS.MISTATUS_AWAY });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(warn.mock.calls).toEqual([[expect.stringContaining('bob@contoso.com'), 'MessengerEventWarning']]);
+    } finally {
+      warn.mockRestore();
+    }
+    expect(events).toEqual([]);
+  });
+
+  test('B681: a refused MyStatus put when the status cannot be read either: OnMyStatusChange(hr, MISTATUS_OFFLINE)', async () => {
+    let failing = false;
+    const { msn, events } = rig((ports) => ({
+      presence: Object.assign(Object.create(ports.presence!) as NonNullable<BackendPorts['presence']>, {
+        setMyStatus: () => { failing = true; return Promise.reject(messengerError('MSGR_E_SERVER_TOO_BUSY', undefined, 'Busy.')); },
+      }),
+      session: Object.assign(Object.create(ports.session) as BackendPorts['session'], { self: () => (failing ? down() : ports.session.self()) }),
+    }));
+    await msn.put_MyStatus(MISTATUS.MISTATUS_BUSY);
+    expect(events).toEqual([['OnMyStatusChange', [HR.MSGR_E_SERVER_TOO_BUSY, MISTATUS.MISTATUS_OFFLINE]]]);
+  });
+
+  test('a missing capability: the HRESULT the backend declares for the member, else the capability\'s default; a declared name that is no HRESULT is ignored', async () => {
+    const { msn } = rig(() => ({ mail: undefined, groups: undefined }), {
+      name: 'memory (no mail, no groups)', unsupported: { 'IMessenger.OpenInbox': 'MSGR_E_NOT_LOGGED_ON', 'IMessenger2.MyGroups': 'NO_SUCH_HRESULT' },
+    });
+    const hr = (p: Promise<unknown>) => p.then(() => 'S_OK', (e: { hresult: number }) => hresultName(e.hresult));
+    expect(await hr(msn.OpenInbox())).toBe('MSGR_E_NOT_LOGGED_ON');
+    expect(await hr(msn.get_UnreadEmailCount(MUAFOLDER.MUAFOLDER_INBOX))).toBe(CAPABILITY_HRESULTS.mail);
+    expect(await hr(msn.get_MyGroups())).toBe(CAPABILITY_HRESULTS.groups);
+  });
+
+  test('the primary service is the one marked primary, else the first; none at all -> E_FAIL', async () => {
+    const services = (list: ServiceRecord[]) => rig((ports) => ({
+      session: Object.assign(Object.create(ports.session) as BackendPorts['session'], { services: async () => list }),
+    })).msn;
+    const a = { id: '{A}', name: 'A', primary: false };
+    const b = { id: '{B}', name: 'B', primary: true };
+    expect(await services([a, b]).get_MyServiceId()).toBe('{B}');
+    expect(await services([{ ...a }, { ...b, primary: false }]).get_MyServiceName()).toBe('A');
+    await expect(services([]).get_MyServiceId()).rejects.toMatchObject({ hresult: HR.E_FAIL >>> 0 });
+  });
+});
