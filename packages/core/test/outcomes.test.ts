@@ -3,11 +3,10 @@
  * the call succeeds and the event carries the hr (the pages' way; the kit checks it on every backend);
  * with `outcomes: 'reject'` the call also rejects with it. Argument and state rules reject in both modes.
  */
-import 'reflect-metadata';
-import { Container } from 'inversify';
 import { type DirectoryPort, HR, isMessengerError, MISTATUS, messengerError } from '@imessenger/contract';
-import { createMessenger, Messenger, type MessengerContact, resolvePorts, SERVICE_OUTCOMES } from '@imessenger/core';
+import { createMessenger, type Messenger, type MessengerContact, SERVICE_OUTCOMES } from '@imessenger/core';
 import { memoryBackend } from '@imessenger/adapter-memory';
+import { override, wrappedMessenger } from './rig';
 
 const seed = {
   signedIn: false,
@@ -153,20 +152,12 @@ describe('outcomes: the service\'s answer', () => {
   });
 });
 
-/** The memory backend's ports, its directory replaced by `directory(original)`, under a Messenger made directly. */
-function overDirectory(wrap: (directory: DirectoryPort) => DirectoryPort): { msn: Messenger; events: [string, unknown[]][] } {
-  const container = new Container();
-  container.load(memoryBackend({ seed: { ...structuredClone(seed), signedIn: true } }).module);
-  const ports = resolvePorts(container);
-  const msn = new Messenger({ ...ports, directory: wrap(ports.directory!) }, { name: 'memory (wrapped)' });
-  const events: [string, unknown[]][] = [];
-  msn.onAny((name, args) => events.push([name, [...args]]));
-  return { msn, events };
-}
+const overDirectory = (wrap: (directory: DirectoryPort) => DirectoryPort) =>
+  wrappedMessenger({ ...seed, signedIn: true }, (ports) => ({ directory: wrap(ports.directory!) }));
 
 describe('outcomes: what is not the service\'s answer, and a service that is down', () => {
   test('a backend failure that is no MessengerError is the call\'s E_FAIL, even with a service hresult on it, and raises nothing', async () => {
-    const { msn, events } = overDirectory((directory) => Object.assign(Object.create(directory) as DirectoryPort, {
+    const { msn, events } = overDirectory((directory) => override(directory, {
       async lookup(): Promise<never> { throw Object.assign(new Error('The bridge failed.'), { hresult: HR.MSGR_E_USER_NOT_FOUND }); },
     }));
     const error = await rejection(msn.AddContact(0, 'erin@contoso.com'));

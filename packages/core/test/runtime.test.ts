@@ -1,16 +1,12 @@
 /**
  * Core's own plumbing that the kit cannot reach through a backend's other-side hooks: the event API's
  * once/off, a remote change of the user's own status, a remote change whose contact cannot be looked
- * up, and the status an event reports when even reading it fails. The memory backend's ports, with
- * the pieces under test replaced, under a Messenger made directly.
+ * up, and the status an event reports when even reading it fails (the memory backend's ports, some replaced: rig.ts).
  */
-import 'reflect-metadata';
-import { Container } from 'inversify';
 import {
-  type BackendInfo, type BackendPorts, CAPABILITY_HRESULTS, HR, hresultName, MISTATUS, MUAFOLDER, type RemoteChange, type ServiceRecord, messengerError,
+  type BackendInfo, type BackendPorts, CAPABILITY_HRESULTS, HR, hresultName, MISTATUS, MUAFOLDER, type ServiceRecord, messengerError,
 } from '@imessenger/contract';
-import { Messenger, resolvePorts } from '@imessenger/core';
-import { memoryBackend } from '@imessenger/adapter-memory';
+import { override, wrappedMessenger } from './rig';
 
 const ANN = 'ann@contoso.com';
 const seed = {
@@ -20,19 +16,7 @@ const seed = {
   directory: [{ signinName: 'erin@contoso.com', status: MISTATUS.MISTATUS_ONLINE }],
 };
 
-/** A Messenger over the memory backend's ports (`wrap` replaces some); `remote(change)` is a change the backend reports. */
-function rig(wrap: (ports: BackendPorts) => Partial<BackendPorts> = () => ({}), info: BackendInfo = { name: 'memory (wrapped)' }) {
-  const container = new Container();
-  container.load(memoryBackend({ seed: structuredClone(seed) }).module);
-  const ports = resolvePorts(container);
-  const listeners: ((change: RemoteChange) => void)[] = [];
-  const msn = new Messenger({
-    ...ports, ...wrap(ports), events: { watch: (listener) => { listeners.push(listener); return () => undefined; } },
-  }, info);
-  const events: [string, unknown[]][] = [];
-  msn.onAny((name, args) => events.push([name, [...args]]));
-  return { msn, events, remote: (change: RemoteChange) => { for (const l of listeners) l(change); } };
-}
+const rig = (wrap?: (ports: BackendPorts) => Partial<BackendPorts>, info?: BackendInfo) => wrappedMessenger(seed, wrap, info);
 
 const down = () => Promise.reject(messengerError('MSGR_E_SERVER_UNAVAILABLE', undefined, 'Simulated outage.'));
 
@@ -58,7 +42,7 @@ describe('core runtime: what no other-side hook reaches', () => {
 
   test('a remote change whose contact cannot be looked up raises nothing and warns (no unhandled rejection)', async () => {
     const { events, remote } = rig((ports) => ({
-      directory: Object.assign(Object.create(ports.directory!) as NonNullable<BackendPorts['directory']>, { listContacts: down, listedContacts: down }),
+      directory: override(ports.directory!, { listContacts: down, listedContacts: down }),
     }));
     const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     try {
@@ -74,10 +58,10 @@ describe('core runtime: what no other-side hook reaches', () => {
   test('B681: a refused MyStatus put when the status cannot be read either: OnMyStatusChange(hr, MISTATUS_OFFLINE)', async () => {
     let failing = false;
     const { msn, events } = rig((ports) => ({
-      presence: Object.assign(Object.create(ports.presence!) as NonNullable<BackendPorts['presence']>, {
+      presence: override(ports.presence!, {
         setMyStatus: () => { failing = true; return Promise.reject(messengerError('MSGR_E_SERVER_TOO_BUSY', undefined, 'Busy.')); },
       }),
-      session: Object.assign(Object.create(ports.session) as BackendPorts['session'], { self: () => (failing ? down() : ports.session.self()) }),
+      session: override(ports.session, { self: () => (failing ? down() : ports.session.self()) }),
     }));
     await msn.put_MyStatus(MISTATUS.MISTATUS_BUSY);
     expect(events).toEqual([['OnMyStatusChange', [HR.MSGR_E_SERVER_TOO_BUSY, MISTATUS.MISTATUS_OFFLINE]]]);
@@ -95,7 +79,7 @@ describe('core runtime: what no other-side hook reaches', () => {
 
   test('the primary service is the one marked primary, else the first; none at all -> E_FAIL', async () => {
     const services = (list: ServiceRecord[]) => rig((ports) => ({
-      session: Object.assign(Object.create(ports.session) as BackendPorts['session'], { services: async () => list }),
+      session: override(ports.session, { services: async () => list }),
     })).msn;
     const a = { id: '{A}', name: 'A', primary: false };
     const b = { id: '{B}', name: 'B', primary: true };
