@@ -5,7 +5,7 @@
  */
 import 'reflect-metadata';
 import { Container } from 'inversify';
-import { type BackendInfo, type BackendPorts, type RemoteChange } from '@imessenger/contract';
+import type { BackendInfo, BackendPorts, RemoteChange } from '@imessenger/contract';
 import { Messenger, type MessengerOptions, resolvePorts } from '@imessenger/core';
 import { memoryBackend } from '@imessenger/adapter-memory';
 
