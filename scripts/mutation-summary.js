@@ -28,12 +28,12 @@ const DESCRIBES = /messengerError\(|\bfail\(|new MessengerError\(|emitWarning\(|
 function cosmetic(file, mutant, lines) {
   const { start, end } = mutant.location;
   const line = lines[start.line - 1];
-  const listed = classified.find((c) => file.endsWith(c.file) && c.mutator === mutant.mutatorName
+  const original = start.line === end.line ? line.slice(start.column - 1, end.column - 1) : `${line.slice(start.column - 1)}…`;
+  if (mutant.mutatorName === 'StringLiteral' && NAME.test(original)) return undefined;
+  const listed = classified.find((c) => file.endsWith(c.file) && (c.mutator === undefined || c.mutator === mutant.mutatorName)
     && line.includes(c.line) && (c.replacement === undefined || c.replacement === mutant.replacement));
   if (listed) return listed.reason;
   if (mutant.mutatorName !== 'StringLiteral') return undefined;
-  const original = start.line === end.line ? line.slice(start.column - 1, end.column - 1) : `${line.slice(start.column - 1)}…`;
-  if (NAME.test(original)) return undefined;
   const statement = lines.slice(Math.max(0, start.line - 3), start.line).join('\n');
   return DESCRIBES.test(statement) ? 'error description wording' : undefined;
 }
