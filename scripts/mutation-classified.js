@@ -25,4 +25,12 @@ exports.classified = [
     file: 'outcomes.ts', mutator: 'ConditionalExpression', line: 'return name !== undefined &&', replacement: 'true',
     reason: 'equivalent: includes(undefined) is false, as the check it replaces',
   },
+  {
+    file: 'runtime.ts', mutator: 'StringLiteral', line: "readonly outcomeMode: OutcomeMode = 'events'",
+    reason: 'equivalent: the default is never used (Messenger, the only caller, always passes the mode)',
+  },
+  {
+    file: 'runtime.ts', mutator: 'StringLiteral', line: "keyOf(window.record.contacts[0] ?? '')",
+    reason: "equivalent: contacts.length === 1 was checked just before, so contacts[0] is never undefined",
+  },
 ];

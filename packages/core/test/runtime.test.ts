@@ -87,4 +87,26 @@ describe('core runtime: what no other-side hook reaches', () => {
     expect(await services([{ ...a }, { ...b, primary: false }]).get_MyServiceName()).toBe('A');
     await expect(services([]).get_MyServiceId()).rejects.toMatchObject({ hresult: HR.E_FAIL >>> 0 });
   });
+
+  test('identity is the sign-in name without regard to case, and nothing more: names that differ otherwise are two contacts', async () => {
+    const { msn } = rig();
+    expect(await msn.GetContact('Erin@Contoso.COM', '')).toBe(await msn.GetContact('erin@contoso.com', ''));
+    // 'ß'.toUpperCase() is 'SS': folding to upper case would make these one contact.
+    expect(await msn.GetContact('strasse@contoso.com', '')).not.toBe(await msn.GetContact('straße@contoso.com', ''));
+  });
+
+  test('the kept self contact after someone else signed in behind core\'s back: an ordinary contact, not the new user', async () => {
+    let who = ANN;
+    const { msn } = rig((ports) => ({
+      session: override(ports.session, {
+        self: async () => (who === ANN ? ports.session.self() : { signinName: who, friendlyName: 'Bob Kelly', status: MISTATUS.MISTATUS_BUSY, phones: {} }),
+      }),
+    }));
+    const ann = await msn.GetContact(ANN, '');
+    expect(await ann.get_Status()).toBe(MISTATUS.MISTATUS_ONLINE);
+    who = 'bob@contoso.com';
+    expect([await ann.get_FriendlyName(), await ann.get_Status()]).not.toContain('Bob Kelly');
+    expect(await ann.get_Status()).not.toBe(MISTATUS.MISTATUS_BUSY);
+    expect(await ann.get_IsSelf()).toBe(false);
+  });
 });
