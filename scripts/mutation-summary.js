@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * The score table of docs/mutation.md from StrykerJS's JSON reports (npm run test:mutation writes
- * reports/mutation/mutation.json; a run per file writes one each: pass them all, a later report's
- * file replaces an earlier one's). Per file: killed / survived / no coverage / timeout, the score, and
+ * reports/mutation/mutation.json; a run per file writes one each: pass them all. A later report of
+ * a file with the same source, such as a re-run of some lines after tests were added, replaces the
+ * earlier results of the mutants it has; of a changed source, it replaces the file). Per file: killed / survived / no coverage / timeout, the score, and
  * the score with cosmetic mutants set aside (docs/mutation.md): a mutant is cosmetic when it only
  * changes the text of an error's description (a string or template literal in the detail argument of
  * messengerError/fail/MessengerError or a warning) or when scripts/mutation-classified.js lists it as
@@ -15,7 +16,16 @@ const { classified } = require('./mutation-classified');
 
 const paths = process.argv.length > 2 ? process.argv.slice(2) : ['reports/mutation/mutation.json'];
 const files = {};
-for (const path of paths) Object.assign(files, JSON.parse(fs.readFileSync(path, 'utf8')).files);
+const key = (m) => `${m.location.start.line}:${m.location.start.column}-${m.location.end.line}:${m.location.end.column} ${m.mutatorName} ${m.replacement}`;
+for (const path of paths) {
+  for (const [file, report] of Object.entries(JSON.parse(fs.readFileSync(path, 'utf8')).files)) {
+    const earlier = files[file];
+    if (!earlier || earlier.source !== report.source) { files[file] = report; continue; }
+    // The same source, re-run in part (stryker run --mutate file:lines): its mutants replace the earlier ones.
+    const again = new Map(report.mutants.map((m) => [key(m), m]));
+    earlier.mutants = earlier.mutants.map((m) => again.get(key(m)) ?? m);
+  }
+}
 
 const STATUSES = ['Killed', 'Survived', 'NoCoverage', 'Timeout'];
 const pct = (n, d) => (d === 0 ? '-' : `${((100 * n) / d).toFixed(1)}%`);

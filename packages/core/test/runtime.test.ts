@@ -99,7 +99,7 @@ describe('core runtime: what no other-side hook reaches', () => {
     let who = ANN;
     const { msn } = rig((ports) => ({
       session: override(ports.session, {
-        self: async () => (who === ANN ? ports.session.self() : { signinName: who, friendlyName: 'Bob Kelly', status: MISTATUS.MISTATUS_BUSY, phones: {} }),
+        self: async () => (who === ANN ? ports.session.self() : { ...(await ports.session.self()), signinName: who, friendlyName: 'Bob Kelly', status: MISTATUS.MISTATUS_BUSY }),
       }),
     }));
     const ann = await msn.GetContact(ANN, '');
