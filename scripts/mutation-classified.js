@@ -2,7 +2,8 @@
  * Surviving mutants of packages/core/src that are equivalent (no program can observe them), each
  * with the reason; read by scripts/mutation-summary.js. Matched by file, mutator, a piece of the
  * mutated line and (where given) the replacement, so the list survives line moves. Error-description
- * wording needs no entry (the script recognises it). No `mutator`: any mutator on that line. Behavioural survivors are not listed here:
+ * wording needs no entry (the script recognises it). No `mutator`: any mutator on that line;
+ * `original`: only the mutant of that expression. Behavioural survivors are not listed here:
  * docs/mutation.md lists them with the reason they remain.
  */
 exports.classified = [
@@ -33,4 +34,11 @@ exports.classified = [
     file: 'runtime.ts', mutator: 'StringLiteral', line: "keyOf(window.record.contacts[0] ?? '')",
     reason: "equivalent: contacts.length === 1 was checked just before, so contacts[0] is never undefined",
   },
+  // `typeof value !== 'number'` -> false: the next test refuses a non-number all the same (includes
+  // finds no number's match in a string; Number.isInteger of a non-number is false), with the same HRESULT.
+  ...['if (typeof value !== \'number\' || !values.includes(value))', 'if (typeof value !== \'number\' || !Number.isInteger(value) || value < 0)',
+    'if (typeof value !== \'number\' || !Number.isInteger(value)) fail('].map((line) => ({
+    file: 'validation.ts', mutator: 'ConditionalExpression', line, replacement: 'false', original: "typeof value !== 'number'",
+    reason: 'equivalent: the check after it refuses a non-number with the same HRESULT',
+  })),
 ];

@@ -41,7 +41,8 @@ function cosmetic(file, mutant, lines) {
   const original = start.line === end.line ? line.slice(start.column - 1, end.column - 1) : `${line.slice(start.column - 1)}…`;
   if (mutant.mutatorName === 'StringLiteral' && NAME.test(original)) return undefined;
   const listed = classified.find((c) => file.endsWith(c.file) && (c.mutator === undefined || c.mutator === mutant.mutatorName)
-    && line.includes(c.line) && (c.replacement === undefined || c.replacement === mutant.replacement));
+    && line.includes(c.line) && (c.replacement === undefined || c.replacement === mutant.replacement)
+    && (c.original === undefined || c.original === original));
   if (listed) return listed.reason;
   if (mutant.mutatorName !== 'StringLiteral') return undefined;
   const statement = lines.slice(Math.max(0, start.line - 3), start.line).join('\n');
