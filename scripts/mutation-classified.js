@@ -41,4 +41,8 @@ exports.classified = [
     file: 'validation.ts', mutator: 'ConditionalExpression', line, replacement: 'false', original: "typeof value !== 'number'",
     reason: 'equivalent: the check after it refuses a non-number with the same HRESULT',
   })),
+  {
+    file: 'runtime.ts', mutator: 'ConditionalExpression', line: 'if (known) this.contactList.added(known.record); else this.contactList.invalidate();', replacement: 'false',
+    reason: 'equivalent: the index is read again from the backend instead of updated in place: the same contacts, one more list read',
+  },
 ];

@@ -109,4 +109,14 @@ describe('core runtime: what no other-side hook reaches', () => {
     expect(await ann.get_Status()).not.toBe(MISTATUS.MISTATUS_BUSY);
     expect(await ann.get_IsSelf()).toBe(false);
   });
+
+  test('a window change or close for a window core does not hold (opened elsewhere) is ignored: no event, nothing thrown into the backend', () => {
+    const { events, remote } = rig();
+    expect(() => {
+      remote({ type: 'windowContactAdded', windowId: 'not-held', signinName: 'bob@contoso.com' });
+      remote({ type: 'windowContactRemoved', windowId: 'not-held', signinName: 'bob@contoso.com' });
+      remote({ type: 'windowClosed', windowId: 'not-held' });
+    }).not.toThrow();
+    expect(events).toEqual([]);
+  });
 });
