@@ -75,6 +75,9 @@ export class KitContext {
   }
 }
 
+/** Give a backend that delivers remote changes a little later the time to deliver them (before checking that an event did not come). */
+export const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 50));
+
 /** Expect `promise` to reject with a MessengerError carrying exactly `hr`, and to name `member`. */
 export async function expectHr(promise: Promise<unknown>, hr: HResultName, member?: string): Promise<void> {
   let error: unknown;

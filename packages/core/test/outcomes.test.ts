@@ -3,9 +3,10 @@
  * the call succeeds and the event carries the hr (the pages' way; the kit checks it on every backend);
  * with `outcomes: 'reject'` the call also rejects with it. Argument and state rules reject in both modes.
  */
-import { HR, isMessengerError, MISTATUS } from '@imessenger/contract';
-import { createMessenger, type Messenger, SERVICE_OUTCOMES } from '@imessenger/core';
+import { type DirectoryPort, HR, isMessengerError, MISTATUS, messengerError } from '@imessenger/contract';
+import { createMessenger, type Messenger, type MessengerContact, SERVICE_OUTCOMES } from '@imessenger/core';
 import { memoryBackend } from '@imessenger/adapter-memory';
+import { override, wrappedMessenger } from './rig';
 
 const seed = {
   signedIn: false,
@@ -148,5 +149,40 @@ describe('outcomes: the service\'s answer', () => {
     await unmade.AddContact('bob@contoso.com');
     expect(events.map(([name, [hr]]) => [name, hr])).toEqual([['OnContactAddedToGroup', HR.MSGR_E_GROUP_DOES_NOT_EXIST]]);
     expect(isMessengerError(await rejection(unmade.put_Name('Other')), 'MSGR_E_GROUP_DOES_NOT_EXIST')).toBe(true);
+  });
+});
+
+const overDirectory = (wrap: (directory: DirectoryPort) => DirectoryPort) =>
+  wrappedMessenger({ ...seed, signedIn: true }, (ports) => ({ directory: wrap(ports.directory!) }));
+
+describe('outcomes: what is not the service\'s answer, and a service that is down', () => {
+  test('a backend failure that is no MessengerError is the call\'s E_FAIL, even with a service hresult on it, and raises nothing', async () => {
+    const { msn, events } = overDirectory((directory) => override(directory, {
+      async lookup(): Promise<never> { throw Object.assign(new Error('The bridge failed.'), { hresult: HR.MSGR_E_USER_NOT_FOUND }); },
+    }));
+    const error = await rejection(msn.AddContact(0, 'erin@contoso.com'));
+    expect(isMessengerError(error, 'E_FAIL')).toBe(true);
+    expect(events).toEqual([]);
+  });
+
+  test('B591: the server down for the add and the lookup too: OnContactListAdd(hr) names a contact made from the name alone', async () => {
+    let down = false;
+    const { msn, events } = overDirectory((directory) => new Proxy(directory, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => (down
+          ? Promise.reject(messengerError('MSGR_E_SERVER_UNAVAILABLE', undefined, 'Simulated outage.'))
+          : (value as (...a: unknown[]) => unknown).apply(target, args));
+      },
+    }));
+    down = true;
+    await expect(msn.AddContact(0, 'erin@contoso.com')).resolves.toBeUndefined();
+    expect(events.map(([name, [hr]]) => [name, hr])).toEqual([['OnContactListAdd', HR.MSGR_E_SERVER_UNAVAILABLE]]);
+    const contact = events[0]![1][1] as MessengerContact;
+    expect([
+      await contact.get_SigninName(), await contact.get_FriendlyName(), await contact.get_Status(),
+      await contact.get_Blocked(), await contact.get_CanPage(), await contact.get_ServiceID(),
+    ]).toEqual(['erin@contoso.com', 'erin@contoso.com', MISTATUS.MISTATUS_UNKNOWN, false, false, '']);
   });
 });

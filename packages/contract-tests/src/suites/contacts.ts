@@ -101,6 +101,9 @@ export function contactSuites(run: KitRun): void {
       expect(await erin.get_Status()).toBe(MISTATUS.MISTATUS_UNKNOWN);
       expect(await erin.get_FriendlyName()).toBe('Erin@Contoso.com');
       expect(await erin.get_SigninName()).toBe('Erin@Contoso.com');
+      // A15: what core knows of someone outside the list: not blocked, no paging (B330), the primary service.
+      expect([await erin.get_Blocked(), await erin.get_CanPage()]).toEqual([false, false]);
+      expect(await erin.get_ServiceID()).toBe(await k.msn.get_MyServiceId());
       expect(await contactCount(k)).toBe(3);
     });
     t.it('B064', 'a user the service does not know (NOBODY) still succeeds, with Status MISTATUS_UNKNOWN', async (k) => {

@@ -5,7 +5,7 @@
  */
 import { HR, MCONTACTPROPERTY, MESSENGER_EVENT_NAMES, MISTATUS, MPHONE_TYPE } from '@imessenger/contract';
 import { BOB, CAROL, DAVE, ERIN, KIT_SERVICE_ID } from '../fixture';
-import { expectHr, type KitContext, type KitRun } from '../kit';
+import { expectHr, type KitContext, type KitRun, settle } from '../kit';
 
 const trigger = (body: (k: KitContext) => Promise<void>) => body;
 
@@ -45,6 +45,17 @@ export function eventSuites(run: KitRun): void {
       expect(k.eventsNamed('OnContactPropertyChange')).toEqual([[HR.S_OK, bob, MCONTACTPROPERTY.MCONTACTPROP_EMAIL, 'bob@new.example']]);
       expect(await bob.get_Property(MCONTACTPROPERTY.MCONTACTPROP_EMAIL)).toBe('bob@new.example');
     });
+    t.it('B585 B614 B622', 'a contact\'s name, paging or e-mail set again to what it is changes nothing: no OnContactFriendlyNameChange, OnContactPagerChange or OnContactPropertyChange; a real change after it is reported', async (k) => {
+      const bob = await k.msn.GetContact(BOB, KIT_SERVICE_ID);
+      await k.otherSide.contactFriendlyName(BOB, 'Bob Kelly');
+      await k.otherSide.contactPager(BOB, true);
+      await k.otherSide.contactEmail(BOB, 'bob.kelly@contoso.com');
+      await k.otherSide.contactPager(BOB, false);
+      await k.until(() => k.eventsNamed('OnContactPagerChange').length > 0, 'OnContactPagerChange');
+      await settle();
+      expect(k.events.map((e) => e.name).filter((name) => name.startsWith('OnContact'))).toEqual(['OnContactPagerChange']);
+      expect(k.eventsNamed('OnContactPagerChange')).toEqual([[HR.S_OK, bob, false]]);
+    }, { needs: ['DMessengerEvents.OnContactFriendlyNameChange', 'DMessengerEvents.OnContactPagerChange'] });
   });
 
   run.member('DMessengerEvents.OnIMWindowContactRemoved', trigger((k) => k.otherSide.contactLeavesConversations(BOB)), (t) => {

@@ -6,13 +6,11 @@
  * in again, reported by the events the pages give at sign-in (B587, B634); a group shows a rename and a membership change made through any object for it.
  * Rules: docs/BEHAVIOUR.md.
  */
-import { HR, MCONTACTPROPERTY, MISTATUS } from '@imessenger/contract';
+import { HR, MCONTACTPROPERTY, MISTATUS, MPHONE_TYPE } from '@imessenger/contract';
 import type { MessengerContact, MessengerGroup, MessengerGroups } from '@imessenger/core';
 import { BOB, CAROL, DAVE, KIT_PASSWORD, KIT_SELF, KIT_SERVICE_ID } from '../fixture';
-import type { KitContext, KitRun } from '../kit';
+import { type KitContext, type KitRun, settle } from '../kit';
 
-/** Give a backend that delivers remote changes a little later the time to deliver them (the kit's until, for an event that must not come). */
-const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 50));
 const contactOf = (k: KitContext, name: string): Promise<MessengerContact> => k.msn.GetContact(name, KIT_SERVICE_ID);
 /** The self contact, the way the pages name it: GetContact(MySigninName, MyServiceId). */
 const selfContact = async (k: KitContext): Promise<MessengerContact> =>
@@ -103,6 +101,20 @@ export function liveSuites(run: KitRun): void {
       await settle();
       expect(k.eventsNamed('OnContactFriendlyNameChange')).toHaveLength(1);
     });
+    t.it('B614 B618 B622 B587', 'a kept contact\'s phone, pager and e-mail changed while the client was signed out: no event then, none at the next sign-in (those pages give no sign-in event), and the contact reads the new values', async (k) => {
+      const bob = await contactOf(k, BOB);
+      await k.msn.Signout();
+      await k.otherSide.contactPhone(BOB, MPHONE_TYPE.MPHONE_TYPE_WORK, '+1 425 555 0111');
+      await k.otherSide.contactPager(BOB, false);
+      await k.otherSide.contactEmail(BOB, 'bob@new.example');
+      await settle();
+      await k.msn.Signin(0, KIT_SELF, KIT_PASSWORD);
+      await settle();
+      expect(k.events.map((e) => e.name).filter((name) => /^OnContact(Phone|Pager|Property)Change$/.test(name))).toEqual([]);
+      expect(await bob.get_PhoneNumber(MPHONE_TYPE.MPHONE_TYPE_WORK)).toBe('+1 425 555 0111');
+      expect(await bob.get_CanPage()).toBe(false);
+      expect(await bob.get_Property(MCONTACTPROPERTY.MCONTACTPROP_EMAIL)).toBe('bob@new.example');
+    }, { needs: ['DMessengerEvents.OnContactPhoneChange', 'DMessengerEvents.OnContactPagerChange', 'DMessengerEvents.OnContactPropertyChange'] });
     t.it('B666 B585', 'the kept self contact reads the new name after a rename elsewhere (OnMyFriendlyNameChange), as MyFriendlyName does', async (k) => {
       const self = await selfContact(k);
       expect(await self.get_FriendlyName()).toBe('Ann Lee');

@@ -1,0 +1,122 @@
+/**
+ * Core's own plumbing that the kit cannot reach through a backend's other-side hooks: the event API's
+ * once/off, a remote change of the user's own status, a remote change whose contact cannot be looked
+ * up, and the status an event reports when even reading it fails (the memory backend's ports, some replaced: rig.ts).
+ */
+import {
+  type BackendInfo, type BackendPorts, CAPABILITY_HRESULTS, HR, hresultName, MISTATUS, MUAFOLDER, type ServiceRecord, messengerError,
+} from '@imessenger/contract';
+import { override, wrappedMessenger } from './rig';
+
+const ANN = 'ann@contoso.com';
+const seed = {
+  signedIn: true,
+  self: { signinName: ANN, password: 'pw' },
+  contacts: [{ signinName: 'bob@contoso.com', status: MISTATUS.MISTATUS_ONLINE }],
+  directory: [{ signinName: 'erin@contoso.com', status: MISTATUS.MISTATUS_ONLINE }],
+};
+
+const rig = (wrap?: (ports: BackendPorts) => Partial<BackendPorts>, info?: BackendInfo) => wrappedMessenger(seed, wrap, info);
+
+const down = () => Promise.reject(messengerError('MSGR_E_SERVER_UNAVAILABLE', undefined, 'Simulated outage.'));
+
+describe('core runtime: what no other-side hook reaches', () => {
+  test('once() hears one event; off() stops a listener', async () => {
+    const { msn, remote } = rig();
+    const heard: number[] = [];
+    const kept: number[] = [];
+    msn.once('OnMyStatusChange', (_hr, status) => heard.push(status));
+    const listener = (_hr: number, status: MISTATUS) => kept.push(status);
+    msn.on('OnMyStatusChange', listener);
+    remote({ type: 'myStatus', status: MISTATUS.MISTATUS_BUSY });
+    msn.off('OnMyStatusChange', listener);
+    remote({ type: 'myStatus', status: MISTATUS.MISTATUS_AWAY });
+    expect([heard, kept]).toEqual([[MISTATUS.MISTATUS_BUSY], [MISTATUS.MISTATUS_BUSY]]);
+  });
+
+  test('B677: the user\'s status changed elsewhere raises OnMyStatusChange(S_OK, status)', () => {
+    const { events, remote } = rig();
+    remote({ type: 'myStatus', status: MISTATUS.MISTATUS_BE_RIGHT_BACK });
+    expect(events).toEqual([['OnMyStatusChange', [HR.S_OK, MISTATUS.MISTATUS_BE_RIGHT_BACK]]]);
+  });
+
+  test('a remote change whose contact cannot be looked up raises nothing and warns (no unhandled rejection)', async () => {
+    const { events, remote } = rig((ports) => ({
+      directory: override(ports.directory!, { listContacts: down, listedContacts: down }),
+    }));
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      remote({ type: 'contactStatus', signinName: 'bob@contoso.com', status: MISTATUS.MISTATUS_AWAY });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(warn.mock.calls).toEqual([[expect.stringContaining('bob@contoso.com'), 'MessengerEventWarning']]);
+    } finally {
+      warn.mockRestore();
+    }
+    expect(events).toEqual([]);
+  });
+
+  test('B681: a refused MyStatus put when the status cannot be read either: OnMyStatusChange(hr, MISTATUS_OFFLINE)', async () => {
+    let failing = false;
+    const { msn, events } = rig((ports) => ({
+      presence: override(ports.presence!, {
+        setMyStatus: () => { failing = true; return Promise.reject(messengerError('MSGR_E_SERVER_TOO_BUSY', undefined, 'Busy.')); },
+      }),
+      session: override(ports.session, { self: () => (failing ? down() : ports.session.self()) }),
+    }));
+    await msn.put_MyStatus(MISTATUS.MISTATUS_BUSY);
+    expect(events).toEqual([['OnMyStatusChange', [HR.MSGR_E_SERVER_TOO_BUSY, MISTATUS.MISTATUS_OFFLINE]]]);
+  });
+
+  test('a missing capability: the HRESULT the backend declares for the member, else the capability\'s default; a declared name that is no HRESULT is ignored', async () => {
+    const { msn } = rig(() => ({ mail: undefined, groups: undefined }), {
+      name: 'memory (no mail, no groups)', unsupported: { 'IMessenger.OpenInbox': 'MSGR_E_NOT_LOGGED_ON', 'IMessenger2.MyGroups': 'NO_SUCH_HRESULT' },
+    });
+    const hr = (p: Promise<unknown>) => p.then(() => 'S_OK', (e: { hresult: number }) => hresultName(e.hresult));
+    expect(await hr(msn.OpenInbox())).toBe('MSGR_E_NOT_LOGGED_ON');
+    expect(await hr(msn.get_UnreadEmailCount(MUAFOLDER.MUAFOLDER_INBOX))).toBe(CAPABILITY_HRESULTS.mail);
+    expect(await hr(msn.get_MyGroups())).toBe(CAPABILITY_HRESULTS.groups);
+  });
+
+  test('the primary service is the one marked primary, else the first; none at all -> E_FAIL', async () => {
+    const services = (list: ServiceRecord[]) => rig((ports) => ({
+      session: override(ports.session, { services: async () => list }),
+    })).msn;
+    const a = { id: '{A}', name: 'A', primary: false };
+    const b = { id: '{B}', name: 'B', primary: true };
+    expect(await services([a, b]).get_MyServiceId()).toBe('{B}');
+    expect(await services([{ ...a }, { ...b, primary: false }]).get_MyServiceName()).toBe('A');
+    await expect(services([]).get_MyServiceId()).rejects.toMatchObject({ hresult: HR.E_FAIL >>> 0 });
+  });
+
+  test('identity is the sign-in name without regard to case, and nothing more: names that differ otherwise are two contacts', async () => {
+    const { msn } = rig();
+    expect(await msn.GetContact('Erin@Contoso.COM', '')).toBe(await msn.GetContact('erin@contoso.com', ''));
+    // 'ß'.toUpperCase() is 'SS': folding to upper case would make these one contact.
+    expect(await msn.GetContact('strasse@contoso.com', '')).not.toBe(await msn.GetContact('straße@contoso.com', ''));
+  });
+
+  test('the kept self contact after someone else signed in behind core\'s back: an ordinary contact, not the new user', async () => {
+    let who = ANN;
+    const { msn } = rig((ports) => ({
+      session: override(ports.session, {
+        self: async () => (who === ANN ? ports.session.self() : { ...(await ports.session.self()), signinName: who, friendlyName: 'Bob Kelly', status: MISTATUS.MISTATUS_BUSY }),
+      }),
+    }));
+    const ann = await msn.GetContact(ANN, '');
+    expect(await ann.get_Status()).toBe(MISTATUS.MISTATUS_ONLINE);
+    who = 'bob@contoso.com';
+    expect([await ann.get_FriendlyName(), await ann.get_Status()]).not.toContain('Bob Kelly');
+    expect(await ann.get_Status()).not.toBe(MISTATUS.MISTATUS_BUSY);
+    expect(await ann.get_IsSelf()).toBe(false);
+  });
+
+  test('a window change or close for a window core does not hold (opened elsewhere) is ignored: no event, nothing thrown into the backend', () => {
+    const { events, remote } = rig();
+    expect(() => {
+      remote({ type: 'windowContactAdded', windowId: 'not-held', signinName: 'bob@contoso.com' });
+      remote({ type: 'windowContactRemoved', windowId: 'not-held', signinName: 'bob@contoso.com' });
+      remote({ type: 'windowClosed', windowId: 'not-held' });
+    }).not.toThrow();
+    expect(events).toEqual([]);
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * Surviving mutants of packages/core/src that are equivalent (no program can observe them), each
+ * with the reason; read by scripts/mutation-summary.js. Matched by file, mutator, a piece of the
+ * mutated line and (where given) the replacement, so the list survives line moves. Error-description
+ * wording needs no entry (the script recognises it). No `mutator`: any mutator on that line;
+ * `original`: only the mutant of that expression. Behavioural survivors are not listed here:
+ * docs/mutation.md lists them with the reason they remain.
+ */
+exports.classified = [
+  // validation.ts: a parameter's name is used only in the description of the error it names.
+  ...['checkContactName', 'checkSigninName', 'checkServiceId', 'checkGroupName'].map((fn) => ({
+    file: 'validation.ts', mutator: 'StringLiteral', line: `export function ${fn}(`,
+    reason: 'error description wording: the parameter name a description quotes',
+  })),
+  { file: 'validation.ts', mutator: 'StringLiteral', line: "return checkServiceId(value, member, 'vService'", replacement: '""', reason: 'error description wording: the parameter name a description quotes' },
+  { file: 'validation.ts', mutator: 'StringLiteral', line: "return checkInteger(value ?? 0, member, 'hwndParent')", replacement: '""', reason: 'error description wording: the parameter name a description quotes' },
+  {
+    file: 'validation.ts', line: 'if (value !== null && value !== undefined && typeof value !== ',
+    reason: 'equivalent: checkContactName then refuses the same values (NULL, a non-string) with the same E_INVALIDARG; only the description differs',
+  },
+  {
+    file: 'validation.ts', mutator: 'MethodExpression', line: 'if (id.trim().length === 0)', replacement: 'id',
+    reason: 'equivalent: an all-space id then fails the next check (no white space) with the same E_INVALIDARG',
+  },
+  {
+    file: 'outcomes.ts', mutator: 'ConditionalExpression', line: 'return name !== undefined &&', replacement: 'true',
+    reason: 'equivalent: includes(undefined) is false, as the check it replaces',
+  },
+  {
+    file: 'runtime.ts', mutator: 'StringLiteral', line: "readonly outcomeMode: OutcomeMode = 'events'",
+    reason: 'equivalent: the default is never used (Messenger, the only caller, always passes the mode)',
+  },
+  {
+    file: 'runtime.ts', mutator: 'StringLiteral', line: "keyOf(window.record.contacts[0] ?? '')",
+    reason: "equivalent: contacts.length === 1 was checked just before, so contacts[0] is never undefined",
+  },
+  // `typeof value !== 'number'` -> false: the next test refuses a non-number all the same (includes
+  // finds no number's match in a string; Number.isInteger of a non-number is false), with the same HRESULT.
+  ...['if (typeof value !== \'number\' || !values.includes(value))', 'if (typeof value !== \'number\' || !Number.isInteger(value) || value < 0)',
+    'if (typeof value !== \'number\' || !Number.isInteger(value)) fail('].map((line) => ({
+    file: 'validation.ts', mutator: 'ConditionalExpression', line, replacement: 'false', original: "typeof value !== 'number'",
+    reason: 'equivalent: the check after it refuses a non-number with the same HRESULT',
+  })),
+  {
+    file: 'runtime.ts', mutator: 'ConditionalExpression', line: 'if (known) this.contactList.added(known.record); else this.contactList.invalidate();', replacement: 'false',
+    reason: 'equivalent: the index is read again from the backend instead of updated in place: the same contacts, one more list read',
+  },
+];
