@@ -12,6 +12,7 @@ import {
   ClientCredentialsAuth, DeviceCodeAuth, GRAPH_APPLICATION_SCOPE, GRAPH_DELEGATED_SCOPES, GraphAuthError,
   type DeviceCodeAuthOptions, type DeviceCodeInfo, type GraphAuthLogLevel,
 } from '../src/auth';
+import { DEFAULT_DELEGATED_SCOPES } from '../src/permissions';
 
 const LOGIN = 'https://login.microsoftonline.com';
 const TENANT = '3f6d2a9c-1b4e-4c8d-9a7f-2e5b6c8d0f11';
@@ -126,6 +127,9 @@ describe('DeviceCodeAuth', () => {
     const [dc, token] = posted.map((p) => p.body);
     expect(dc.client_id).toBe(CLIENT_ID);
     expect(scopesOf(dc)).toEqual(expect.arrayContaining([...GRAPH_DELEGATED_SCOPES, 'openid', 'profile']));
+    // Least privilege: exactly the default capabilities' set, none another already covers (issue 14).
+    expect(scopesOf(dc).filter((s) => !['openid', 'profile'].includes(s)).sort()).toEqual([...DEFAULT_DELEGATED_SCOPES].sort());
+    expect(scopesOf(dc)).not.toEqual(expect.arrayContaining(['User.Read']));
     expect(dc.login_hint).toBe('ada.lovelace@CONTOSO.example');
     expect(token).toMatchObject({ grant_type: 'device_code', client_id: CLIENT_ID, device_code: DEVICE_CODE });
     expect(scopesOf(token)).toEqual(expect.arrayContaining([...GRAPH_DELEGATED_SCOPES]));

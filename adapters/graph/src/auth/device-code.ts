@@ -17,24 +17,15 @@ import {
   type GraphAuthLogLevel, type GraphAuthLogger, type MsalOverrides,
 } from './msal-support';
 import { TokenCacheFile } from './token-cache-file';
+import { DEFAULT_DELEGATED_SCOPES } from '../permissions';
 import { registerCacheSecrets, registerSecret } from '../secrets';
 
-/** The delegated Graph permissions the adapter asks for (offline_access for the refresh token). */
-export const GRAPH_DELEGATED_SCOPES: readonly string[] = Object.freeze([
-  'User.Read',
-  'User.ReadBasic.All',
-  'Contacts.ReadWrite',
-  'Presence.Read.All',
-  'Presence.ReadWrite',
-  'Chat.Create',
-  'Chat.ReadWrite',
-  'ChatMember.ReadWrite',
-  'ChatMessage.Send',
-  'OnlineMeetings.ReadWrite',
-  'Mail.ReadBasic',
-  'User.ReadWrite',
-  'offline_access',
-]);
+/**
+ * The delegated Graph permissions a device-code sign-in asks for by default: the least set for the
+ * default capabilities (permissions.ts; offline_access for the refresh token). A configuration's
+ * `capabilities` narrows it (config-build.ts).
+ */
+export const GRAPH_DELEGATED_SCOPES: readonly string[] = DEFAULT_DELEGATED_SCOPES;
 
 /** The default authority: any work or school account. */
 export const DEFAULT_DELEGATED_AUTHORITY = 'https://login.microsoftonline.com/organizations';
