@@ -1,10 +1,14 @@
 /**
- * inversify stays out of the default public types (issue 12, item 2): from each published package's
- * entry points, every emitted declaration file reachable through imports (relative ones, and other
- * @imessenger packages' entry points) is walked, and none may import inversify or @inversifyjs/*.
- * inversify 8 is ESM-only: a declaration naming it breaks CommonJS consumers on node10/node16
- * resolution and TypeScript before 5.8. The one entry allowed to is the advanced composition root,
- * `@imessenger/core/container`, and the walk is shown to find it there.
+ * inversify and @azure/msal-node stay out of the public types (issue 12, item 2): from each published
+ * package's entry points, every emitted declaration file reachable through imports (relative ones,
+ * and other @imessenger packages' entry points) is walked, and none may import inversify,
+ * @inversifyjs/* or @azure/msal-node. inversify 8 is ESM-only: a declaration naming it breaks
+ * CommonJS consumers on node10/node16 resolution and TypeScript before 5.8. msal-node's CommonJS
+ * typings re-export its ES-module ones, so a CommonJS consumer on module node16/nodenext before
+ * TypeScript 5.8 gets TS1479 in them without skipLibCheck; adapter-graph takes MSAL's plugin and option
+ * types in its own structural copies (auth/msal-types.ts). The one entry allowed to name inversify is
+ * the advanced composition root, `@imessenger/core/container`, and the walk is shown to find it there
+ * (and to find msal-node from adapter-graph's internal MSAL helpers, which no entry point reaches).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -55,6 +59,7 @@ function thirdPartyImports(entry: string): Map<string, string> {
 }
 
 const isInversify = (spec: string): boolean => /^(inversify|@inversifyjs\/|reflect-metadata)(\/|$)/.test(spec);
+const isMsalNode = (spec: string): boolean => /^@azure\/msal-node(\/|$)/.test(spec);
 
 test('every published package has its entry points walked', () => {
   expect(PUBLIC.length).toBeGreaterThanOrEqual(11);
@@ -63,6 +68,19 @@ test('every published package has its entry points walked', () => {
 
 test.each(PUBLIC.filter((spec) => !ADVANCED.has(spec)))('%s: no reachable declaration imports inversify', (entry) => {
   expect([...thirdPartyImports(entry)].filter(([spec]) => isInversify(spec)).map(([spec, file]) => `${file} imports ${spec}`)).toEqual([]);
+});
+
+test.each(PUBLIC)('%s: no reachable declaration imports @azure/msal-node', (entry) => {
+  expect([...thirdPartyImports(entry)].filter(([spec]) => isMsalNode(spec)).map(([spec, file]) => `${file} imports ${spec}`)).toEqual([]);
+});
+
+test('the walk finds @azure/msal-node where it is: adapter-graph\'s internal MSAL helpers', () => {
+  ENTRIES.set('internal:msal-support', path.join(ROOT, 'adapters/graph/dist/auth/msal-support.d.ts'));
+  try {
+    expect([...thirdPartyImports('internal:msal-support').keys()].filter(isMsalNode)).toEqual(['@azure/msal-node']);
+  } finally {
+    ENTRIES.delete('internal:msal-support');
+  }
 });
 
 test('the walk finds inversify where it is: the advanced @imessenger/core/container entry', () => {

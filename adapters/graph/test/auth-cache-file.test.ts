@@ -1,18 +1,17 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { TokenCacheContext } from '@azure/msal-node';
-import { GraphAuthError, TokenCacheFile } from '../src/auth';
+import { GraphAuthError, TokenCacheFile, type TokenCacheAccess } from '../src/auth';
 
 let dir: string;
 beforeEach(async () => { dir = await fs.mkdtemp(path.join(os.tmpdir(), 'graph-cache-')); });
 afterEach(async () => { await fs.rm(dir, { recursive: true, force: true }); });
 
-/** A stand-in for MSAL's TokenCacheContext. */
-function context(serialized: string, changed: boolean): { ctx: TokenCacheContext; loaded: string[] } {
+/** A stand-in for MSAL's TokenCacheContext (TokenCacheAccess is the adapter's structural copy of it). */
+function context(serialized: string, changed: boolean): { ctx: TokenCacheAccess; loaded: string[] } {
   const loaded: string[] = [];
   const tokenCache = { serialize: () => serialized, deserialize: (s: string) => { loaded.push(s); } };
-  return { ctx: { cacheHasChanged: changed, tokenCache } as unknown as TokenCacheContext, loaded };
+  return { ctx: { cacheHasChanged: changed, tokenCache }, loaded };
 }
 const mode = async (f: string): Promise<number> => (await fs.stat(f)).mode & 0o777;
 

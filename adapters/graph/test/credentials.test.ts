@@ -8,12 +8,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { TokenCacheContext } from '@azure/msal-node';
 import { Client, type Context, HTTPMessageHandler, type Middleware } from '@microsoft/microsoft-graph-client';
 import { createMessenger } from '@imessenger/core';
 import { FakeTenant } from '../src/testing';
 import {
-  type GraphSettings, graphBackendFromSettings, ProtectedTokenCache, registerSecret, StaticTokenAuth, TokenCredentialAuth, TokenCacheFile,
+  type GraphSettings, graphBackendFromSettings, ProtectedTokenCache, registerSecret, StaticTokenAuth, TokenCredentialAuth, TokenCacheFile, type TokenCacheAccess,
 } from '../src';
 
 const ANN = 'ann@contoso.com';
@@ -121,12 +120,12 @@ it('a TokenCredential (what @azure/identity gives) signs in an application actin
 });
 
 describe('the token cache: encrypted when @azure/msal-node-extensions can be used', () => {
-  const context = (serialized = '{}'): TokenCacheContext => {
+  const context = (serialized = '{}'): TokenCacheAccess => {
     let data = serialized;
     return {
       cacheHasChanged: true,
       tokenCache: { serialize: () => data, deserialize: (d: string) => { data = d; } },
-    } as unknown as TokenCacheContext;
+    };
   };
 
   it('auto: a plain file (mode 0600) with a warning saying why, when the package cannot be loaded', async () => {

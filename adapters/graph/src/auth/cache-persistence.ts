@@ -12,10 +12,10 @@
  *
  * MSAL calls the plugin asynchronously, so the store is chosen at the first cache access.
  */
-import type { ICachePlugin, TokenCacheContext } from '@azure/msal-node';
 import { GraphAuthError } from './auth';
 import { optionalPeer } from './optional-peer';
 import { TokenCacheFile } from './token-cache-file';
+import type { TokenCacheAccess, TokenCachePlugin } from './msal-types';
 import { redact } from '../errors';
 
 export type CacheProtection = 'auto' | 'encrypted' | 'plain';
@@ -23,7 +23,7 @@ export type CacheProtection = 'auto' | 'encrypted' | 'plain';
 /** What @azure/msal-node-extensions exports, as far as used here. */
 interface Extensions {
   PersistenceCreator: { createPersistence(config: Record<string, unknown>): Promise<unknown> };
-  PersistenceCachePlugin: new (persistence: unknown) => ICachePlugin;
+  PersistenceCachePlugin: new (persistence: unknown) => TokenCachePlugin;
   DataProtectionScope: { CurrentUser: unknown };
 }
 
@@ -36,25 +36,25 @@ export interface CachePluginOptions {
 }
 
 /** The token cache plugin for `file`; which store it uses is settled at the first cache access. */
-export class ProtectedTokenCache implements ICachePlugin {
+export class ProtectedTokenCache implements TokenCachePlugin {
   readonly protection: CacheProtection;
   /** 'encrypted' or 'plain' once chosen. */
   store?: 'encrypted' | 'plain';
-  private chosen?: Promise<ICachePlugin>;
+  private chosen?: Promise<TokenCachePlugin>;
 
   constructor(readonly file: string, private readonly options: CachePluginOptions = {}) {
     this.protection = options.protection ?? 'auto';
   }
 
-  async beforeCacheAccess(context: TokenCacheContext): Promise<void> { return (await this.plugin()).beforeCacheAccess(context); }
-  async afterCacheAccess(context: TokenCacheContext): Promise<void> { return (await this.plugin()).afterCacheAccess(context); }
+  async beforeCacheAccess(context: TokenCacheAccess): Promise<void> { return (await this.plugin()).beforeCacheAccess(context); }
+  async afterCacheAccess(context: TokenCacheAccess): Promise<void> { return (await this.plugin()).afterCacheAccess(context); }
 
-  private plugin(): Promise<ICachePlugin> {
+  private plugin(): Promise<TokenCachePlugin> {
     this.chosen ??= this.choose();
     return this.chosen;
   }
 
-  private async choose(): Promise<ICachePlugin> {
+  private async choose(): Promise<TokenCachePlugin> {
     if (this.protection === 'plain') return this.plain();
     let reason: string;
     try {
@@ -75,7 +75,7 @@ export class ProtectedTokenCache implements ICachePlugin {
     return this.plain();
   }
 
-  private plain(): ICachePlugin {
+  private plain(): TokenCachePlugin {
     this.store = 'plain';
     return new TokenCacheFile(this.file);
   }

@@ -5,7 +5,8 @@
 import { ConfidentialClientApplication, type Configuration, type NodeAuthOptions } from '@azure/msal-node';
 import { GraphAuthError, type GraphAuth } from './auth';
 import { registerSecret } from '../secrets';
-import { AuthLog, Scrubber, SerialQueue, toGraphAuthError, type GraphAuthLogLevel, type GraphAuthLogger, type MsalOverrides } from './msal-support';
+import { AuthLog, Scrubber, SerialQueue, msalOverrides, toGraphAuthError } from './msal-support';
+import type { GraphAuthLogLevel, GraphAuthLogger, MsalOverrides } from './msal-types';
 
 /** The one scope of the client credentials flow: every application permission granted to the app. */
 export const GRAPH_APPLICATION_SCOPE = 'https://graph.microsoft.com/.default';
@@ -51,9 +52,10 @@ export class ClientCredentialsAuth implements GraphAuth {
       ? { clientSecret: options.clientSecret }
       : { clientCertificate: { ...options.clientCertificate! } };
     const loggerOptions = this.log.msalOptions(options.logLevel);
+    const overrides = msalOverrides(options.msalConfig);
     const config: Configuration = {
-      auth: { ...options.msalConfig?.auth, clientId: options.clientId, authority: this.authority, ...credential },
-      system: { ...options.msalConfig?.system, ...(loggerOptions ? { loggerOptions } : {}) },
+      auth: { ...overrides.auth, clientId: options.clientId, authority: this.authority, ...credential },
+      system: { ...overrides.system, ...(loggerOptions ? { loggerOptions } : {}) },
     };
     try {
       this.cca = new ConfidentialClientApplication(config);

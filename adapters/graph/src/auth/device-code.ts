@@ -7,15 +7,14 @@
 import {
   PublicClientApplication,
   type AccountInfo,
-  type ICachePlugin,
   type Configuration,
   type DeviceCodeRequest,
 } from '@azure/msal-node';
 import { GraphAuthError, type GraphAuth } from './auth';
 import {
-  AuthLog, Scrubber, SerialQueue, msalErrorCode, needsInteraction, toGraphAuthError,
-  type GraphAuthLogLevel, type GraphAuthLogger, type MsalOverrides,
+  AuthLog, Scrubber, SerialQueue, msalErrorCode, msalOverrides, needsInteraction, toGraphAuthError,
 } from './msal-support';
+import type { GraphAuthLogLevel, GraphAuthLogger, MsalOverrides, TokenCachePlugin } from './msal-types';
 import { TokenCacheFile } from './token-cache-file';
 import { DEFAULT_DELEGATED_SCOPES } from '../permissions';
 import { registerCacheSecrets, registerSecret } from '../secrets';
@@ -56,7 +55,7 @@ export interface DeviceCodeAuthOptions {
    * A token cache plugin of the host's own (wins over `cacheFile`): an encrypted store such as
    * ProtectedTokenCache or @azure/msal-node-extensions' PersistenceCachePlugin.
    */
-  readonly cachePlugin?: ICachePlugin;
+  readonly cachePlugin?: TokenCachePlugin;
   /** Shows the verification URL and user code. Default: writes `info.message` to stderr. */
   readonly onDeviceCode?: (info: DeviceCodeInfo) => void;
   /** Give up on a device code sign-in after this many seconds (default: when the code expires). */
@@ -101,10 +100,11 @@ export class DeviceCodeAuth implements GraphAuth {
     if (options.cacheFile && !options.cachePlugin) this.cache = new TokenCacheFile(options.cacheFile);
     const cachePlugin = options.cachePlugin ?? this.cache;
     const loggerOptions = this.log.msalOptions(options.logLevel);
+    const overrides = msalOverrides(options.msalConfig);
     const config: Configuration = {
-      auth: { ...options.msalConfig?.auth, clientId: options.clientId, authority: this.authority },
+      auth: { ...overrides.auth, clientId: options.clientId, authority: this.authority },
       ...(cachePlugin ? { cache: { cachePlugin } } : {}),
-      system: { ...options.msalConfig?.system, ...(loggerOptions ? { loggerOptions } : {}) },
+      system: { ...overrides.system, ...(loggerOptions ? { loggerOptions } : {}) },
     };
     try {
       this.pca = new PublicClientApplication(config);

@@ -6,6 +6,9 @@ export {
 export { ClientCredentialsAuth, GRAPH_APPLICATION_SCOPE, type ClientCredentialsAuthOptions } from './client-credentials';
 export { StaticTokenAuth, type StaticTokenAuthOptions } from './static-token';
 export { TokenCacheFile, TOKEN_CACHE_FILE_MODE } from './token-cache-file';
-export type { GraphAuthLogLevel, GraphAuthLogger, MsalOverrides } from './msal-support';
+export type {
+  GraphAuthLogLevel, GraphAuthLogger, MsalOverrides, MsalNetworkClient, MsalNetworkRequest, MsalNetworkResponse,
+  TokenCacheAccess, TokenCachePlugin,
+} from './msal-types';
 export { TokenCredentialAuth, azureIdentityCredential, type TokenCredential, type TokenCredentialAuthOptions, type AzureCredentialKind } from './token-credential';
 export { ProtectedTokenCache, type CacheProtection, type CachePluginOptions } from './cache-persistence';

@@ -14,18 +14,13 @@ import {
 import { redact } from '../errors';
 import { registerSecret } from '../secrets';
 import { GraphAuthError } from './auth';
+import type { GraphAuthLogLevel, GraphAuthLogger, MsalOverrides } from './msal-types';
 
 type LoggerOptions = NonNullable<NodeSystemOptions['loggerOptions']>;
 
-export type GraphAuthLogLevel = 'error' | 'warning' | 'info' | 'verbose' | 'trace';
-
-/** Receives MSAL's and the auth classes' log lines; every line has been through `redact` first. */
-export type GraphAuthLogger = (level: GraphAuthLogLevel, message: string) => void;
-
-/** MSAL configuration a caller (mostly a test) may override. Credentials and the logger are not overridable. */
-export interface MsalOverrides {
-  readonly auth?: Pick<NodeAuthOptions, 'authorityMetadata' | 'cloudDiscoveryMetadata' | 'knownAuthorities' | 'clientCapabilities' | 'azureCloudOptions'>;
-  readonly system?: Omit<NodeSystemOptions, 'loggerOptions'>;
+/** The overrides in MSAL's own types: the same values (MsalOverrides mirrors MSAL's types, with plain strings for its string unions, which MSAL checks). */
+export function msalOverrides(overrides: MsalOverrides | undefined): { readonly auth: Partial<NodeAuthOptions>; readonly system: NodeSystemOptions } {
+  return { auth: { ...overrides?.auth } as Partial<NodeAuthOptions>, system: { ...overrides?.system } as NodeSystemOptions };
 }
 
 const LEVEL_NAMES: Readonly<Record<LogLevel, GraphAuthLogLevel>> = {

@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { ICachePlugin, TokenCacheContext } from '@azure/msal-node';
 import { GraphAuthError } from './auth';
+import type { TokenCacheAccess, TokenCachePlugin } from './msal-types';
 import { type Release, cleanTmpFiles, lockFile, wait } from '@imessenger/durable';
 import { registerCacheSecrets } from '../secrets';
 
@@ -30,10 +30,10 @@ const errnoCode = (e: unknown): string => {
 export const TOKEN_CACHE_LOCK = wait('token cache file', 15_000);
 const LOCK_HOLD_MS = 5_000;
 
-export class TokenCacheFile implements ICachePlugin {
+export class TokenCacheFile implements TokenCachePlugin {
   readonly path: string;
   /** The lock each cache access holds, from beforeCacheAccess to afterCacheAccess. */
-  private readonly locks = new WeakMap<TokenCacheContext, Release>();
+  private readonly locks = new WeakMap<TokenCacheAccess, Release>();
   private cleaned = false;
 
   constructor(file: string) {
@@ -41,7 +41,7 @@ export class TokenCacheFile implements ICachePlugin {
     this.path = path.resolve(file);
   }
 
-  async beforeCacheAccess(context: TokenCacheContext): Promise<void> {
+  async beforeCacheAccess(context: TokenCacheAccess): Promise<void> {
     const release = await this.lock();
     this.locks.set(context, release);
     try {
@@ -54,7 +54,7 @@ export class TokenCacheFile implements ICachePlugin {
     }
   }
 
-  async afterCacheAccess(context: TokenCacheContext): Promise<void> {
+  async afterCacheAccess(context: TokenCacheAccess): Promise<void> {
     const release = this.locks.get(context);
     this.locks.delete(context);
     try {
