@@ -91,10 +91,15 @@ export function regsvr32(prefix: string, dll: string, unregister: boolean, optio
     ...(options.serveFile ? { IMESSENGER_COM_SERVE_FILE: windowsPath(options.serveFile) } : {}),
   });
   try {
-    execFileSync(WINE64, ['regsvr32', '/s', ...(unregister ? ['/u'] : []), dll], { env, stdio: 'pipe', timeout: 60_000 });
-  } catch {
+    // Generous: a prefix's first regsvr32 on a loaded machine (wineserver start, DLL load) can take a minute.
+    execFileSync(WINE64, ['regsvr32', '/s', ...(unregister ? ['/u'] : []), dll], { env, stdio: 'pipe', timeout: 180_000 });
+  } catch (error) {
     const why = regQuery(prefix, 'HKLM\\Software\\imessenger\\ComServer', 'LastRefusal');
-    throw new Error(why ?? `regsvr32 ${unregister ? '/u ' : ''}${dll} failed`);
+    // Without a refusal of ours, say how regsvr32 ended (timeout, signal, exit status, its last words).
+    const e = error as { status?: number | null; signal?: string | null; code?: string; stderr?: Buffer | string };
+    const tail = String(e.stderr ?? '').trim().split('\n').slice(-3).join(' | ');
+    const how = e.code ?? (e.signal ? `signal ${e.signal}` : `exit status ${e.status}`);
+    throw new Error(why ?? `regsvr32 ${unregister ? '/u ' : ''}${dll} failed (${how})${tail ? `: ${tail}` : ''}`);
   }
 }
 
