@@ -21,6 +21,8 @@ enum { V_EMPTY = 0, V_NULL = 1, V_BOOLV = 2, V_I4V = 3, V_R8V = 4, V_BSTRV = 5, 
 #define PROTOCOL_VERSION 1
 #define MAX_FRAME (64u << 20)
 #define WM_BRIDGE_SOCKET (WM_APP + 0x4D)
+#define WM_BRIDGE_FLUSH (WM_APP + 0x4E)
+#define MAX_HELD_RELEASES 4096      /* bytes of RELEASE frames held back before they go out on their own */
 #define HR_SERVER_UNAVAILABLE ((HRESULT)0x800706BA)
 #define START_TIMEOUT_MS 30000
 
@@ -36,6 +38,13 @@ static int g_depth;                 /* calls in progress on this thread */
 static BOOL g_draining, g_advised, g_want_events;
 static Buf g_in;                    /* received bytes not yet parsed */
 static Event *g_ev_head, *g_ev_tail;
+/* RELEASE frames not sent yet. Under Wine every send() is a wineserver request, and a RELEASE sent on
+ * its own cost the C client as much as half a round trip per released proxy (bench/com-bridge): they go
+ * out in the same send() as the next frame, so the daemon still reads them before anything sent after
+ * them, or on their own when the thread pumps messages, when the last proxy goes, or past
+ * MAX_HELD_RELEASES bytes (docs/protocol.md, Releasing). */
+static Buf g_releases;
+static BOOL g_flush_posted;
 
 DWORD bridge_generation(void) { return g_gen; }
 BOOL bridge_in_use(void) { return g_sock != INVALID_SOCKET || g_hwnd != NULL; }
@@ -162,6 +171,7 @@ static void lost(void) {
   closesocket(g_sock);
   g_sock = INVALID_SOCKET;
   g_in.len = 0;
+  g_releases.len = 0;             /* the daemon frees a closed connection's handles itself */
   g_advised = FALSE;
   objects_disconnected();
 }
@@ -179,12 +189,31 @@ static BOOL send_all(const uint8_t *p, size_t n) {
   return TRUE;
 }
 
+static BOOL send_now(const uint8_t *p, size_t n) {
+  if (send_all(p, n)) return TRUE;
+  lost();
+  return FALSE;
+}
+
+static BOOL flush_releases(void) {
+  if (!g_releases.len || g_sock == INVALID_SOCKET) return TRUE;
+  size_t n = g_releases.len;
+  g_releases.len = 0;
+  return send_now(g_releases.p, n);
+}
+void bridge_flush(void) { flush_releases(); }
+
+/* Sends the frame built in `b`, in the same send() as the held RELEASE frames before it. */
 static BOOL send_buf(Buf *b) {
   frame_end(b);
   if (b->oom) return FALSE;
-  if (send_all(b->p, b->len)) return TRUE;
-  lost();
-  return FALSE;
+  if (g_releases.len) {
+    buf_put(&g_releases, b->p, b->len);
+    if (!g_releases.oom) { size_t n = g_releases.len; g_releases.len = 0; return send_now(g_releases.p, n); }
+    g_releases.oom = FALSE;                       /* no room to join them: two sends, same order */
+    if (!flush_releases()) return FALSE;
+  }
+  return send_now(b->p, b->len);
 }
 
 /* Reads what the socket has (waiting up to timeout_ms when wait is set, -1 = forever). FALSE when the
@@ -277,6 +306,7 @@ static void pump_socket(void) {
 }
 
 static LRESULT CALLBACK wndproc(HWND w, UINT msg, WPARAM wp, LPARAM lp) {
+  if (msg == WM_BRIDGE_FLUSH) { g_flush_posted = FALSE; bridge_flush(); return 0; }
   if (msg == WM_BRIDGE_SOCKET) {
     if (WSAGETSELECTEVENT(lp) == FD_CLOSE) { pump_socket(); lost(); }
     else pump_socket();
@@ -553,10 +583,12 @@ HRESULT bridge_advise(BOOL on) {
 
 void bridge_release(uint32_t handle, DWORD gen, uint32_t count) {
   if (handle == 0 || gen != g_gen || g_sock == INVALID_SOCKET || !count) return;
-  Buf b = { 0 };
-  frame_begin(&b, T_RELEASE); put_u32(&b, handle); put_u32(&b, count);
-  send_buf(&b);
-  free(b.p);
+  uint8_t frame[13] = { 9, 0, 0, 0, T_RELEASE };   /* length 9 (little-endian): type, handle, count */
+  memcpy(frame + 5, &handle, 4); memcpy(frame + 9, &count, 4);
+  buf_put(&g_releases, frame, sizeof frame);
+  if (g_releases.oom) { g_releases.oom = FALSE; if (flush_releases()) send_now(frame, sizeof frame); return; }
+  if (g_releases.len >= MAX_HELD_RELEASES) { flush_releases(); return; }
+  if (!g_flush_posted && g_hwnd) g_flush_posted = PostMessageW(g_hwnd, WM_BRIDGE_FLUSH, 0, 0);
 }
 
 /* ---------- [out, retval] conversions used by the generated stubs ---------- */

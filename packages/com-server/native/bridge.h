@@ -77,6 +77,8 @@ extern const int EVENT_BYREF[][2];
 HRESULT bridge_call(uint32_t handle, DWORD gen, DISPID id, WORD kind, UINT argc, VARIANT *args, VARIANT *result);
 HRESULT bridge_advise(BOOL on);
 void bridge_release(uint32_t handle, DWORD gen, uint32_t count);
+/* Sends the RELEASE frames bridge_release held back (they otherwise go with the next frame). */
+void bridge_flush(void);
 DWORD bridge_generation(void);
 BOOL bridge_in_use(void);                            /* a socket or the message window exists */
 HRESULT bridge_connect(void);                       /* connect (starting the daemon when needed) */

@@ -142,7 +142,7 @@ ULONG obj_Release(Obj *o) {
     bridge_release(o->handle, o->gen, o->received);
   }
   free(o);
-  InterlockedDecrement(&g_objects);
+  if (InterlockedDecrement(&g_objects) == 0) bridge_flush(); /* the last proxy: nothing may follow soon */
   return 0;
 }
 
@@ -384,7 +384,7 @@ static ULONG STDMETHODCALLTYPE en_Release(IEnumVARIANT *p) {
   if (n) return (ULONG)n;
   bridge_release(e->handle, e->gen, 1);
   free(e);
-  InterlockedDecrement(&g_objects);
+  if (InterlockedDecrement(&g_objects) == 0) bridge_flush(); /* the last proxy: nothing may follow soon */
   return 0;
 }
 static HRESULT en_call(EnumObj *e, DISPID id, LONG *celt, VARIANT *r) {

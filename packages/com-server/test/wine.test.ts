@@ -289,6 +289,20 @@ describeWine('the COM server under Wine', () => {
       for (let i = 0; i < 50 && !/closed \([1-9]\d* handles freed\)/.test(d.log()); i++) await new Promise((w) => setTimeout(w, 100));
       expect(d.log()).toMatch(/closed \([1-9]\d* handles freed\)/);
     }, 60_000);
+
+    it('RELEASEs held back to go with the next frame all reach the daemon (docs/protocol.md, Releasing)', async () => {
+      const d = daemon();
+      const file = path.join(work, 'releases.vbs');
+      // Each GetContact after a release makes a new handle, so the daemon's count shows any RELEASE lost;
+      // the last ones go out when the script drops its last proxy (no call follows them).
+      fs.writeFileSync(file, ['Set m = CreateObject("Messenger.UIAutomation.1")', 'm.AutoSignin', 'For i = 1 To 50',
+        '  Set c = m.GetContact("bob@contoso.com", "")', '  Set c = Nothing', 'Next',
+        'Set c = m.GetContact("bob@contoso.com", "")', 'Set l = m.MyContacts', 'WScript.Echo "got " & c.SigninName', ''].join('\r\n'));
+      const r = await cscript(d, file);
+      expect(r.stdout + r.stderr).toContain('got bob@contoso.com');
+      for (let i = 0; i < 50 && !/closed \(\d+ handles freed\)/.test(d.log()); i++) await new Promise((w) => setTimeout(w, 100));
+      expect(d.log()).toMatch(/closed \(0 handles freed\)/);
+    }, 60_000);
   });
 
   describe('imessenger com register / unregister', () => {
