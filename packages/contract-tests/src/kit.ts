@@ -6,7 +6,7 @@
 import {
   type DMessengerEvents, type HResultName, HR, MessengerError, type MessengerEventName, type MISTATUS, type OtherSide, hresultName, isMessengerError, succeeded,
 } from '@imessenger/contract';
-import { type BackendDefinition, createMessenger, type Messenger } from '@imessenger/core';
+import { type BackendDefinition, createMessenger, type Messenger, type MessengerGroup } from '@imessenger/core';
 import { KIT_PASSWORD, KIT_SELF, type KitSeed, kitSeed } from './fixture';
 
 /**
@@ -77,6 +77,19 @@ export class KitContext {
 
 /** Give a backend that delivers remote changes a little later the time to deliver them (before checking that an event did not come). */
 export const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 50));
+
+/** The group of MyGroups with this name (the suites' fixture groups). */
+export const groupNamed = async (k: KitContext, name: string): Promise<MessengerGroup> => {
+  for await (const g of await k.msn.get_MyGroups()) if ((await g.get_Name()) === name) return g;
+  throw new Error(`No group named ${name}`);
+};
+
+/** A group's members' sign-in names, lower-cased and sorted. */
+export const memberNames = async (g: MessengerGroup): Promise<string[]> => {
+  const names: string[] = [];
+  for await (const c of await g.get_Contacts()) names.push((await c.get_SigninName()).toLowerCase());
+  return names.sort();
+};
 
 /** Expect `promise` to reject with a MessengerError carrying exactly `hr`, and to name `member`. */
 export async function expectHr(promise: Promise<unknown>, hr: HResultName, member?: string): Promise<void> {

@@ -5,17 +5,8 @@
 import { HR, MISTATUS } from '@imessenger/contract';
 import type { MessengerGroup } from '@imessenger/core';
 import { BOB, CAROL, DAVE, ERIN, KIT_SERVICE_ID, NOBODY } from '../fixture';
-import { expectHr, expectMembers, type KitContext, type KitRun, outcomeOf } from '../kit';
+import { expectHr, expectMembers, groupNamed, type KitContext, type KitRun, memberNames, outcomeOf } from '../kit';
 
-const groupNamed = async (k: KitContext, name: string): Promise<MessengerGroup> => {
-  for await (const g of await k.msn.get_MyGroups()) if ((await g.get_Name()) === name) return g;
-  throw new Error(`No group named ${name}`);
-};
-const memberNames = async (g: MessengerGroup): Promise<string[]> => {
-  const names: string[] = [];
-  for await (const c of await g.get_Contacts()) names.push((await c.get_SigninName()).toLowerCase());
-  return names.sort();
-};
 
 export function groupSuites(run: KitRun): void {
   const M = 'IMessenger2.CreateGroup';

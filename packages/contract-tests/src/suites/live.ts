@@ -7,23 +7,14 @@
  * Rules: docs/BEHAVIOUR.md.
  */
 import { HR, MCONTACTPROPERTY, MISTATUS, MPHONE_TYPE } from '@imessenger/contract';
-import type { MessengerContact, MessengerGroup, MessengerGroups } from '@imessenger/core';
+import type { MessengerContact, MessengerGroups } from '@imessenger/core';
 import { BOB, CAROL, DAVE, KIT_PASSWORD, KIT_SELF, KIT_SERVICE_ID } from '../fixture';
-import { type KitContext, type KitRun, settle } from '../kit';
+import { groupNamed, type KitContext, type KitRun, memberNames, settle } from '../kit';
 
 const contactOf = (k: KitContext, name: string): Promise<MessengerContact> => k.msn.GetContact(name, KIT_SERVICE_ID);
 /** The self contact, the way the pages name it: GetContact(MySigninName, MyServiceId). */
 const selfContact = async (k: KitContext): Promise<MessengerContact> =>
   k.msn.GetContact(await k.msn.get_MySigninName(), await k.msn.get_MyServiceId());
-const groupNamed = async (k: KitContext, name: string): Promise<MessengerGroup> => {
-  for await (const g of await k.msn.get_MyGroups()) if ((await g.get_Name()) === name) return g;
-  throw new Error(`No group named ${name}`);
-};
-const memberNames = async (g: MessengerGroup): Promise<string[]> => {
-  const names: string[] = [];
-  for await (const c of await g.get_Contacts()) names.push((await c.get_SigninName()).toLowerCase());
-  return names.sort();
-};
 
 export function liveSuites(run: KitRun): void {
   // ---- the self contact ------------------------------------------------------------------------
