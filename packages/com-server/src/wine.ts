@@ -42,17 +42,28 @@ export function wineEnv(prefix: string, extra: Record<string, string> = {}): Nod
   return { ...process.env, WINEPREFIX: prefix, WINEDEBUG: '-all', ...extra };
 }
 
-/** Creates the prefix on first use (wineboot, ~10 s once) and keeps its wineserver alive between calls. */
+/**
+ * Creates the prefix on first use (wineboot, ~15 s once), keeps its wineserver alive between calls and
+ * starts the prefix's services (services.exe, rpcss, winedevice) with no pipes attached. Started instead by
+ * the first program whose output a caller reads, they inherit that program's stdout and stderr and hold
+ * them open until the wineserver exits: the caller waits for its timeout although the program has ended
+ * (what made regsvr32 time out in CI whenever the prefix existed but its wineserver had gone).
+ */
 export function ensurePrefix(prefix: string): void {
+  const env = wineEnv(prefix);
   if (!existsSync(join(prefix, 'system.reg'))) {
     mkdirSync(prefix, { recursive: true });
-    execFileSync(WINE64, ['wineboot', '-i'], { env: wineEnv(prefix), stdio: 'ignore', timeout: 120_000 });
+    execFileSync(WINE64, ['wineboot', '-i'], { env, stdio: 'ignore', timeout: 120_000 });
+    // Let that first wineserver finish and exit: used on, it starts rpcss late and COM activations wait
+    // ~10 s each for about a minute (shared/notes/WINDOWS-COM.md).
+    execFileSync(WINESERVER, ['-w'], { env, stdio: 'ignore', timeout: 120_000 });
   }
   try {
-    execFileSync(WINESERVER, ['-p', '30'], { env: wineEnv(prefix), stdio: 'ignore' });
+    execFileSync(WINESERVER, ['-p', '30'], { env, stdio: 'ignore' });
   } catch {
     // Already running for this prefix: nothing to do.
   }
+  execFileSync(WINE64, ['wineboot'], { env, stdio: 'ignore', timeout: 120_000 });
 }
 
 export interface InstallOptions {
@@ -106,7 +117,7 @@ export function regsvr32(prefix: string, dll: string, unregister: boolean, optio
 /** One REG_SZ value through Wine's reg.exe, or undefined. */
 export function regQuery(prefix: string, key: string, name?: string): string | undefined {
   try {
-    const out = execFileSync(WINE64, ['reg', 'query', key, ...(name ? ['/v', name] : ['/ve'])], { env: wineEnv(prefix), encoding: 'utf8', stdio: 'pipe' });
+    const out = execFileSync(WINE64, ['reg', 'query', key, ...(name ? ['/v', name] : ['/ve'])], { env: wineEnv(prefix), encoding: 'utf8', stdio: 'pipe', timeout: 60_000 });
     const line = out.split(/\r?\n/).find((l) => /REG_SZ/.test(l));
     return line?.replace(/^.*?REG_SZ\s+/, '').trim();
   } catch {
@@ -181,12 +192,21 @@ export function runWine(
         options.onStderr?.(`${line}\n`);
       }
     });
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
+    let done = false;
+    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (done) return;
+      done = true;
       if (timer) clearTimeout(timer);
       if (pending && !WSCRIPT_FIXME.test(pending)) { stderr += pending; options.onStderr?.(pending); }
       if (pending && SCRIPT_ERROR.test(pending)) scriptError = true;
       resolvePromise({ status: code ?? (signal ? 128 : 1), stdout, stderr, scriptError });
+    };
+    child.on('error', reject);
+    child.on('close', finish);
+    // A Wine process the program started (a service, a local server) may inherit its pipes and keep them
+    // open long after it exits: once it has exited, read what is left for a moment and stop waiting.
+    child.on('exit', (code, signal) => {
+      setTimeout(() => { child.stdout?.destroy(); child.stderr?.destroy(); finish(code, signal); }, 1_000).unref();
     });
   });
 }

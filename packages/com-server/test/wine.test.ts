@@ -4,7 +4,7 @@
  * header, the legacy example programs side by side with `imessenger run`, the C side's authentication,
  * the daemon dying mid-call, and `imessenger com register|unregister` with another server's ProgID.
  *
- * One private Wine prefix (kept between runs in the temporary directory: its first wineboot takes ~10 s)
+ * One private Wine prefix (kept between runs in the temporary directory: its first wineboot takes ~15 s)
  * and one build per run; every daemon gets its own serve file. About 60 s on 2 cores. Without the
  * packages the suite is skipped, saying why, except in CI (CI=true), where .ci/run installs them.
  */
@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { ENUMS, INTERFACES, rowsInVtableOrder } from '@imessenger/contract';
 import {
   buildDll, type BuildResult, ensurePrefix, installServer, missingToolchain, missingWine, regQuery, runWine, type WineRun,
-  vtableRows, WINE64, wineEnv, windowsPath, wineServeCommand,
+  vtableRows, WINE64, WINESERVER, wineEnv, windowsPath, wineServeCommand,
 } from '../src';
 
 const IN_CI = process.env['CI'] === 'true';
@@ -375,4 +375,13 @@ describeWine('the COM server under Wine', () => {
       expect(status).toBe(1);
     }, 60_000);
   });
+
+  it('a prefix whose wineserver has exited: after ensurePrefix, a program whose output is read ends when it ends (CI\'s regsvr32 timeout)', () => {
+    execFileSync(WINESERVER, ['-k'], { env: wineEnv(PREFIX), stdio: 'ignore' });
+    ensurePrefix(PREFIX);
+    // Without the services started by ensurePrefix, this program starts them, they inherit its pipes and
+    // hold them until the wineserver exits: execFileSync waits for its timeout (ETIMEDOUT).
+    expect(execFileSync(WINE64, ['cmd', '/c', 'echo', 'done'], { env: wineEnv(PREFIX), encoding: 'utf8', stdio: 'pipe', timeout: 30_000 }).trim()).toBe('done');
+    installServer(PREFIX, build.dll);
+  }, 120_000);
 });
