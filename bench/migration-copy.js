@@ -129,7 +129,8 @@ function request(child, type) {
 }
 
 async function copyProcess(root, groupCount) {
-  const { copyUsers, memoryProvider, graphProvider, DEFAULT_CONCURRENCY } = require(path.join(root, 'packages/migration/dist/index-copy.js'));
+  const { copyUsers, memoryProvider, DEFAULT_CONCURRENCY } = require(path.join(root, 'packages/migration/dist/index-copy.js'));
+  const { graphProvider } = require(path.join(root, 'packages/migration/dist/providers-graph.js'));
   const concurrency = Number(process.env.CONCURRENCY ?? DEFAULT_CONCURRENCY);
   const child = fork(__filename, ['--tenant', root, String(groupCount)], { env: process.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ready = await new Promise((resolve, reject) => { child.once('message', resolve); child.once('error', reject); });

@@ -234,31 +234,40 @@ afterAll(() => { if (work) fs.rmSync(work, { recursive: true, force: true }); })
  * on, as the registry would give them), with install scripts allowed: nothing is built, no winax and
  * no COM adapter arrive; the memory backend runs; `--backend com` says what to install, exit 2.
  */
+/**
+ * `npm i <name>` into a new project `dir` from the tarballs: the package and the @imessenger packages
+ * it depends on, as the registry would give them (its closure through `dependencies`; optional peers
+ * are not fetched), install scripts allowed. Returns the project's directory.
+ */
+function installFromTarballs(name: string, dir: string): string {
+  const tarballs = new Map(fs.readdirSync(work).filter((f) => f.endsWith('.tgz')).map((f) => {
+    const m = JSON.parse(fs.readFileSync(path.join(app, 'node_modules', '@imessenger', f.replace(/^imessenger-/, '').replace(/-\d+\.\d+\.\d+\.tgz$/, ''), 'package.json'), 'utf8')) as Manifest & { dependencies?: Record<string, string> };
+    return [m.name, { file: f, deps: Object.keys(m.dependencies ?? {}) }] as const;
+  }));
+  const closure = new Set<string>();
+  const visit = (n: string): void => {
+    if (closure.has(n) || !tarballs.has(n)) return;
+    closure.add(n);
+    for (const d of tarballs.get(n)!.deps) visit(d);
+  };
+  visit(name);
+  const project = path.join(work, dir);
+  fs.mkdirSync(project);
+  fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({
+    name: dir, private: true, dependencies: Object.fromEntries([...closure].map((n) => [n, `file:../${tarballs.get(n)!.file}`])),
+  }));
+  const installed = spawnSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: project, encoding: 'utf8', timeout: 300_000, env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
+  if (installed.status !== 0) throw new Error(`npm install of ${name} failed:\n${installed.stderr}`);
+  return project;
+}
+
 describe('npm i @imessenger/cli', () => {
   let cliApp: string;
   let tree: string[];
   beforeAll(() => {
-    const tarballs = new Map(fs.readdirSync(work).filter((f) => f.endsWith('.tgz')).map((f) => {
-      const m = JSON.parse(fs.readFileSync(path.join(app, 'node_modules', '@imessenger', f.replace(/^imessenger-/, '').replace(/-\d+\.\d+\.\d+\.tgz$/, ''), 'package.json'), 'utf8')) as Manifest & { dependencies?: Record<string, string> };
-      return [m.name, { file: f, deps: Object.keys(m.dependencies ?? {}) }] as const;
-    }));
-    // The CLI's closure of @imessenger packages through `dependencies` (what npm would fetch by name).
-    const closure = new Set<string>();
-    const visit = (name: string): void => {
-      if (closure.has(name) || !tarballs.has(name)) return;
-      closure.add(name);
-      for (const d of tarballs.get(name)!.deps) visit(d);
-    };
-    visit('@imessenger/cli');
-    cliApp = path.join(work, 'cli-app');
-    fs.mkdirSync(cliApp);
-    fs.writeFileSync(path.join(cliApp, 'package.json'), JSON.stringify({
-      name: 'cli-user', private: true, dependencies: Object.fromEntries([...closure].map((n) => [n, `file:../${tarballs.get(n)!.file}`])),
-    }));
-    const installed = spawnSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error'], {
-      cwd: cliApp, encoding: 'utf8', timeout: 300_000, env: { ...process.env, npm_config_update_notifier: 'false' },
-    });
-    if (installed.status !== 0) throw new Error(`npm install of the CLI failed:\n${installed.stderr}`);
+    cliApp = installFromTarballs('@imessenger/cli', 'cli-app');
     const ls = spawnSync('npm', ['ls', '--all', '--parseable', '--long'], { cwd: cliApp, encoding: 'utf8' });
     tree = ls.stdout.split('\n').slice(1).filter(Boolean).map((l) => l.split(':')[1]!).sort();
     console.log(`npm i @imessenger/cli (offline, from the tarballs, install scripts allowed): ${tree.length} packages\n  ${tree.join('\n  ')}`);
@@ -290,6 +299,32 @@ describe('npm i @imessenger/cli', () => {
     const script = "try { require('@imessenger/shim').createAutomationHost({ backend: { kind: 'com', emulate: true } }); } catch (e) { console.log(e.name + ': ' + e.message); }";
     const r = spawnSync(process.execPath, ['-e', script], { cwd: cliApp, encoding: 'utf8', timeout: 60_000 });
     expect(r.stdout.trim()).toBe('BackendNotInstalledError: --backend com needs @imessenger/adapter-com, which is not installed: npm install @imessenger/adapter-com');
+  });
+});
+
+/**
+ * `npm i @imessenger/migration` alone: the routing backend and the memory copy work; the Graph adapter
+ * is an optional peer, so it does not arrive, and a `graph:` spec says what to install (exit 2).
+ */
+describe('npm i @imessenger/migration', () => {
+  let project: string;
+  beforeAll(() => { project = installFromTarballs('@imessenger/migration', 'migration-app'); }, 300_000);
+
+  test('no Graph adapter, MSAL or Graph client arrives; the main entry loads', () => {
+    for (const name of ['@imessenger/adapter-graph', '@azure/msal-node', '@microsoft/microsoft-graph-client']) {
+      expect({ name, installed: fs.existsSync(path.join(project, 'node_modules', name)) }).toEqual({ name, installed: false });
+    }
+    const r = spawnSync(process.execPath, ['-e', "const m = require('@imessenger/migration'); console.log(typeof m.routingBackend, typeof m.copyUsers, typeof m.graphProvider)"], { cwd: project, encoding: 'utf8', timeout: 60_000 });
+    expect(r.stdout.trim()).toBe('function function undefined');
+  });
+
+  test('migrate copy to graph: without the adapter: a usage error naming what to install, exit 2', () => {
+    fs.mkdirSync(path.join(project, 'users'));
+    const script = "require('@imessenger/migration').copyCommand(['--from', 'memory:users', '--to', 'graph:tenant.json'], { stdout: process.stdout, stderr: process.stderr }).then((code) => { process.exitCode = code; });";
+    const r = spawnSync(process.execPath, ['-e', script], { cwd: project, encoding: 'utf8', timeout: 60_000 });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({
+      status: 2, stderr: expect.stringContaining('--to graph:tenant.json: graph needs @imessenger/adapter-graph, which is not installed: npm install @imessenger/adapter-graph'),
+    });
   });
 });
 

@@ -182,6 +182,16 @@ describe('supply chain of a production install (npm ls --omit=dev, no network)',
     }
   });
 
+  test('@imessenger/migration: the memory backend only; the Graph adapter (and MSAL, the Graph client) is an optional peer', () => {
+    const tree = treeOf('@imessenger/migration');
+    expect(tree.filter((n) => n.startsWith('@imessenger/'))).toEqual([
+      '@imessenger/adapter-memory', '@imessenger/command-line', '@imessenger/contract', '@imessenger/core', '@imessenger/durable', '@imessenger/migration',
+    ]);
+    expect(tree.filter((n) => n === '@azure/msal-node' || n === '@microsoft/microsoft-graph-client')).toEqual([]);
+    const manifest = manifestOf(path.join(ROOT, 'packages', 'migration'));
+    expect(manifest.peerDependenciesMeta?.['@imessenger/adapter-graph']?.optional).toBe(true);
+  });
+
   test('the kit makes jest an optional peer: not a dependency, and no production node in the lockfile', () => {
     const kit = manifestOf(path.join(ROOT, 'packages', 'contract-tests'));
     expect(kit.dependencies?.['jest']).toBeUndefined();

@@ -15,6 +15,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { didYouMean } from '@imessenger/command-line';
 import { GRAPH_CAPABILITIES, type GraphCapability } from './permissions';
 import { registerSecret } from './secrets';
 
@@ -167,32 +168,6 @@ export const TOP_KEYS: Readonly<Record<string, ConfigValueKind>> = {
 
 /** The old `imessenger run --graph-config` keys, which now live in "auth" (accepted with a warning). */
 const OLD_RUN_KEYS = ['clientId', 'authority', 'cacheFile', 'accessToken', 'username'] as const;
-
-/** Edit distance (for "did you mean"; the migration config's suggestions use it too). */
-export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
-}
-
-/** The known key closest to `key` (case-insensitive, within a third of its length), if any. */
-export function didYouMean(key: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
-  for (const candidate of known) {
-    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) { best = candidate; bestDistance = d; }
-  }
-  return best;
-}
 
 const describe = (v: unknown): string => {
   if (v === null) return 'null';

@@ -25,7 +25,7 @@ export {
  */
 export * as testing from './testing';
 export {
-  loadGraphConfig, checkGraphConfigDocument, requireOneUser, describeSettings, didYouMean, tenantProblem, isTenantGuid, GraphConfigError,
+  loadGraphConfig, checkGraphConfigDocument, requireOneUser, describeSettings, tenantProblem, isTenantGuid, GraphConfigError,
   ENV_OVERRIDES, AUTH_TYPES, graphConfigSchemaPath,
   type GraphSettings, type GraphAuthSettings, type LoadGraphConfigOptions, type AuthType,
 } from './config';

@@ -11,4 +11,5 @@ export {
 } from './parse';
 export { HELP_WIDTH, exitCodesHelp, formatHelp, optionsHelp, wrap } from './help';
 export { createWaitingLine, waitFor, type WaitingLine, type WaitingLineOptions, type WaitingStream } from './waiting';
+export { didYouMean, editDistance } from './did-you-mean';
 export { runCommand, type CommandIo, type RunCommandOptions } from './run-command';

@@ -1,9 +1,9 @@
 /**
- * The one parser, help layout, error style and exit-code table of every imessenger command, and the
- * waiting line.
+ * The one parser, help layout, error style and exit-code table of every imessenger command, the
+ * waiting line, and the one "did you mean" rule.
  */
 import {
-  EXIT, EXIT_CODES, UsageError, createWaitingLine, defineCommand, exitCodesHelp, formatHelp, parseCommandLine, runCommand, usageErrorText,
+  EXIT, EXIT_CODES, UsageError, createWaitingLine, defineCommand, didYouMean, editDistance, exitCodesHelp, formatHelp, parseCommandLine, runCommand, usageErrorText,
 } from '../src';
 
 const SPEC = defineCommand({
@@ -181,5 +181,26 @@ describe('the waiting line', () => {
     expect(out.text).toBe('waiting for the target to answer (4 s)…\n');
     done();
     line.close();
+  });
+});
+
+describe('did you mean (one rule for options, configuration keys, stages and values)', () => {
+  it('edit distance counts insertions, deletions and substitutions', () => {
+    expect(editDistance('', 'abc')).toBe(3);
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    expect(editDistance('grups', 'groups')).toBe(1);
+    expect(editDistance('same', 'same')).toBe(0);
+  });
+
+  it('suggests the closest known name, ignoring case, within a third of its length (at least two edits)', () => {
+    const keys = ['tenantId', 'presencePollMs', 'signedInAtStart', 'auth'];
+    expect(didYouMean('presencePollMS', keys)).toBe('presencePollMs');
+    expect(didYouMean('tenantID', keys)).toBe('tenantId');
+    expect(didYouMean('ath', keys)).toBe('auth');
+    expect(didYouMean('zzz', keys)).toBeUndefined();
+    // 15 letters: up to 5 edits; 6 is too far.
+    expect(didYouMean('signedInAtStrt', keys)).toBe('signedInAtStart');
+    expect(didYouMean('xxxxxdInAtStart', keys)).toBe('signedInAtStart');
+    expect(didYouMean('xxxxxxInAtStart', keys)).toBeUndefined();
   });
 });

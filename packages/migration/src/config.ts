@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { Lexer, LineCounter, Parser, isMap, isSeq, parseDocument } from 'yaml';
 import { type Cohort, inCohort } from './cohort';
 import { MODES, type Mode, ROUTABLE_CAPABILITIES, type RoutableCapability, modesFor } from './routing-methods';
-import { editDistance } from '@imessenger/adapter-graph/config';
+import { didYouMean } from '@imessenger/command-line';
 
 export type Side = 'old' | 'new';
 export type { Mode, RoutableCapability } from './routing-methods';
@@ -124,10 +124,10 @@ function stringAt(value: unknown, at: Segments, what: string): string {
   return value;
 }
 
-/** A "did you mean" for a near-miss key (one or two edits away). */
+/** A "did you mean" for a near-miss key. */
 function suggest(key: string, allowed: readonly string[]): string {
-  const best = allowed.map((a) => ({ a, d: editDistance(key.toLowerCase(), a.toLowerCase()) })).sort((x, y) => x.d - y.d)[0];
-  return best && best.d <= 2 ? `; did you mean "${best.a}"?` : '';
+  const near = didYouMean(key, allowed);
+  return near ? `; did you mean "${near}"?` : '';
 }
 
 function sideAt(value: unknown, at: Segments, names: { old: string; new: string }): Side {

@@ -9,16 +9,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  type DeviceCodeInfo, GraphAuthError, GraphConfigError, type GraphSettings, graphAuthFromSettings, loadGraphConfig,
-} from '@imessenger/adapter-graph';
-import {
   EXIT, UsageError, createWaitingLine, defineCommand, failureText, formatHelp, parseCommandLine, usageErrorText,
 } from '@imessenger/command-line';
 import { DEFAULT_CONCURRENCY, copyUsers } from './copy';
 import { Journal, JournalError } from './journal';
 import { createProgress, type ProgressStream } from './progress';
 import { memoryProvider } from './providers-memory';
-import { graphProvider } from './providers-graph';
 import type { BackendProvider } from './providers';
 import { hasFailures, renderPlan, renderSummary, writeReport } from './report';
 import type { BackoffOptions } from './throttle';
@@ -158,8 +154,8 @@ export interface ProviderForOptions {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly readOnly: boolean;
-  /** Shows a device code sign-in's instructions (default: stderr). */
-  readonly onDeviceCode?: (info: DeviceCodeInfo) => void;
+  /** Shows a device code sign-in's instructions, `message` (the identity platform's text; default: stderr). */
+  readonly onDeviceCode?: (info: { readonly message: string }) => void;
   /** A deprecated format or a plain token cache (default: stderr). */
   readonly onWarning?: (message: string) => void;
 }
@@ -179,24 +175,24 @@ export function providerFor(spec: string, role: string, options: ProviderForOpti
   if (scheme === 'graph') {
     if (!rest) throw new SpecError(`${where}: give the config file, e.g. graph:./tenant.json.`);
     const warn = options.onWarning ?? ((message: string) => { process.stderr.write(`Warning: ${message}\n`); });
-    const authOptions = { onWarning: warn, ...(options.onDeviceCode ? { onDeviceCode: options.onDeviceCode } : {}) };
-    let settings: GraphSettings;
-    try {
-      settings = loadGraphConfig(path.resolve(options.cwd, rest), { env: options.env, cwd: options.cwd, onWarning: warn });
-      // What the sign-in needs from files and packages (a tokens file, a key, @azure/identity) is read
-      // now, so that a problem is a usage error before the copy starts; the user here only selects.
-      graphAuthFromSettings(settings, { ...authOptions, user: settings.users?.[0] ?? 'check@invalid' });
-    } catch (error) {
-      if (error instanceof GraphConfigError || error instanceof GraphAuthError) throw new SpecError(`${where}: ${error.message}`);
-      throw error;
-    }
-    return graphProvider({
-      tenantId: settings.tenantId, ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}), ...(settings.users ? { users: settings.users } : {}),
-      ...(settings.retry ? { retry: settings.retry } : {}), ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
-      auth: (user) => graphAuthFromSettings(settings, { ...authOptions, user }),
+    return loadGraphProviders(where).graphProviderFromConfig(path.resolve(options.cwd, rest), {
+      env: options.env, cwd: options.cwd, onWarning: warn, ...(options.onDeviceCode ? { onDeviceCode: options.onDeviceCode } : {}),
+      usageError: (message) => new SpecError(`${where}: ${message}`),
     });
   }
   throw new SpecError(`${where}: unknown backend "${scheme || spec}": expected memory:<dir> or graph:<config.json>.`);
+}
+
+/** The Graph adapter, an optional peer: loaded by name (./providers-graph imports it) when a spec asks for it. */
+const GRAPH_ADAPTER = '@imessenger/adapter-graph';
+
+function loadGraphProviders(where: string): typeof import('./providers-graph') {
+  try {
+    require.resolve(GRAPH_ADAPTER);
+  } catch {
+    throw new SpecError(`${where}: graph needs ${GRAPH_ADAPTER}, which is not installed: npm install ${GRAPH_ADAPTER}`);
+  }
+  return require('./providers-graph') as typeof import('./providers-graph');
 }
 
 /** A spec with its path made absolute: the identity of a source or target in the journal. */
@@ -221,7 +217,7 @@ export async function copyCommand(argv: readonly string[], io: CopyCommandIo): P
     args = parseCopyArgs(argv);
     if (args.help) { io.stdout.write(COPY_USAGE); return EXIT.OK; }
     const hooks = {
-      onDeviceCode: (info: DeviceCodeInfo) => { io.stderr.write(`${info.message}\n`); },
+      onDeviceCode: (info: { readonly message: string }) => { io.stderr.write(`${info.message}\n`); },
       onWarning: (message: string) => { io.stderr.write(`Warning: ${message}\n`); },
     };
     from = providerFor(args.from, '--from', { cwd, env, readOnly: true, ...hooks });

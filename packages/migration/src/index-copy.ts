@@ -13,7 +13,6 @@ export {
   type ProgressOptions, type ProgressReporter, type ProgressSnapshot, type ProgressStream,
 } from './progress';
 export { memoryProvider, userFileBase, type MemoryProvider, type MemoryProviderOptions, type MemorySession } from './providers-memory';
-export { graphProvider, tokenAuth, type GraphProvider, type GraphProviderOptions, type GraphSession } from './providers-graph';
 export {
   countItems, emptyCounts, hasFailures, mdEscape, renderMarkdown, renderPlan, renderSummary, totalsOf, writeReport, MAX_BACKOFFS_RECORDED,
   type BackoffRecord, type CopyReport, type Counts, type ItemKind, type ItemReport, type Outcome, type UserReport, type UserStatus,

@@ -1,5 +1,6 @@
 /**
- * Microsoft Graph (Teams) as a migration provider: one graphBackend per user, signed in with that
+ * `@imessenger/migration/graph`: Microsoft Graph (Teams) as a migration provider (the Graph adapter is an
+ * optional peer of migration: this entry needs it installed). One graphBackend per user, signed in with that
  * user's tokens. Tokens come from `tokenFor(user)` (a host that already holds them, or the fake
  * tenant in tests and the bench) or from an `auth(user)` factory (e.g. ClientCredentialsAuth acting
  * as the user). Presence polling is off: a copy needs no status updates.
@@ -9,7 +10,10 @@
  * `createGroupWithMembers` (the groups port's createWithMembers: one POST /chats with every member).
  */
 import { createMessenger } from '@imessenger/core';
-import { type GraphAuth, type GraphBackend, type GraphBackendOptions, graphBackend } from '@imessenger/adapter-graph';
+import {
+  type DeviceCodeInfo, type GraphAuth, type GraphBackend, type GraphBackendOptions, GraphAuthError, GraphConfigError,
+  graphAuthFromSettings, graphBackend, loadGraphConfig,
+} from '@imessenger/adapter-graph';
 import type { ContactRecord } from '@imessenger/contract';
 import type { BackendProvider } from './providers';
 import type { CopySession, GroupWritten } from './copy';
@@ -113,4 +117,37 @@ export function graphProvider(options: GraphProviderOptions): GraphProvider {
       };
     },
   };
+}
+
+export interface GraphProviderFromConfigOptions {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Relative paths in the file are relative to the file; this is for the rest (e.g. a tokens file given by env). */
+  readonly cwd: string;
+  readonly onWarning: (message: string) => void;
+  /** Shows a device code sign-in's instructions (default: the adapter's, stderr). */
+  readonly onDeviceCode?: (info: DeviceCodeInfo) => void;
+  /** The error a bad file or sign-in setting becomes (the command's usage error). */
+  readonly usageError: (message: string) => Error;
+}
+
+/**
+ * The provider of `migrate copy`'s `graph:<config.json>`: the one Graph configuration every command
+ * reads (the adapter's loadGraphConfig). What the sign-in needs from files and packages (a tokens
+ * file, a key, @azure/identity) is read now, so that a problem is a usage error before the copy
+ * starts; the user named here only selects.
+ */
+export function graphProviderFromConfig(file: string, options: GraphProviderFromConfigOptions): GraphProvider {
+  const authOptions = { onWarning: options.onWarning, ...(options.onDeviceCode ? { onDeviceCode: options.onDeviceCode } : {}) };
+  try {
+    const settings = loadGraphConfig(file, { env: options.env, cwd: options.cwd, onWarning: options.onWarning });
+    graphAuthFromSettings(settings, { ...authOptions, user: settings.users?.[0] ?? 'check@invalid' });
+    return graphProvider({
+      tenantId: settings.tenantId, ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}), ...(settings.users ? { users: settings.users } : {}),
+      ...(settings.retry ? { retry: settings.retry } : {}), ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
+      auth: (user) => graphAuthFromSettings(settings, { ...authOptions, user }),
+    });
+  } catch (error) {
+    if (error instanceof GraphConfigError || error instanceof GraphAuthError) throw options.usageError(error.message);
+    throw error;
+  }
 }
