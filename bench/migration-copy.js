@@ -65,7 +65,7 @@ function kindOf(r) {
 }
 
 async function tenantProcess(root, groups) {
-  const { testing } = require(path.join(root, 'adapters/graph/dist'));
+  const testing = require(path.join(root, 'adapters/graph/dist/testing'));
   const owners = Array.from({ length: USERS }, (_, u) => ownerOf(u));
   const directory = [];
   for (let u = 0; u < USERS; u++) for (let g = 0; g < groups; g++) for (let m = 0; m < MEMBERS; m++) directory.push({ signinName: memberOf(u, g, m) });

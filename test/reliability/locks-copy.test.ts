@@ -10,7 +10,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { testing } from '@imessenger/adapter-graph';
+import * as testing from '@imessenger/adapter-graph/testing';
 
 jest.setTimeout(20_000);
 

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { testing } from '@imessenger/adapter-graph';
+import * as testing from '@imessenger/adapter-graph/testing';
 import { COPY_USAGE, copyCommand, parseCopyArgs, UsageError } from '../src/copy-command';
 import { readJournal } from '../src/journal';
 import type { CopyReport } from '../src/report';

@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { testing } from '@imessenger/adapter-graph';
+import * as testing from '@imessenger/adapter-graph/testing';
 import { copyUsers } from '../src/copy';
 import { Journal, type JournalFs, type JournalRecord, stepKey } from '../src/journal';
 import { graphProvider } from '../src/providers-graph';

@@ -9,7 +9,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { testing } from '@imessenger/adapter-graph';
+import * as testing from '@imessenger/adapter-graph/testing';
 import { readJournal, Journal } from '../src/journal';
 import { graphProvider } from '../src/providers-graph';
 

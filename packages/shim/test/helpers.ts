@@ -45,7 +45,7 @@ export interface TenantThread {
 
 const TENANT_THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { testing } = require('@imessenger/adapter-graph');
+const testing = require('@imessenger/adapter-graph/testing');
 (async () => {
   const tenant = new testing.FakeTenant({ seed: workerData.seed, tenantId: workerData.tenantId });
   await tenant.start();
