@@ -42,6 +42,34 @@ exports.classified = [
     reason: 'equivalent: the check after it refuses a non-number with the same HRESULT',
   })),
   {
+    file: 'runtime.ts', mutator: 'StringLiteral', line: 'throw this.unsupported(member, CAPABILITY_HRESULTS[capability], `The ${this.info.name}',
+    reason: 'error description wording',
+  },
+  {
+    file: 'runtime.ts', line: 'isCurrent(contact: MessengerContact): boolean {',
+    reason: 'equivalent: the fast path only; current(), taken instead, returns the same record of a current contact without a backend call',
+  },
+  {
+    file: 'runtime.ts', mutator: 'UpdateOperator', line: 'this.session++;',
+    reason: 'equivalent: session numbers are only compared for equality, and a decreasing counter never repeats either',
+  },
+  {
+    file: 'runtime.ts', mutator: 'ConditionalExpression', line: 'return contact.record.status === MISTATUS.MISTATUS_OFFLINE ? contact.record :', replacement: 'false',
+    reason: 'equivalent: a new record with the same values instead of the one held (an allocation)',
+  },
+  {
+    file: 'runtime.ts', mutator: 'ArrayDeclaration', line: 'const found: (MessengerContact | undefined)[] = new Array(signinNames.length);',
+    reason: 'equivalent: the array is filled index by index; its initial length is only a size hint',
+  },
+  {
+    file: 'runtime.ts', mutator: 'StringLiteral', line: "const serviceId = entries.includes(null) ? (await this.primaryService()).id : '';",
+    reason: 'equivalent: the service id is used for strangers only, and this branch has none',
+  },
+  {
+    file: 'runtime.ts', mutator: 'ConditionalExpression', line: 'const madeMeanwhile = this.contacts.size !== held;', replacement: 'true',
+    reason: 'equivalent: the map lookup it enables finds nothing when nothing was made meanwhile, and the object is made as before',
+  },
+  {
     file: 'runtime.ts', mutator: 'ConditionalExpression', line: 'if (known) this.contactList.added(known.record); else this.contactList.invalidate();', replacement: 'false',
     reason: 'equivalent: the index is read again from the backend instead of updated in place: the same contacts, one more list read',
   },

@@ -14,7 +14,7 @@ export function wrappedMessenger(seed: unknown, wrap: (ports: BackendPorts) => P
   const { ports } = memoryBackend({ seed: structuredClone(seed) });
   const listeners: ((change: RemoteChange) => void)[] = [];
   const msn = new Messenger({
-    ...ports, ...wrap(ports), events: { watch: (listener) => { listeners.push(listener); return () => undefined; } },
+    ...ports, ...wrap(ports), events: { watch: (listener) => { listeners.push(listener); return () => { listeners.splice(listeners.indexOf(listener), 1); }; } },
   }, info, options);
   const events: [string, unknown[]][] = [];
   msn.onAny((name, args) => events.push([name, [...args]]));

@@ -6,6 +6,8 @@
 import {
   type BackendInfo, type BackendPorts, CAPABILITY_HRESULTS, HR, hresultName, MISTATUS, MUAFOLDER, type ServiceRecord, messengerError,
 } from '@imessenger/contract';
+import { Messenger } from '@imessenger/core';
+import { memoryBackend } from '@imessenger/adapter-memory';
 import { override, wrappedMessenger } from './rig';
 
 const ANN = 'ann@contoso.com';
@@ -85,7 +87,8 @@ describe('core runtime: what no other-side hook reaches', () => {
     const b = { id: '{B}', name: 'B', primary: true };
     expect(await services([a, b]).get_MyServiceId()).toBe('{B}');
     expect(await services([{ ...a }, { ...b, primary: false }]).get_MyServiceName()).toBe('A');
-    await expect(services([]).get_MyServiceId()).rejects.toMatchObject({ hresult: HR.E_FAIL >>> 0 });
+    // The error names where it arose (the service list), not the member that asked for it.
+    await expect(services([]).get_MyServiceId()).rejects.toMatchObject({ hresult: HR.E_FAIL >>> 0, member: 'IMessenger.Services' });
   });
 
   test('identity is the sign-in name without regard to case, and nothing more: names that differ otherwise are two contacts', async () => {
@@ -117,6 +120,32 @@ describe('core runtime: what no other-side hook reaches', () => {
       remote({ type: 'windowContactRemoved', windowId: 'not-held', signinName: 'bob@contoso.com' });
       remote({ type: 'windowClosed', windowId: 'not-held' });
     }).not.toThrow();
+    expect(events).toEqual([]);
+  });
+
+  test('a Messenger made over a backend signed in before it learns who the user is at its first roster: the self contact there follows MyStatus', async () => {
+    const backend = memoryBackend({ seed: { ...structuredClone(seed), groups: [{ name: 'Me', members: [ANN, 'bob@contoso.com'] }] } });
+    const first = new Messenger(backend.ports, { name: 'memory' });
+    const late = new Messenger(backend.ports, { name: 'memory' });
+    const [me] = (await late.get_MyGroups()).toArray();
+    const [ann, bob] = (await me!.get_Contacts()).toArray();
+    expect(await ann!.get_IsSelf()).toBe(true);
+    await first.put_MyStatus(MISTATUS.MISTATUS_BUSY);
+    expect(await ann!.get_Status()).toBe(MISTATUS.MISTATUS_BUSY);
+    expect(await bob!.get_Status()).toBe(MISTATUS.MISTATUS_ONLINE);
+    first.dispose();
+    late.dispose();
+  });
+
+  test('a backend without an events port: a Messenger works and is disposed; dispose stops remote changes reaching it', async () => {
+    const { ports } = memoryBackend({ seed: structuredClone(seed) });
+    const { events: _none, ...withoutEvents } = ports;
+    const quiet = new Messenger(withoutEvents, { name: 'memory (no events)' });
+    expect(await quiet.get_MyStatus()).toBe(MISTATUS.MISTATUS_ONLINE);
+    expect(() => quiet.dispose()).not.toThrow();
+    const { msn, events, remote } = rig();
+    msn.dispose();
+    remote({ type: 'myStatus', status: MISTATUS.MISTATUS_BUSY });
     expect(events).toEqual([]);
   });
 });

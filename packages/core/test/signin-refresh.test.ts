@@ -20,20 +20,22 @@ function rig() {
       self: { signinName: ANN, password: 'pw' },
       contacts: [{ signinName: BOB, friendlyName: 'Bob Kelly', status: MISTATUS.MISTATUS_ONLINE }],
       directory: [{ signinName: ERIN, friendlyName: 'Erin Moss', status: MISTATUS.MISTATUS_ONLINE }],
+      groups: [{ name: 'Friends', members: [BOB] }],
     },
   });
   const container = createContainer({ backend });
   const inner = container.get<DirectoryPort>(TOKENS.DirectoryPort);
-  const reads = { count: 0, failNext: false };
-  const read = <T>(answer: () => Promise<T>): Promise<T> => {
+  const reads = { count: 0, failNext: false, asked: [] as string[][] };
+  const read = <T>(answer: () => Promise<T>, names?: readonly string[]): Promise<T> => {
     reads.count++;
+    if (names) reads.asked.push([...names]);
     if (!reads.failNext) return answer();
     reads.failNext = false;
     return Promise.reject(messengerError('MSGR_E_SERVER_TOO_BUSY', undefined, 'Simulated failure of a contact-list read.'));
   };
   const directory: DirectoryPort = {
     listContacts: () => read(() => inner.listContacts()),
-    listedContacts: (names) => read(() => inner.listedContacts!(names)),
+    listedContacts: (names) => read(() => inner.listedContacts!(names), names),
     lookup: (s) => inner.lookup(s),
     addContact: (s) => inner.addContact(s),
     removeContact: (s) => inner.removeContact(s),
@@ -103,5 +105,82 @@ describe('the next sign-in reports what changed while signed out', () => {
     await erin.get_FriendlyName();
     await bob.get_FriendlyName();
     expect(events.map(([name]) => name)).toEqual(['OnSignin', 'OnMyStatusChange']);
+  });
+
+  test('the question at sign-in names the kept contacts in the list only: no stranger, no removed contact, not the user', async () => {
+    const { msn, reads } = rig();
+    await msn.Signin(0, ANN, 'pw');
+    await msn.GetContact(ERIN, '');
+    await msn.GetContact(ANN, '');
+    await msn.GetContact(BOB, '');
+    await msn.Signout();
+    reads.asked.length = 0;
+    await msn.Signin(0, ANN, 'pw');
+    expect(reads.asked).toEqual([[BOB]]);
+  });
+
+  test('a contact read in this session is not read again: its properties and a roster of held contacts cost no list read', async () => {
+    const { msn, reads } = rig();
+    await msn.Signin(0, ANN, 'pw');
+    const bob = await msn.GetContact(BOB, '');
+    reads.count = 0;
+    await bob.get_FriendlyName();
+    await bob.get_Status();
+    await bob.get_Blocked();
+    await msn.GetContact(BOB, '');
+    const [friends] = (await msn.get_MyGroups()).toArray();
+    expect((await friends!.get_Contacts()).toArray()).toEqual([bob]);
+    await msn.SendMail(BOB); // reads the record it addresses (its e-mail) through the same path
+    expect(reads.count).toBe(0);
+  });
+
+  test('signed out, a record of an earlier session is not read again (the client hears nothing): the old name, no event', async () => {
+    const { msn, other, events, reads } = rig();
+    await msn.Signin(0, ANN, 'pw');
+    const bob = await msn.GetContact(BOB, '');
+    await msn.Signout();
+    reads.failNext = true;
+    await msn.Signin(0, ANN, 'pw'); // the read at sign-in fails: bob's record stays the first session's
+    await msn.Signout();
+    await other.contactFriendlyName(BOB, 'Robert Kelly');
+    events.length = 0;
+    reads.count = 0;
+    expect(await bob.get_FriendlyName()).toBe('Bob Kelly');
+    expect([events, reads.count]).toEqual([[], 0]);
+  });
+
+  test('two reads of a record of an earlier session at once: one read each, one event, the same new name', async () => {
+    const { msn, other, events, reads } = rig();
+    await msn.Signin(0, ANN, 'pw');
+    const bob = await msn.GetContact(BOB, '');
+    await msn.Signout();
+    await other.contactFriendlyName(BOB, 'Robert Kelly');
+    reads.failNext = true;
+    await msn.Signin(0, ANN, 'pw');
+    events.length = 0;
+    expect(await Promise.all([bob.get_FriendlyName(), bob.get_FriendlyName()])).toEqual(['Robert Kelly', 'Robert Kelly']);
+    expect(events).toEqual([['OnContactFriendlyNameChange', [HR.S_OK, bob, 'Bob Kelly']]]);
+  });
+
+  test('a contact removed from the list while signed out (B611): listed no more after the sign-in, so no status update', async () => {
+    const { msn, other, events } = rig();
+    await msn.Signin(0, ANN, 'pw');
+    const bob = await msn.GetContact(BOB, '');
+    await msn.Signout();
+    await other.contactListRemove(BOB);
+    await msn.Signin(0, ANN, 'pw');
+    events.length = 0;
+    await other.contactStatus(BOB, MISTATUS.MISTATUS_BUSY);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(events).toEqual([]);
+    expect(await bob.get_Status()).toBe(MISTATUS.MISTATUS_ONLINE);
+  });
+
+  test('two lookups of one new name at once give one object (the identity map keeps the first made)', async () => {
+    const { msn } = rig();
+    await msn.Signin(0, ANN, 'pw');
+    const [a, b] = await Promise.all([msn.GetContact(ERIN, ''), msn.GetContact(ERIN, '')]);
+    expect(a).toBe(b);
+    expect(await msn.GetContact(ERIN, '')).toBe(a);
   });
 });
