@@ -42,7 +42,7 @@ exports.classified = [
     reason: 'equivalent: the check after it refuses a non-number with the same HRESULT',
   })),
   {
-    file: 'runtime.ts', mutator: 'StringLiteral', line: 'throw this.unsupported(member, CAPABILITY_HRESULTS[capability], `The ${this.info.name}',
+    file: 'runtime.ts', mutator: 'StringLiteral', line: 'throw this.unsupported(member, CAPABILITY_HRESULTS[capability], `The ',
     reason: 'error description wording',
   },
   {
