@@ -148,4 +148,14 @@ describe('core runtime: what no other-side hook reaches', () => {
     remote({ type: 'myStatus', status: MISTATUS.MISTATUS_BUSY });
     expect(events).toEqual([]);
   });
+
+  test('a closed window is forgotten: a later change for its id raises nothing', async () => {
+    const { msn, events, remote } = rig();
+    const window = (await msn.InstantMessage('bob@contoso.com')) as unknown as { record: { id: string }; Close(): Promise<void> };
+    await window.Close();
+    events.length = 0;
+    remote({ type: 'windowContactAdded', windowId: window.record.id, signinName: 'erin@contoso.com' });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(events).toEqual([]);
+  });
 });
