@@ -41,6 +41,16 @@ exports.classified = [
     file: 'validation.ts', mutator: 'ConditionalExpression', line, replacement: 'false', original: "typeof value !== 'number'",
     reason: 'equivalent: the check after it refuses a non-number with the same HRESULT',
   })),
+  // messenger.ts: the parameter names it hands to the checks, which quote them in error descriptions only.
+  ...['mStatus', 'PhoneType', 'bstrEMail', 'vbstrCountry', 'bstrFirstName', 'bstrLastName', 'vbstrCity', 'vbstrState', 'ePhoneNumber',
+    'bstrNumber', 'bstrFileName', 'bstrAppID', 'mOptionPage', 'Sort', 'ePropType', 'bstrSigninName', 'bstrPassword'].map((param) => ({
+    file: 'messenger.ts', mutator: 'StringLiteral', line: `'${param}'`, original: `'${param}'`,
+    reason: 'error description wording: the parameter name a description quotes',
+  })),
+  {
+    file: 'messenger.ts', mutator: 'StringLiteral', line: "const name = checkSigninName(bstrEMail, member, 'bstrEMail', 'E_INVALIDARG');", original: "'E_INVALIDARG'",
+    reason: "equivalent: the HRESULT for a NULL name, and AddContact has already taken NULL and '' to the Add a Contact wizard (B003)",
+  },
   {
     file: 'runtime.ts', mutator: 'StringLiteral', line: 'throw this.unsupported(member, CAPABILITY_HRESULTS[capability], `The ',
     reason: 'error description wording',

@@ -137,6 +137,17 @@ describe('core runtime: what no other-side hook reaches', () => {
     late.dispose();
   });
 
+  test('… and at its first MyContacts, where the user is in their own list (B341)', async () => {
+    const backend = memoryBackend({ seed: { ...structuredClone(seed), contacts: [...seed.contacts, { signinName: ANN }] } });
+    const first = new Messenger(backend.ports, { name: 'memory' });
+    const late = new Messenger(backend.ports, { name: 'memory' });
+    const ann = (await late.get_MyContacts()).toArray().find((c) => c.record.signinName === ANN)!;
+    await first.put_MyStatus(MISTATUS.MISTATUS_AWAY);
+    expect(await ann.get_Status()).toBe(MISTATUS.MISTATUS_AWAY);
+    first.dispose();
+    late.dispose();
+  });
+
   test('a backend without an events port: a Messenger works and is disposed; dispose stops remote changes reaching it', async () => {
     const { ports } = memoryBackend({ seed: structuredClone(seed) });
     const { events: _none, ...withoutEvents } = ports;
@@ -157,5 +168,37 @@ describe('core runtime: what no other-side hook reaches', () => {
     remote({ type: 'windowContactAdded', windowId: window.record.id, signinName: 'erin@contoso.com' });
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(events).toEqual([]);
+  });
+
+  test('a backend that fails: each member\'s error is E_FAIL naming that member (the typelib\'s Interface.Member)', async () => {
+    // Every port method but isSignedIn throws a plain Error, as a broken backend would.
+    const failing = <T extends object>(port: T, keep: readonly string[] = []): T => new Proxy(port, {
+      get: (target, key, receiver) => {
+        const value = Reflect.get(target, key, receiver) as unknown;
+        if (typeof value !== 'function' || keep.includes(String(key))) return value;
+        return () => Promise.reject(new Error('down'));
+      },
+    });
+    const { msn } = rig((ports) => ({
+      session: failing(ports.session, ['isSignedIn']), directory: failing(ports.directory!), groups: failing(ports.groups!),
+      shell: failing(ports.shell!), preferences: failing(ports.preferences!), presence: failing(ports.presence!),
+      conversations: failing(ports.conversations!),
+    }));
+    const calls: [string, () => Promise<unknown>][] = [
+      ['IMessenger.MyStatus', () => msn.get_MyStatus()],
+      ['IMessenger.MyServiceId', () => msn.get_MyServiceId()],
+      ['IMessenger.MyServiceName', () => msn.get_MyServiceName()],
+      ['IMessenger.Services', () => msn.get_Services()],
+      ['IMessenger.InstantMessage', () => msn.InstantMessage('bob@contoso.com')],
+      ['IMessenger.Page', () => msn.Page('bob@contoso.com')],
+      ['IMessenger.MediaWizard', () => msn.MediaWizard(0)],
+      ['IMessenger.Window', () => msn.get_Window()],
+      ['IMessenger.ReceiveFileDirectory', () => msn.get_ReceiveFileDirectory()],
+      ['IMessenger2.MyGroups', () => msn.get_MyGroups()],
+    ];
+    for (const [member, call] of calls) {
+      const error = await call().then(() => undefined, (e: unknown) => e as { hresult: number; member: string });
+      expect({ member, hresult: error?.hresult, named: error?.member }).toEqual({ member, hresult: HR.E_FAIL >>> 0, named: member });
+    }
   });
 });
