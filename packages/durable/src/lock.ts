@@ -166,6 +166,54 @@ function removeDir(dir: string): void {
 }
 
 /**
+ * Removes a lock directory by first moving it out of the way in one step: emptied in place, it could
+ * be taken by another process's rename (rename replaces an empty directory) before it is gone.
+ */
+function retireDir(dir: string): void {
+  const gone = `${dir}.${randomBytes(8).toString('hex')}${TMP}`;
+  try {
+    fs.renameSync(dir, gone);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  removeDir(gone);
+}
+
+/** A directory; its folder made first if missing, as its owner's only (it may hold secrets). */
+function makeDir(dir: string): void {
+  try {
+    fs.mkdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    fs.mkdirSync(path.dirname(dir), { recursive: true, mode: 0o700 });
+    fs.mkdirSync(dir);
+  }
+}
+
+/** The suffix of a lock directory being made (`<file>.lock.<token>.tmp`, renamed into place). */
+const TMP = '.tmp';
+
+/** Lock directories a process of this host began to make and died before putting in place. */
+function removeDeadMakings(dir: string): void {
+  const prefix = `${path.basename(dir)}.`;
+  let names: string[];
+  try { names = fs.readdirSync(path.dirname(dir)); } catch { return; }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith(TMP)) continue;
+    const making = path.join(path.dirname(dir), name);
+    const holder = readHolder(making);
+    // No record yet: its maker is between two calls, or died there; old enough, it died.
+    const dead = holder ? holder.hostname === SELF.hostname && !isProcessAlive(holder.pid, holder.start) : isOlderThan(making, 60_000);
+    if (dead) removeDir(making);
+  }
+}
+
+function isOlderThan(file: string, ms: number): boolean {
+  try { return fs.statSync(file).mtimeMs < Date.now() - ms; } catch { return false; }
+}
+
+/**
  * The `rmdir` proper-lockfile calls for a release (ours: our token in the holder record) or for a
  * lock it found stale (someone else's: removed only if it still may be, looking again under the
  * removal lock). A lock that may not go is reported as held.
@@ -176,23 +224,24 @@ function guardedRemove(dir: string, staleMs: number): void {
     // Our release. No other process removes a live holder's lock of this host, so the record read
     // here is still ours when it is removed (a lock taken over as stale from another host is left to
     // its new holder).
-    if (readHolder(dir)?.token === mine.token) removeDir(dir);
+    if (readHolder(dir)?.token === mine.token) retireDir(dir);
     return;
   }
   underRemovalLock(dir, () => {
     if (!fs.existsSync(dir)) throw Object.assign(new Error(`${dir} is gone`), { code: 'ENOENT' });
     if (!removable(dir, readHolder(dir), staleMs)) throw Object.assign(new Error('Lock file is already being held'), { code: 'ELOCKED' });
-    removeDir(dir);
+    retireDir(dir);
   });
 }
 
 /** Before an attempt: a lock whose holder is a dead process of this host is removed (under the removal lock, if it is still that holder's). */
 function recoverDeadHolder(dir: string): void {
+  removeDeadMakings(dir);
   const holder = readHolder(dir);
   if (!holder || holder.hostname !== SELF.hostname || isProcessAlive(holder.pid, holder.start)) return;
   underRemovalLock(dir, () => {
     const again = readHolder(dir);
-    if (again?.token === holder.token) removeDir(dir);
+    if (again?.token === holder.token) retireDir(dir);
   });
 }
 
@@ -207,23 +256,21 @@ const later = <T>(fn: () => T, callback: Callback<T>): void => {
 
 function lockFs(staleMs: number) {
   const mkdirSync = (dir: string): void => {
-    try {
-      fs.mkdirSync(dir);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      // The file's folder does not exist yet: made as its owner's only (it may hold secrets).
-      fs.mkdirSync(path.dirname(dir), { recursive: true, mode: 0o700 });
-      fs.mkdirSync(dir);
-    }
-    // Ours now: say who we are before anyone can ask (the directory's mtime is set after this by proper-lockfile).
     const holder = taking.get(dir);
-    if (!holder) return;
-    const tmp = path.join(dir, `${HOLDER}.tmp`);
+    if (!holder) { makeDir(dir); return; }
+    // Made whole, then put in place: a lock directory never exists without the record of who holds
+    // it, so a holder killed at any moment leaves no lock or one that names it (a dead one is then
+    // recovered at once). rename() fails when the lock directory exists (it has a record: not empty).
+    const tmp = `${dir}.${holder.token}${TMP}`;
+    makeDir(tmp);
     try {
-      fs.writeFileSync(tmp, JSON.stringify(holder), { mode: 0o600 });
-      fs.renameSync(tmp, path.join(dir, HOLDER));
+      fs.writeFileSync(path.join(tmp, HOLDER), JSON.stringify(holder), { mode: 0o600 });
+      fs.renameSync(tmp, dir);
     } catch (error) {
-      removeDir(dir);
+      removeDir(tmp);
+      const code = (error as NodeJS.ErrnoException).code;
+      // proper-lockfile reads EEXIST as "held by someone": see who, and whether they are stale.
+      if (code === 'ENOTEMPTY' || code === 'EEXIST') throw Object.assign(new Error(`EEXIST: ${dir} exists`), { code: 'EEXIST' });
       throw error;
     }
   };

@@ -139,6 +139,22 @@ test('within one process a locked file is refused, or waited for until released'
   await expect(second).resolves.toBe('second');
 });
 
+test('a lock directory never exists without its holder record; a making left by a dead process is removed at the next lock', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'durable-making-'));
+  const file = path.join(dir, 'journal.jsonl');
+  const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+  // What a holder killed between making its lock directory and putting it in place leaves behind.
+  const making = `${lockDirOf(file)}.0123456789abcdef.tmp`;
+  fs.mkdirSync(making);
+  fs.writeFileSync(path.join(making, 'holder.json'), JSON.stringify({ pid: dead, hostname: os.hostname(), since: new Date().toISOString(), token: '0123456789abcdef' }));
+  const release = lockFileSync(file, refuse('journal'));
+  expect(fs.readdirSync(dir).sort()).toEqual(['journal.jsonl.lock']);
+  expect(lockHolder(file)?.pid).toBe(process.pid);
+  release();
+  expect(fs.readdirSync(dir)).toEqual([]);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
 test('cleanTmpFiles removes the temporary files of dead writers, keeps those of live ones and everything else', () => {
   const dir = scratch();
   const file = path.join(dir, 'state.json');
