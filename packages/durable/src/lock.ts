@@ -1,8 +1,8 @@
 /**
  * One cross-process lock for every durable file of the SDK, on proper-lockfile.
  *
- * - The lock of `<file>` is the directory `<file>.lock` (proper-lockfile: `mkdir` is atomic, also on
- *   network file systems). Its holder keeps the directory's mtime fresh (`update`); a lock whose
+ * - The lock of `<file>` is the directory `<file>.lock` (proper-lockfile), made whole with its holder
+ *   record and renamed into place, removed by renaming it away first (lockFs, retireDir). Its holder keeps the directory's mtime fresh (`update`); a lock whose
  *   mtime is older than `stale` is the lock of a holder that stopped (another host, or an unknown
  *   holder).
  * - The holder writes who it is into the lock directory (`holder.json`: pid, hostname, since, …), so
@@ -121,7 +121,7 @@ function newHolder(what: string): LockHolder {
 /** Lock directories this thread is taking or holds; the holder record of those it holds. */
 const busy = new Set<string>();
 const held = new Map<string, LockHolder>();
-/** The holder record the next `mkdir` of a lock directory writes (set by the acquisition under way). */
+/** The holder record the next lock directory made is made with (set by the acquisition under way). */
 const taking = new Map<string, LockHolder>();
 
 // ---- removal: only under the removal lock, only what may go ------------------------------------
