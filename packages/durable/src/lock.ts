@@ -24,6 +24,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as lockfile from 'proper-lockfile';
 import { isProcessAlive, SELF } from './process';
+import { escapeRegExp } from './tmp';
 
 /** What a lock's holder wrote beside its lock (in `<file>.lock/holder.json`). */
 export interface LockHolder {
@@ -170,7 +171,7 @@ function removeDir(dir: string): void {
  * be taken by another process's rename (rename replaces an empty directory) before it is gone.
  */
 function retireDir(dir: string): void {
-  const gone = `${dir}.${randomBytes(8).toString('hex')}${TMP}`;
+  const gone = makingName(dir, randomBytes(8).toString('hex'));
   try {
     fs.renameSync(dir, gone);
   } catch (error) {
@@ -191,26 +192,25 @@ function makeDir(dir: string): void {
   }
 }
 
-/** The suffix of a lock directory being made (`<file>.lock.<token>.tmp`, renamed into place). */
-const TMP = '.tmp';
+/**
+ * A lock directory being made or removed beside `dir`: `<file>.lock.<pid>.<token>.tmp`. The maker's
+ * pid is in the name, so one killed before it wrote anything inside is still known to be dead.
+ */
+const makingName = (dir: string, token: string): string => `${dir}.${SELF.pid}.${token}.tmp`;
 
-/** Lock directories a process of this host began to make and died before putting in place. */
+/** Lock directories a process of this host began to make (or to remove) and died before finishing. */
 function removeDeadMakings(dir: string): void {
-  const prefix = `${path.basename(dir)}.`;
+  const pattern = new RegExp(`^${escapeRegExp(path.basename(dir))}\\.(\\d+)\\.[0-9a-f]+\\.tmp$`);
   let names: string[];
   try { names = fs.readdirSync(path.dirname(dir)); } catch { return; }
   for (const name of names) {
-    if (!name.startsWith(prefix) || !name.endsWith(TMP)) continue;
+    const match = pattern.exec(name);
+    if (!match || isProcessAlive(Number(match[1]))) continue;
     const making = path.join(path.dirname(dir), name);
+    // The pid is this host's unless the record inside says otherwise (a folder shared between hosts).
     const holder = readHolder(making);
-    // No record yet: its maker is between two calls, or died there; old enough, it died.
-    const dead = holder ? holder.hostname === SELF.hostname && !isProcessAlive(holder.pid, holder.start) : isOlderThan(making, 60_000);
-    if (dead) removeDir(making);
+    if (!holder || holder.hostname === SELF.hostname) removeDir(making);
   }
-}
-
-function isOlderThan(file: string, ms: number): boolean {
-  try { return fs.statSync(file).mtimeMs < Date.now() - ms; } catch { return false; }
 }
 
 /**
@@ -261,7 +261,7 @@ function lockFs(staleMs: number) {
     // Made whole, then put in place: a lock directory never exists without the record of who holds
     // it, so a holder killed at any moment leaves no lock or one that names it (a dead one is then
     // recovered at once). rename() fails when the lock directory exists (it has a record: not empty).
-    const tmp = `${dir}.${holder.token}${TMP}`;
+    const tmp = makingName(dir, holder.token);
     makeDir(tmp);
     try {
       fs.writeFileSync(path.join(tmp, HOLDER), JSON.stringify(holder), { mode: 0o600 });

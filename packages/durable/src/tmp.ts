@@ -13,7 +13,7 @@ export function tmpFileFor(file: string): string {
   return `${path.resolve(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
 }
 
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+export const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Remove the leftover temporary files of `file` whose writer is dead: `<file>.<pid>.tmp`,
