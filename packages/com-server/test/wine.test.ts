@@ -87,7 +87,10 @@ describeWine('the COM server under Wine', () => {
   afterAll(() => {
     for (const d of daemons) d.stop();
     if (work) fs.rmSync(work, { recursive: true, force: true });
-  }, 30_000);
+    // The prefix's services (winedevice.exe) keep its wineserver alive, and use CPU, long after the
+    // suite: stop them (the next run starts the prefix again; ensurePrefix handles that).
+    try { execFileSync(WINESERVER, ['-k'], { env: wineEnv(PREFIX), stdio: 'ignore', timeout: 30_000 }); } catch { /* not running */ }
+  }, 60_000);
 
   it('the binary type library (widl) holds the contract: LIBID, every IID and parent, members in vtable order with DISPIDs and kinds, events, enums', async () => {
     const r = await runWine(PREFIX, [windowsPath(tlbdumpExe), windowsPath(build.tlb)]);
