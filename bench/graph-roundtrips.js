@@ -47,8 +47,8 @@ async function session(seed, { latencyMs = 0 } = {}) {
 const BOB = 'bob@contoso.com', CAROL = 'carol@contoso.com', DAVE = 'dave@fabrikam.com', ERIN = 'erin@contoso.com';
 const groupNamed = async (msn, name) => (await msn.get_MyGroups()).toArray().find((g) => g.record.name === name);
 const MEMBERS = [
-  ['IMessenger.Signin', async (s) => { await s.msn.Signin(0, s.upn, ''); }, 2, 'one $batch (me, profile, contact list, inbox), then one presence call for me + contacts (past 650 ids, the calls travel 20 to a $batch): the presence ids come from the list', false],
-  ['IMessenger.Signout', (s) => s.msn.Signout(), 0, 'tokens are dropped locally; Graph has no sign-out call'],
+  ['IMessenger.Signin', async (s) => { await s.msn.Signin(0, s.upn, ''); }, 2, 'one $batch (me, profile, contact list, inbox), then one $batch: the presence session (setPresence) and, after it, the presence call for me + contacts (past 650 ids, 20 to a $batch): both need ids the first returns', false],
+  ['IMessenger.Signout', (s) => s.msn.Signout(), 1, 'clearPresence: the presence session ends, so others see the user offline at once (tokens are dropped locally; Graph has no sign-out call)'],
   ['IMessenger.MyContacts', (s) => s.msn.get_MyContacts(), 0, 'read at sign-in; kept current by the watcher'],
   ['IMessenger.GetContact', (s) => s.msn.GetContact(BOB, ''), 0, 'a listed contact is known since sign-in'],
   ['IMessenger.AddContact', (s) => s.msn.AddContact(0, ERIN), 2, 'resolve the user (GET /users/{upn}), then the Outlook contact and the new contact\'s presence in one $batch'],
@@ -174,8 +174,10 @@ async function tenantChild() {
   const upn = kitSeed().self.signinName;
   process.on('message', async ({ op, seq }) => {
     if (op === 'requests') {
-      const presenceItems = (r) => (r.path === '/$batch' ? r.body.requests.filter((i) => i.url === '/communications/getPresencesByUserId').length : 0);
-      process.send({ seq, value: tenant.requests.map((r) => ({ method: r.method, path: r.path, batchItems: r.batchItems, presenceItems: presenceItems(r) })) });
+      const items = (r, test) => (r.path === '/$batch' ? r.body.requests.filter((i) => test(i.url)).length : 0);
+      const presenceItems = (r) => items(r, (url) => url === '/communications/getPresencesByUserId');
+      const sessionItems = (r) => items(r, (url) => url.endsWith('/presence/setPresence'));
+      process.send({ seq, value: tenant.requests.map((r) => ({ method: r.method, path: r.path, batchItems: r.batchItems, presenceItems: presenceItems(r), sessionItems: sessionItems(r) })) });
     } else if (op === 'reset') {
       tenant.resetRequests();
       process.send({ seq });
@@ -234,6 +236,8 @@ async function requestCounts(adapter, n) {
       listing: signin.filter((r) => r.path === '/me/contacts').length + 1,
       presenceCalls: signin.filter((r) => r.path === '/communications/getPresencesByUserId').length + signin.reduce((k, r) => k + r.presenceItems, 0),
       presenceBatches: signin.filter((r) => r.presenceItems > 0).length,
+      // The presence session's setPresence: alone (before), or in the presence $batch (sessionItems).
+      session: signin.filter((r) => r.path.endsWith('/presence/setPresence')).length + signin.reduce((k, r) => k + (r.sessionItems ?? 0), 0),
       round: round.length,
     };
   } finally { await tenant.stop(); }
@@ -282,11 +286,12 @@ async function presenceAtScale() {
     const after = await requestCounts(current, n);
     const before = baseline ? await requestCounts(baseline, n) : undefined;
     const calls = presenceCallsFor(n);
-    const batches = calls > 1 ? Math.ceil(calls / 20) : 1;
+    // The presence session's setPresence travels in the first presence $batch, ahead of the calls (presence-session.ts).
+    const batches = Math.ceil((calls + 1) / 20);
     const listing = Math.max(1, Math.ceil(n / 1000));
-    row(`sign-in, ${n} contacts: requests`, `${after.signin} (listing ${after.listing} + ${after.presenceCalls} presence calls in ${after.presenceBatches} $batch)`,
-      `${listing + batches} (listing ${listing} + ${calls} calls in ${batches} $batch)`,
-      after.signin === listing + batches && after.presenceCalls === calls && after.presenceBatches === batches && after.listing === listing,
+    row(`sign-in, ${n} contacts: requests`, `${after.signin} (listing ${after.listing} + ${after.session ? 'setPresence and ' : ''}${after.presenceCalls} presence calls in ${after.presenceBatches} $batch)`,
+      `${listing + batches} (listing ${listing} + setPresence and ${calls} calls in ${batches} $batch)`,
+      after.signin === listing + batches && after.presenceCalls === calls && after.presenceBatches === batches && after.listing === listing && after.session === 1,
       before && `${before.signin}`);
     row(`light poll round, ${n} contacts: requests`, `${after.round}`, '1', after.round === 1, before && `${before.round}`);
   }

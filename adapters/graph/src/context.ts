@@ -8,8 +8,8 @@ import {
 } from '@imessenger/contract';
 import type { GraphAuth } from './auth/auth';
 import { GRAPH_CAPABILITIES, type GraphCapability, unsupportedIn } from './permissions';
-import type { BatchRequest, GraphHttp } from './http';
-import { batchItemError, segment, userPath } from './http';
+import type { GraphHttp } from './http';
+import { type BatchRequest, type BatchResponse, batchItemError, segment, userPath } from './http';
 import type { Launcher } from './launcher';
 import { emptyProfile, PROFILE_EXTENSION, type Profile, type ProfileDocument, profileFromDocument, profileToDocument } from './profile';
 import { type GraphPresence, statusFromGraph } from './presence-map';
@@ -113,6 +113,15 @@ export const phonesOf = (u: Pick<GraphUser, 'businessPhones' | 'mobilePhone'>): 
   ...(u.businessPhones?.[0] ? { work: u.businessPhones[0] } : {}),
   ...(u.mobilePhone ? { mobile: u.mobilePhone } : {}),
 });
+
+/**
+ * A request to send in the same $batch as a presence read, ahead of it (the sign-in's opening of the
+ * presence session): `answered` takes its response and says whether it succeeded.
+ */
+export interface PresenceAhead {
+  readonly request: BatchRequest;
+  answered(response: BatchResponse): boolean;
+}
 
 export class GraphContext {
   readonly http: GraphHttp;
@@ -277,7 +286,7 @@ export class GraphContext {
    * http.batch sends a few at a time: ⌈⌈n/650⌉/20⌉ round trips, not ⌈n/650⌉ one after another.
    * A failed call fails the whole read, as the same request sent alone would (errors.ts).
    */
-  async fetchPresence(userIds: readonly string[]): Promise<Map<string, MISTATUS>> {
+  async fetchPresence(userIds: readonly string[], ahead?: PresenceAhead): Promise<Map<string, MISTATUS>> {
     const result = new Map<string, MISTATUS>();
     const take = (value: readonly (GraphPresence & { id: string })[]) => {
       for (const p of value) result.set(p.id, statusFromGraph(p, { self: p.id === this.me?.id }));
@@ -285,10 +294,14 @@ export class GraphContext {
     const ids = [...new Set(userIds)];
     const chunks: string[][] = [];
     for (let i = 0; i < ids.length; i += PRESENCE_ID_LIMIT) chunks.push(ids.slice(i, i + PRESENCE_ID_LIMIT));
-    if (chunks.length === 1) {
+    if (chunks.length === 1 && !ahead) {
       take((await this.http.post<PresenceCollection>(PRESENCE_BY_ID, { ids: chunks[0] }, { resource: 'presence' })).value);
-    } else if (chunks.length > 1) {
-      const responses = await this.http.batch<PresenceCollection>(chunks.map((chunk) => ({ method: 'POST', url: PRESENCE_BY_ID, body: { ids: chunk } })));
+    } else if (chunks.length > 0) {
+      // The request ahead first; the reads depend on it, so they see what it did (Graph runs them after it).
+      const reads = chunks.map((chunk): BatchRequest => ({ method: 'POST', url: PRESENCE_BY_ID, body: { ids: chunk }, ...(ahead ? { dependsOn: [0] } : {}) }));
+      const responses = await this.http.batch<PresenceCollection>(ahead ? [ahead.request, ...reads] : reads);
+      // A refused request ahead leaves its dependants refused too (424): read them again, alone.
+      if (ahead && !ahead.answered(responses.shift()!)) return this.fetchPresence(userIds);
       for (const r of responses) {
         if (r.status !== 200 || !r.body) throw batchItemError(r, `POST ${PRESENCE_BY_ID}`, 'presence');
         take(r.body.value);

@@ -7,7 +7,8 @@
  *
  * - `POST /users/{me}/presence/setPresence { sessionId: <the app's client id>, availability,
  *   activity, expirationDuration: 'PT5M' }` at sign-in (docs/presence-setpresence.md: the session
- *   id must be the application's id);
+ *   id must be the application's id), in the $batch that reads the sign-in's presence, ahead of the
+ *   reads (`opening`: its path needs the user's id, which the sign-in's first $batch returns);
  * - renewed every 3 minutes (`renewMs`): an Available session fades after 5 minutes without a call
  *   (to Available/AvailableInactive, then Away) and expires after its expirationDuration, so a
  *   process that dies leaves the user Offline within 5 minutes, as a dropped Messenger connection did;
@@ -21,10 +22,10 @@
  * `myStatus` capability (permissions.ts).
  */
 import { MISTATUS } from '@imessenger/contract';
-import type { GraphContext } from './context';
+import type { GraphContext, PresenceAhead } from './context';
 import { tokenClaims } from './auth/claims';
 import { redact } from './errors';
-import { segment } from './http';
+import { batchItemError, segment } from './http';
 import type { GraphPresence } from './presence-map';
 
 export interface PresenceSessionOptions {
@@ -109,12 +110,34 @@ export class PresenceSession implements GraphPresenceSession {
     }
   }
 
+  /**
+   * The sign-in's opening of the session at `status`, as a request for the $batch that reads the
+   * sign-in's presence (ahead of the reads: one request where two were); undefined when no session is
+   * held. A refusal is reported, as follow's.
+   */
+  async opening(status: MISTATUS): Promise<PresenceAhead | undefined> {
+    if (!await this.id()) return undefined;
+    const next = sessionPresenceFor(status);
+    return {
+      request: { method: 'POST', url: this.path('setPresence'), body: this.body(next) },
+      answered: (response) => {
+        const ok = response.status >= 200 && response.status < 300;
+        if (ok) this.opened(next); else this.report(batchItemError(response, 'POST setPresence', 'presence'));
+        return ok;
+      },
+    };
+  }
+
   async set(status: MISTATUS): Promise<void> {
     if (!await this.id()) return;
     const next = sessionPresenceFor(status);
     if (this.state && this.state.availability === next.availability && this.state.activity === next.activity) return;
     await this.send(next);
-    this.state = next;
+    this.opened(next);
+  }
+
+  private opened(state: GraphPresence): void {
+    this.state = state;
     this.startTimer();
   }
 
@@ -136,8 +159,12 @@ export class PresenceSession implements GraphPresenceSession {
     this.state = undefined;
   }
 
+  private body(presence: GraphPresence) {
+    return { sessionId: this.sessionId, ...presence, expirationDuration: SESSION_EXPIRATION };
+  }
+
   private async send(presence: GraphPresence): Promise<void> {
-    await this.ctx.http.post(this.path('setPresence'), { sessionId: this.sessionId, ...presence, expirationDuration: SESSION_EXPIRATION }, { resource: 'presence' });
+    await this.ctx.http.post(this.path('setPresence'), this.body(presence), { resource: 'presence' });
   }
 
   private startTimer(): void {

@@ -130,6 +130,7 @@ interface BatchItem {
   readonly url: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: unknown;
+  readonly dependsOn?: readonly string[];
 }
 interface Reply { readonly status: number; readonly body?: object; readonly headers?: Readonly<Record<string, string>> }
 interface Seen { readonly method: string; readonly rawPath: string; readonly body: unknown }
@@ -316,27 +317,35 @@ interface SignInOptions {
   readonly presence?: (id: string) => { availability: string; activity: string };
   /** Keep the sign-in's requests in `log` and `batches` (default: cleared, so tests see only their own). */
   readonly keepLog?: boolean;
+  /** The setPresence body of the backend's presence session, when it holds one: it opens ahead of the presence calls, in their $batch. */
+  readonly session?: object;
 }
 
 /**
  * Sign in through the session port: the $batch of ENDPOINTS.md #1/#21/#4/#20, then presence (#9):
- * one call alone, or several as the items of $batch requests of ≤ 20.
+ * one call alone, or several as the items of $batch requests of ≤ 20 (with the presence session's
+ * setPresence ahead of them, when the backend holds a session).
  */
 async function signIn(b: GraphBackend, o: SignInOptions = {}) {
   const me = o.me ?? ANN;
   const mePath = o.mePath ?? '/me';
   const calls = o.presenceCalls ?? Math.ceil((1 + (o.contacts?.length ?? 0)) / 650);
+  const inBatch = calls > 1 || o.session !== undefined;
   mockBatch((item) => {
     const { path } = split(item.url);
-    if (calls > 1 && item.method === 'POST' && path === '/communications/getPresencesByUserId') return presenceReply(item.body, o.presence);
+    if (o.session && item.method === 'POST' && path === `/users/${me.id}/presence/setPresence`) {
+      if (JSON.stringify(item.body) !== JSON.stringify(o.session)) failures.push(`setPresence body ${JSON.stringify(item.body)}`);
+      return { status: 200 };
+    }
+    if (inBatch && item.method === 'POST' && path === '/communications/getPresencesByUserId') return presenceReply(item.body, o.presence);
     if (item.method !== 'GET') return unexpected(item);
     if (path === mePath) return { status: 200, body: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users/$entity', ...me } };
     if (path === `${mePath}/extensions/${PROFILE}`) return o.profile === null ? notFound('extension') : { status: 200, body: o.profile ?? storedProfile() };
     if (path === `${mePath}/contacts`) return { status: 200, body: { value: o.contacts ?? [], ...(o.nextLink ? { '@odata.nextLink': o.nextLink } : {}) } };
     if (path === `${mePath}/mailFolders/inbox`) return { status: 200, body: { id: 'AAMkAGI2AAEMAAA=', displayName: 'Inbox', unreadItemCount: o.unread ?? 3 } };
     return unexpected(item);
-  }, calls > 1 ? 1 + Math.ceil(calls / 20) : 1);
-  if (calls === 1) mockPresence(1, o.presence);
+  }, inBatch ? 1 + Math.ceil((calls + (o.session ? 1 : 0)) / 20) : 1);
+  if (!inBatch) mockPresence(1, o.presence);
   const self = await b.ports.session.signin({ signinName: me.userPrincipalName, password: '' });
   presenceCalls.length = 0;
   if (!o.keepLog) { log = []; batches = []; }
@@ -672,11 +681,13 @@ describe('the presence session (presence-setpresence.md, presence-session.ts)', 
   const APP = '0d5e8a4c-6f1b-4c2e-9a7d-3b8f2e1c4a6b';
   const session = (availability: string, activity: string) => ({ sessionId: APP, availability, activity, expirationDuration: 'PT5M' });
 
-  test('sign-in opens it before reading presence, an Away-like MyStatus moves it, a renewal repeats it, sign-out clears it', async () => {
+  test('sign-in opens it ahead of the presence read in one $batch, an Away-like MyStatus moves it, a renewal repeats it, sign-out clears it', async () => {
     const b = newBackend(undefined, undefined, { presenceSession: { sessionId: APP, renewMs: 0 } });
-    graph().post(`/v1.0/users/${ANN.id}/presence/setPresence`, session('Available', 'Available')).reply(fixed(200));
-    await signIn(b, { keepLog: true });
-    expect(log.indexOf(`POST /v1.0/users/${ANN.id}/presence/setPresence`)).toBeLessThan(log.indexOf('POST /v1.0/communications/getPresencesByUserId'));
+    await signIn(b, { keepLog: true, session: session('Available', 'Available') });
+    // In the $batch that reads presence, ahead of the read, which depends on it (one request, not two).
+    expect(batches[1]!.map((i) => [i.method, split(i.url).path, i.dependsOn])).toEqual([
+      ['POST', `/users/${ANN.id}/presence/setPresence`, undefined], ['POST', '/communications/getPresencesByUserId', [batches[1]![0]!.id]],
+    ]);
     log = [];
     graph().post(`/v1.0/users/${ANN.id}/presence/setUserPreferredPresence`, { availability: 'Away', activity: 'Away' }).reply(fixed(200));
     graph().post(`/v1.0/users/${ANN.id}/presence/setPresence`, session('Away', 'Away')).times(2).reply(fixed(200));

@@ -666,7 +666,8 @@ describe('7. throttled items inside a 200 $batch', () => {
     tenant.failNext({ status: 429, retryAfter: 0, match: { method: 'GET', path: /^\/me$/ } });
     await rig.ports.session.signin({ signinName: ANN, password: '' });
     const sent = batches();
-    expect(sent.map((b) => b.batchItems)).toEqual([4, 1]);
+    // The sign-in $batch, the throttled item alone, then the presence session and the presence read.
+    expect(sent.map((b) => b.batchItems)).toEqual([4, 1, 2]);
     expect((sent[1]!.body as { requests: { url: string }[] }).requests[0]!.url).toMatch(/^\/me\?/);
     expect((await rig.ports.session.self()).signinName).toBe(ANN);
   });

@@ -32,7 +32,14 @@ async function seenByOthers(): Promise<string> {
   return `${value[0]!.availability}/${value[0]!.activity}`;
 }
 
-const posts = (action: string) => tenant.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/presence/${action}`));
+/** The POSTs of a presence action, alone or as items of a $batch (sign-in opens the session in the $batch that reads presence). */
+const posts = (action: string): { body: unknown }[] => tenant.requests.flatMap((r) => {
+  if (r.method === 'POST' && r.path === '/$batch') {
+    return ((r.body as { requests?: { method: string; url: string; body?: unknown }[] }).requests ?? [])
+      .filter((item) => item.method === 'POST' && item.url.split('?')[0]!.endsWith(`/presence/${action}`));
+  }
+  return r.method === 'POST' && r.path.endsWith(`/presence/${action}`) ? [r] : [];
+});
 
 beforeEach(async () => {
   now = Date.parse('2026-01-05T09:00:00Z');
@@ -63,6 +70,11 @@ describe('the adapter holds an app presence session while signed in', () => {
       { sessionId: testing.FakeTenant.APP_ID, availability: 'Available', activity: 'Available', expirationDuration: 'PT5M' },
     ]);
     expect(tenant.presenceSessions(KIT_SELF)).toMatchObject({ client: false, apps: [testing.FakeTenant.APP_ID], preferred: true }); // seeded: Online
+    // Two requests, as before the session: the first $batch gives the user's id; the session opens in
+    // the $batch that reads presence, ahead of the read, which depends on it.
+    expect(tenant.requests.map((r) => `${r.method} ${r.path} ${r.batchItems ?? ''}`.trim())).toEqual(['POST /$batch 4', 'POST /$batch 2']);
+    const second = (tenant.requests[1]!.body as { requests: { id: string; url: string; dependsOn?: string[] }[] }).requests;
+    expect(second.map((r) => [r.url.split('/').pop(), r.dependsOn])).toEqual([['setPresence', undefined], ['getPresencesByUserId', [second[0]!.id]]]);
     expect(await seenByOthers()).toBe('Available/Available');
     expect((await backend.ports.session.self()).status).toBe(MISTATUS.MISTATUS_ONLINE);
   });
@@ -143,5 +155,7 @@ describe('the adapter holds an app presence session while signed in', () => {
     });
     expect((await limited.ports.session.signin({ signinName: KIT_SELF, password: '' })).status).toBe(MISTATUS.MISTATUS_INVISIBLE);
     expect(String(warnings[0])).toMatch(/setPresence/);
+    // The read that depended on the refused session (424) is made again, alone.
+    expect(tenant.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /$batch', 'POST /$batch', 'POST /communications/getPresencesByUserId']);
   });
 });

@@ -66,9 +66,9 @@ export function graphSession(ctx: GraphContext, watcher: PresenceWatcher, presen
       ctx.me = user;
       ctx.signedIn = true;
       ctx.setContacts(contacts);
-      // Present from now on, as the signed-in Messenger client was (presence-session.ts), before reading presence.
-      await presenceSession.follow(MISTATUS.MISTATUS_ONLINE);
-      const statuses = await ctx.fetchPresence([user.id, ...[...ctx.contacts!.values()].map((c) => c.userId)]);
+      // Present from now on, as the signed-in Messenger client was (presence-session.ts): the session
+      // opens in the $batch that reads presence, ahead of the reads.
+      const statuses = await ctx.fetchPresence([user.id, ...[...ctx.contacts!.values()].map((c) => c.userId)], await presenceSession.opening(MISTATUS.MISTATUS_ONLINE));
       for (const [id, status] of statuses) ctx.presence.set(id, status);
       ctx.myStatus = ctx.presence.get(user.id) ?? ctx.myStatus;
       if (inboxResponse?.status === 200) watcher.unread = (inboxResponse.body as { unreadItemCount: number }).unreadItemCount;
