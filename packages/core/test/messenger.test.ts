@@ -92,3 +92,123 @@ describe('the Messenger object: what reaches the backend', () => {
     expect([await self.get_Blocked(), await self.get_CanPage(), await self.get_Property(MCONTACTPROPERTY.MCONTACTPROP_EMAIL)]).toEqual([false, false, ANN]);
   });
 });
+
+describe('the Messenger object: what sign-in, conversations and CreateGroup hand the backend', () => {
+  const BOB = 'bob@contoso.com';
+  const pageable = {
+    ...seed, contacts: [{ signinName: BOB, status: MISTATUS.MISTATUS_ONLINE, canPage: true, phones: { mobile: '+1 425 555 0100' } }],
+  };
+
+  test('AutoSignin (im-imessenger-autosignin.md: the stored account) asks the backend with empty credentials, not with missing ones', async () => {
+    const requests: unknown[] = [];
+    const { msn } = wrappedMessenger({ ...seed, signedIn: false }, (ports) => ({
+      session: override(ports.session, { signin: (request) => { requests.push(request); return ports.session.signin(request); } }),
+    }));
+    await msn.AutoSignin();
+    expect(requests).toEqual([{ signinName: '', password: '' }]);
+  });
+
+  test('B690: a sign-in rejected with nothing at all still reaches OnSignin, as E_FAIL', async () => {
+    const { msn, events } = wrappedMessenger({ ...seed, signedIn: false }, (ports) => ({
+      session: override(ports.session, { signin: () => Promise.reject(undefined) }),
+    }));
+    expect(await hr(msn.Signin(0, ANN, 'pw'))).toBe('E_FAIL');
+    expect(events).toEqual([['OnSignin', [HR.E_FAIL]]]);
+  });
+
+  test('B003 B016: AddContact with NULL given as undefined opens the wizard like an empty name; signed out, nothing opens', async () => {
+    const calls: unknown[] = [];
+    const wrap = (ports: BackendPorts) => ({ shell: override(ports.shell!, { findContact: async (query) => { calls.push(query); } }) });
+    await wrappedMessenger(seed, wrap).msn.AddContact(0, undefined as unknown as string);
+    expect(calls).toEqual([{ firstName: '', lastName: '' }]);
+    calls.length = 0;
+    const offline = wrappedMessenger({ ...seed, signedIn: false }, wrap);
+    expect(await hr(offline.msn.AddContact(0, ''))).toBe('S_OK');
+    expect([calls, offline.events]).toEqual([[], []]);
+  });
+
+  /** A Messenger whose conversations port records every open; `fresh`: each open makes a new window, as a backend whose kinds are separate windows would. */
+  const recording = (fresh = false) => {
+    const opened: [string, string, { reuse?: string; detail?: string } | undefined][] = [];
+    const rig = wrappedMessenger(pageable, (ports) => ({
+      conversations: override(ports.conversations!, {
+        open: (kind, name, options) => {
+          opened.push([kind, name, options]);
+          return ports.conversations!.open(kind, name, fresh ? { ...options, reuse: undefined } : options);
+        },
+      }),
+    }));
+    return { ...rig, opened };
+  };
+
+  test('each conversation member opens its own kind; B177 B193: NULL for a number or a file name sends none', async () => {
+    const { msn, opened } = recording();
+    const kinds: [string, () => Promise<unknown>][] = [
+      ['im', () => msn.InstantMessage(BOB)], ['voice', () => msn.StartVoice(BOB)], ['video', () => msn.StartVideo(BOB)],
+      ['page', () => msn.Page(BOB)], ['phone', () => msn.Phone(BOB, 2, null as unknown as string)],
+      ['file', () => msn.SendFile(BOB, null as unknown as string)], ['app', () => msn.InviteApp(BOB, '{F1B1920C-6A3C-4ce7-B18C-AFAB305FD03D}')],
+    ];
+    for (const [, call] of kinds) await call();
+    expect(opened.map(([kind]) => kind)).toEqual(kinds.map(([kind]) => kind));
+    expect(opened.map(([, name]) => name)).toEqual(kinds.map(() => BOB));
+    expect(opened.find(([kind]) => kind === 'phone')![2]?.detail).toBeUndefined();
+    expect(opened.find(([kind]) => kind === 'file')![2]?.detail).toBeUndefined();
+  });
+
+  test('B075 B662: one window per contact: the same kind again returns it without asking the backend; another kind asks the backend to reuse it', async () => {
+    const { msn, opened, events } = recording();
+    const first = await msn.InstantMessage(BOB);
+    expect(await msn.InstantMessage(BOB)).toBe(first);
+    expect(opened).toHaveLength(1);
+    expect(await msn.StartVoice(BOB)).toBe(first);
+    expect(opened.map(([kind, , options]) => [kind, options?.reuse])).toEqual([['im', undefined], ['voice', first.record.id]]);
+    // The backend gave the same window back: OnIMWindowCreated was raised once, for the first open.
+    expect(events.filter(([name]) => name === 'OnIMWindowCreated')).toHaveLength(1);
+  });
+
+  test('B662: a backend that answers another kind with a new window: OnIMWindowCreated for that window too', async () => {
+    const { msn, events } = recording(true);
+    const im = await msn.InstantMessage(BOB);
+    const voice = await msn.StartVoice(BOB);
+    expect(voice).not.toBe(im);
+    expect(events.filter(([name]) => name === 'OnIMWindowCreated').map(([, args]) => args[0])).toEqual([im, voice]);
+  });
+
+  describe('B640-B642: CreateGroup refused by the service after its own checks passed', () => {
+    /** A groups port that makes the group (another client was quicker) and then refuses with `refusal`; the lookup after it fails when `lookupFails`. */
+    const racing = (refusal: 'MSGR_E_GROUP_ALREADY_EXISTS' | 'MSGR_E_SERVER_TOO_BUSY', lookupFails = false) => {
+      let lists = 0;
+      return wrappedMessenger(seed, (ports) => ({
+        groups: override(ports.groups!, {
+          create: async (name, serviceId) => { await ports.groups!.create(name, serviceId); throw messengerError(refusal, undefined, 'Refused.'); },
+          list: () => (lookupFails && ++lists > 1 ? Promise.reject(messengerError('E_FAIL', undefined, 'Lost.')) : ports.groups!.list()),
+        }),
+      }));
+    };
+    const inMyGroups = async (msn: ReturnType<typeof wrappedMessenger>['msn'], group: unknown) => {
+      for await (const g of await msn.get_MyGroups()) if (g === group) return true;
+      return false;
+    };
+
+    test('MSGR_E_GROUP_ALREADY_EXISTS: the group another client made under that name, in OnGroupAdded and as the result', async () => {
+      const { msn, events } = racing('MSGR_E_GROUP_ALREADY_EXISTS');
+      const group = await msn.CreateGroup('Friends', await msn.get_MyServiceId());
+      expect(events.filter(([name]) => name === 'OnGroupAdded')).toEqual([['OnGroupAdded', [HR.MSGR_E_GROUP_ALREADY_EXISTS, group]]]);
+      expect(await inMyGroups(msn, group)).toBe(true);
+    });
+
+    test('another refusal: the group that was not made, even though one of that name exists now', async () => {
+      const { msn, events } = racing('MSGR_E_SERVER_TOO_BUSY');
+      const group = await msn.CreateGroup('Friends', await msn.get_MyServiceId());
+      expect(events.filter(([name]) => name === 'OnGroupAdded')).toEqual([['OnGroupAdded', [HR.MSGR_E_SERVER_TOO_BUSY, group]]]);
+      expect(await inMyGroups(msn, group)).toBe(false);
+    });
+
+    test('MSGR_E_GROUP_ALREADY_EXISTS and the lookup fails: the group that was not made', async () => {
+      const { msn, events } = racing('MSGR_E_GROUP_ALREADY_EXISTS', true);
+      const group = await msn.CreateGroup('Friends', await msn.get_MyServiceId());
+      expect(events.filter(([name]) => name === 'OnGroupAdded')).toEqual([['OnGroupAdded', [HR.MSGR_E_GROUP_ALREADY_EXISTS, group]]]);
+      expect(await group.get_Name()).toBe('Friends');
+    });
+  });
+});

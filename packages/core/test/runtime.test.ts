@@ -202,3 +202,41 @@ describe('core runtime: what no other-side hook reaches', () => {
     }
   });
 });
+
+describe('core runtime: contacts of an earlier session', () => {
+  const BOB = 'bob@contoso.com';
+  const ERIN = 'erin@contoso.com';
+  const named = { ...seed, directory: [{ signinName: ERIN, friendlyName: 'Erin Moss', status: MISTATUS.MISTATUS_ONLINE }] };
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
+
+  test('B611 B635: list changes core never heard are found at the next session\'s first read: the one added now gets status updates, the one removed no longer does, and neither raises anything then', async () => {
+    const { msn, events, ports, remote } = wrappedMessenger(named);
+    const erin = await msn.GetContact(ERIN, '');
+    const bob = await msn.GetContact(BOB, '');
+    // Behind core's back (this rig hands core only the changes a test delivers).
+    await ports.directory!.addContact(ERIN);
+    await ports.directory!.removeContact(BOB);
+    await msn.Signout();
+    await msn.Signin(0, ANN, 'pw');
+    await settle();
+    events.length = 0;
+    // Erin was a stranger: her first read in this session finds her listed; no name or status event for a contact that was not listed.
+    expect([await erin.get_FriendlyName(), await erin.get_Status()]).toEqual(['Erin Moss', MISTATUS.MISTATUS_ONLINE]);
+    expect(await bob.get_Status()).toBe(MISTATUS.MISTATUS_ONLINE);
+    expect(events).toEqual([]);
+    remote({ type: 'contactStatus', signinName: ERIN, status: MISTATUS.MISTATUS_AWAY });
+    remote({ type: 'contactStatus', signinName: BOB, status: MISTATUS.MISTATUS_AWAY });
+    await settle();
+    expect(events).toEqual([['OnContactStatusChange', [erin, MISTATUS.MISTATUS_AWAY]]]);
+  });
+
+  test('signed out, a contact last read in an earlier session reads what it last knew, like one read in this session (a stranger stays MISTATUS_UNKNOWN: A15)', async () => {
+    const { msn } = wrappedMessenger(named);
+    const erin = await msn.GetContact(ERIN, '');
+    await msn.Signout();
+    await msn.Signin(0, ANN, 'pw');
+    await msn.Signout();
+    expect(await erin.get_Status()).toBe(MISTATUS.MISTATUS_UNKNOWN);
+    expect(await erin.get_FriendlyName()).toBe(ERIN);
+  });
+});
