@@ -113,6 +113,26 @@ describe('core runtime: what no other-side hook reaches', () => {
     expect(await ann.get_IsSelf()).toBe(false);
   });
 
+  test('… and after core signed in again: the old user\'s contact is read again from the list, as the new user lists her', async () => {
+    let who = ANN;
+    const { msn } = rig((ports) => ({
+      session: override(ports.session, {
+        self: async () => (who === ANN ? ports.session.self() : { ...(await ports.session.self()), signinName: who, friendlyName: 'Bob Kelly' }),
+      }),
+      // The new user's list has Ann, under the name he gave her.
+      directory: override(ports.directory!, {
+        listedContacts: async (names) => Promise.all(names.map(async (name) => (name.toLowerCase() === ANN
+          ? { ...(await ports.directory!.lookup(ANN))!, friendlyName: 'Ann from accounting' }
+          : (await ports.directory!.listedContacts!([name]))[0] ?? null))),
+      }),
+    }));
+    const ann = await msn.GetContact(ANN, '');
+    await msn.Signout();
+    await msn.Signin(0, ANN, 'pw');
+    who = 'bob@contoso.com';
+    expect(await ann.get_FriendlyName()).toBe('Ann from accounting');
+  });
+
   test('a window change or close for a window core does not hold (opened elsewhere) is ignored: no event, nothing thrown into the backend', () => {
     const { events, remote } = rig();
     expect(() => {
@@ -238,5 +258,73 @@ describe('core runtime: contacts of an earlier session', () => {
     await msn.Signout();
     expect(await erin.get_Status()).toBe(MISTATUS.MISTATUS_UNKNOWN);
     expect(await erin.get_FriendlyName()).toBe(ERIN);
+  });
+});
+
+describe('core runtime: a sign-in while a list read is under way', () => {
+  const BOB = 'bob@contoso.com';
+  const ERIN = 'erin@contoso.com';
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
+
+  /**
+   * The memory backend behind a list that a test controls (Bob's listed name, whether Erin is listed)
+   * and that can hold one answer, computed when asked, until released: a slow list read that a
+   * sign-in overtakes.
+   */
+  const racing = () => {
+    const list = { bobName: 'Bob Kelly', erinListed: false };
+    let held: { release: () => void; done: Promise<void> } | undefined;
+    const rig = wrappedMessenger(seed, (ports) => ({
+      directory: override(ports.directory!, {
+        listedContacts: async (names) => {
+          const answer = await Promise.all(names.map(async (name) => {
+            if (name === ERIN) return list.erinListed ? ports.directory!.lookup(ERIN) : null;
+            const [entry] = await ports.directory!.listedContacts!([name]);
+            return entry && name === BOB ? { ...entry, friendlyName: list.bobName } : entry ?? null;
+          }));
+          const hold = held;
+          held = undefined;
+          if (hold) await hold.done;
+          return answer;
+        },
+      }),
+    }));
+    const holdNext = () => {
+      let release!: () => void;
+      const done = new Promise<void>((resolve) => { release = resolve; });
+      held = { release, done };
+      return release;
+    };
+    const signInAgain = async () => { await rig.msn.Signout(); await rig.msn.Signin(0, ANN, 'pw'); await settle(); };
+    return { ...rig, list, holdNext, signInAgain };
+  };
+
+  test('the sign-in\'s read of the kept contacts, overtaken by a later sign-in, is not kept: the later read is (B587)', async () => {
+    const { msn, list, holdNext, signInAgain } = racing();
+    const bob = await msn.GetContact(BOB, '');
+    await msn.Signout();
+    const release = holdNext();
+    list.bobName = 'Bob (renamed once)';
+    const first = msn.Signin(0, ANN, 'pw'); // its read of Bob is held
+    await settle();
+    list.bobName = 'Bob (renamed twice)';
+    await signInAgain();
+    release();
+    await first;
+    expect(await bob.get_FriendlyName()).toBe('Bob (renamed twice)');
+  });
+
+  test('a first read of an earlier session\'s contact, overtaken by a sign-in, is not kept: the next read asks again (B635)', async () => {
+    const { msn, list, holdNext, signInAgain } = racing();
+    const erin = await msn.GetContact(ERIN, '');
+    await signInAgain();
+    const release = holdNext();
+    const read = erin.get_Status(); // Erin not listed, in an answer that is held
+    await settle();
+    list.erinListed = true;
+    await signInAgain();
+    release();
+    await read;
+    expect(await erin.get_Status()).toBe(MISTATUS.MISTATUS_ONLINE); // listed now; held as a stranger, MISTATUS_UNKNOWN
   });
 });
