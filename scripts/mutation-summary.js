@@ -39,10 +39,11 @@ function cosmetic(file, mutant, lines) {
   const { start, end } = mutant.location;
   const line = lines[start.line - 1];
   const original = start.line === end.line ? line.slice(start.column - 1, end.column - 1) : `${line.slice(start.column - 1)}…`;
-  if (mutant.mutatorName === 'StringLiteral' && NAME.test(original)) return undefined;
   const listed = classified.find((c) => file.endsWith(c.file) && (c.mutator === undefined || c.mutator === mutant.mutatorName)
     && line.includes(c.line) && (c.replacement === undefined || c.replacement === mutant.replacement)
     && (c.original === undefined || c.original === original));
+  // A quoted name is behaviour unless an entry names that very expression (an HRESULT a path never returns).
+  if (mutant.mutatorName === 'StringLiteral' && NAME.test(original) && listed?.original !== original) return undefined;
   if (listed) return listed.reason;
   if (mutant.mutatorName !== 'StringLiteral') return undefined;
   const statement = lines.slice(Math.max(0, start.line - 3), start.line).join('\n');

@@ -314,6 +314,37 @@ describe('core runtime: a sign-in while a list read is under way', () => {
     expect(await bob.get_FriendlyName()).toBe('Bob (renamed twice)');
   });
 
+  test('the sign-in\'s answer for a kept contact read again meanwhile is not applied over what came since (B375)', async () => {
+    const { msn, list, holdNext, remote } = racing();
+    const bob = await msn.GetContact(BOB, '');
+    await msn.Signout();
+    list.bobName = 'Bob (listed then)';
+    const release = holdNext();
+    const signin = msn.Signin(0, ANN, 'pw'); // its read of Bob is held
+    await settle();
+    expect(await bob.get_FriendlyName()).toBe('Bob (listed then)'); // read again now
+    remote({ type: 'contactFriendlyName', signinName: BOB, friendlyName: 'Bob (renamed since)' });
+    release();
+    await signin;
+    expect(await bob.get_FriendlyName()).toBe('Bob (renamed since)');
+  });
+
+  test('of two first reads of an earlier session\'s contact, the later answer is not applied over what came since (B375)', async () => {
+    const { msn, list, holdNext, remote } = racing();
+    const erin = await msn.GetContact(ERIN, '');
+    await msn.Signout();
+    await msn.Signin(0, ANN, 'pw');
+    list.erinListed = true;
+    const release = holdNext();
+    const first = erin.get_FriendlyName(); // held
+    await settle();
+    expect(await erin.get_FriendlyName()).toBe(ERIN); // the second read, answered now
+    remote({ type: 'contactFriendlyName', signinName: ERIN, friendlyName: 'Erin (renamed since)' });
+    release();
+    await first;
+    expect(await erin.get_FriendlyName()).toBe('Erin (renamed since)');
+  });
+
   test('a first read of an earlier session\'s contact, overtaken by a sign-in, is not kept: the next read asks again (B635)', async () => {
     const { msn, list, holdNext, signInAgain } = racing();
     const erin = await msn.GetContact(ERIN, '');
