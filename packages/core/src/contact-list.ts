@@ -50,13 +50,14 @@ export class ContactList {
 
   /** `record` joined the list (AddContact, or a remote addition of a contact core holds). */
   added(record: ContactRecord): void {
-    if (this.loading) this.generation++;
+    // Any listing under way may predate this (the index's own or MyContacts'): it is not installed.
+    this.generation++;
     this.index?.set(keyOf(record.signinName), record);
   }
 
   /** `signinName` left the list (MyContacts.Remove, or a remote removal). */
   removed(signinName: string): void {
-    if (this.loading) this.generation++;
+    this.generation++;
     this.index?.delete(keyOf(signinName));
   }
 

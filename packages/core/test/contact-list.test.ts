@@ -198,3 +198,94 @@ describe('contact resolution, listing fallback', () => {
     expect(events.filter(([e]) => e === 'OnContactListRemove')).toEqual([['OnContactListRemove', [HR.S_OK, contact]]]);
   });
 });
+
+describe('ContactList on its own', () => {
+  // Imported here: the class is internal to core (runtime.ts holds one per Messenger).
+  const { ContactList } = require('../src/contact-list') as typeof import('../src/contact-list');
+  const record = (signinName: string) => ({ signinName, friendlyName: signinName, status: MISTATUS.MISTATUS_ONLINE, blocked: false, canPage: false, phones: {}, serviceId: 's' });
+  /** A directory without listedContacts whose listing resolves when `release` is called (or at once). */
+  const listing = (names: string[]) => {
+    let calls = 0;
+    let gate: (() => void) | undefined;
+    const directory = {
+      listContacts: async () => {
+        calls++;
+        const answer = names.map(record);
+        if (gate === undefined) return answer;
+        await new Promise<void>((resolve) => { const release = gate!; gate = () => { release(); resolve(); }; });
+        return answer;
+      },
+    } as unknown as DirectoryPort;
+    return { directory, calls: () => calls, hold: () => { gate = () => undefined; return () => { const g = gate!; gate = undefined; g(); }; } };
+  };
+
+  test('a backend without a directory: nobody is listed and the list is empty', async () => {
+    const list = new ContactList(undefined);
+    expect(await list.entries(['bob@contoso.com', 'erin@contoso.com'])).toEqual([null, null]);
+    expect(await list.has('bob@contoso.com')).toBe(false);
+    expect(await list.readAll()).toEqual([]);
+  });
+
+  test('MyContacts\' listing becomes the index (no listing after it) unless the list was dropped meanwhile', async () => {
+    const { directory, calls, hold } = listing(['bob@contoso.com']);
+    const list = new ContactList(directory);
+    await list.readAll();
+    expect(await list.has('BOB@contoso.com')).toBe(true);
+    expect(calls()).toBe(1);
+    const release = hold();
+    const reading = list.readAll();
+    list.invalidate();
+    release();
+    await reading;
+    expect(await list.has('bob@contoso.com')).toBe(true);
+    expect(calls()).toBe(3); // the listing that predates the drop was not installed: asked again
+  });
+
+  test('an addition or removal while a listing is under way: that listing is not used, the question is answered from a new one', async () => {
+    for (const change of ['added', 'removed'] as const) {
+      const { directory, calls, hold } = listing(['bob@contoso.com']);
+      const list = new ContactList(directory);
+      const release = hold();
+      const asking = list.entries(['bob@contoso.com']);
+      await new Promise((resolve) => setImmediate(resolve));
+      if (change === 'added') list.added(record('erin@contoso.com')); else list.removed('bob@contoso.com');
+      release();
+      expect((await asking)[0]?.signinName).toBe('bob@contoso.com');
+      expect(calls()).toBe(2);
+      // In place afterwards: no listing for what core itself changed.
+      list.added(record('dave@contoso.com'));
+      list.removed('bob@contoso.com');
+      expect(await list.entries(['dave@contoso.com', 'bob@contoso.com'])).toEqual([record('dave@contoso.com'), null]);
+      expect(calls()).toBe(2);
+    }
+  });
+});
+
+describe('ContactList: a change while MyContacts is listing', () => {
+  const { ContactList } = require('../src/contact-list') as typeof import('../src/contact-list');
+  const record = (signinName: string) => ({ signinName, friendlyName: signinName, status: MISTATUS.MISTATUS_ONLINE, blocked: false, canPage: false, phones: {}, serviceId: 's' });
+
+  test.each(['added', 'removed'] as const)('%s during the listing: the listing (which may predate it) is not installed; the next question lists again and sees the change', async (change) => {
+    const names = ['bob@contoso.com'];
+    let release!: () => void;
+    let calls = 0;
+    const directory = {
+      listContacts: async () => {
+        calls++;
+        const answer = names.map(record);
+        if (calls === 1) await new Promise<void>((resolve) => { release = resolve; });
+        return answer;
+      },
+    } as unknown as DirectoryPort;
+    const list = new ContactList(directory);
+    const reading = list.readAll();
+    await new Promise((resolve) => setImmediate(resolve));
+    // AddContact / MyContacts.Remove completed meanwhile (the backend's list has changed).
+    if (change === 'added') { names.push('erin@contoso.com'); list.added(record('erin@contoso.com')); } else { names.length = 0; list.removed('bob@contoso.com'); }
+    release();
+    await reading;
+    expect(await list.has('erin@contoso.com')).toBe(change === 'added');
+    expect(await list.has('bob@contoso.com')).toBe(change === 'added');
+    expect(calls).toBe(2);
+  });
+});
