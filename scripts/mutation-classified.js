@@ -121,4 +121,54 @@ exports.classified = [
     file: 'runtime.ts', mutator: 'ConditionalExpression', line: 'const kept = [...this.contacts.values()].filter((c) => c.listed && c.session !== session && c.key !== this.selfKey);', replacement: 'true', original: 'c.key !== this.selfKey',
     reason: "equivalent as far as the pages go: the local user's contact (B341: in their own list) reads the session, and a change of the user's own name or status is reported by OnMyFriendlyNameChange / OnMyStatusChange; the mutant would add contact events for the user, which no page describes",
   },
+  // objects/: parameter names and texts that only error descriptions quote.
+  ...[['objects/contact.ts', "'ePropType'"], ['objects/contact.ts', "'PhoneType'"], ['objects/service.ts', "'ePropType'"], ['objects/window.ts', "'ePropType'"]].map(([file, original]) => ({
+    file, mutator: 'StringLiteral', line: original, original,
+    reason: 'error description wording: the parameter name a description quotes',
+  })),
+  {
+    file: 'objects/window.ts', mutator: 'StringLiteral', line: 'checkInteger(value, member, `l${name}`', original: '`l${name}`',
+    reason: 'error description wording: the parameter name a description quotes',
+  },
+  {
+    file: 'objects/window.ts', mutator: 'BooleanLiteral', line: 'return this.view.get(prop) ?? false;',
+    reason: 'equivalent: checkEnum lets through only the two view properties, both in the map; `?? false` is never reached',
+  },
+  {
+    file: 'objects/contact.ts', mutator: 'BooleanLiteral', line: 'listed = false;',
+    reason: 'equivalent: Runtime.make sets `listed` on every contact it makes, before anyone reads it',
+  },
+  ...["if (this.rt.isCurrent(this)) return Promise.resolve(this.record.friendlyName);", 'if (this.rt.isCurrent(this)) return Promise.resolve(visibleStatus(this.record.status));'].map((line) => ({
+    file: 'objects/contact.ts', mutator: 'ConditionalExpression', line, replacement: 'false',
+    reason: 'equivalent: the fast path only; Runtime.current, taken instead, returns the same record of a current contact without a backend call',
+  })),
+  {
+    file: 'objects/group.ts', mutator: 'StringLiteral', line: "const group = new MessengerGroup(rt, { id: '', name, serviceId, members: [] });",
+    reason: 'equivalent: the id of a group that was not made is never sent: every member of it refuses first (removed)',
+  },
+  ...[['ArrowFunction', '() => undefined'], ['BooleanLiteral', 'true']].map(([mutator, replacement]) => ({
+    file: 'objects/group.ts', mutator, replacement, line: 'if (!(await this.rt.signedIn())) return new MessengerContacts(this.rt, [], async () => false);',
+    reason: 'equivalent: the collection is empty, so Remove refuses every contact (E_FAIL, not in this collection) before it calls the callback',
+  })),
+  {
+    file: 'container.ts', mutator: 'ConditionalExpression', line: 'if (port) bind(token).toConstantValue(port);', replacement: 'true',
+    reason: 'equivalent: a token bound to undefined resolves as an unbound optional one does (resolvePorts reads every port optional)',
+  },
+  // contact-list.ts: the listing loop.
+  {
+    file: 'contact-list.ts', mutator: 'ConditionalExpression', line: 'if (this.index) return this.index;', replacement: 'false',
+    reason: 'equivalent: load() runs only while there is no index; an index installed meanwhile is found by the listing it then awaits (startListing installs its own)',
+  },
+  {
+    file: 'contact-list.ts', mutator: 'ConditionalExpression', line: 'if (generation === this.generation) return index;', replacement: 'false',
+    reason: 'equivalent: the listing just awaited installed itself as the index when nothing changed (startListing), so the next turn of the loop returns it',
+  },
+  ...[['ConditionalExpression', 'true'], ['OptionalChaining', 'this.loading.promise']].map(([mutator, replacement]) => ({
+    file: 'contact-list.ts', mutator, replacement, line: 'const done = (): void => { if (this.loading?.promise === promise) this.loading = undefined; };',
+    reason: 'equivalent but for a listing count in a race: a settled listing clears `loading` only if it is still the current one; clearing a newer one makes a third concurrent question list once more',
+  })),
+  ...['if (this.loading) this.generation++;', 'this.generation++;'].map((line) => ({
+    file: 'contact-list.ts', mutator: 'UpdateOperator', line,
+    reason: 'equivalent: generations are only compared for equality, and a decreasing counter never repeats either',
+  })),
 ];

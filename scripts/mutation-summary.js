@@ -32,7 +32,7 @@ const pct = (n, d) => (d === 0 ? '-' : `${((100 * n) / d).toFixed(1)}%`);
 // A quoted HRESULT, member or event name is behaviour, not wording.
 const NAME = /^['"`](?:[A-Z][A-Z0-9_]*|I?Messenger[\w.]*|DMessenger\w*|On[A-Z]\w*)['"`]$/;
 // The call a description is an argument of (the statement may start a line or two above the literal).
-const DESCRIBES = /messengerError\(|\bfail\(|new MessengerError\(|emitWarning\(|detail:/;
+const DESCRIBES = /messengerError\(|\bfail\(|new MessengerError\(|emitWarning\(|detail:|requireOpen\(|detail = '/;
 
 /** Why a mutant is cosmetic, or undefined when it may change behaviour. */
 function cosmetic(file, mutant, lines) {

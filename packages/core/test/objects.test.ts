@@ -185,3 +185,39 @@ describe('windows', () => {
     expect(await memberOf((await msn.InstantMessage(BOB)).Close())).toBe('IMessengerWindow.Close');
   });
 });
+
+describe('collections', () => {
+  test('Remove(undefined) is Remove(NULL): E_POINTER, for contacts and groups; a window\'s participants cannot be removed (E_NOTIMPL)', async () => {
+    const { msn } = wrappedMessenger(seed);
+    expect(await hr((await msn.get_MyContacts()).Remove(undefined as never))).toBe('E_POINTER');
+    expect(await hr((await msn.get_MyGroups()).Remove(undefined as never))).toBe('E_POINTER');
+    const participants = await (await msn.InstantMessage(BOB)).get_Contacts();
+    expect(await hr(participants.Remove(await participants.Item(0)))).toBe('E_NOTIMPL');
+  });
+
+  test('_NewEnum\'s enumerator is itself async-iterable (for await over it walks the snapshot)', async () => {
+    const { msn } = wrappedMessenger(seed);
+    const names: string[] = [];
+    for await (const c of await (await msn.get_MyContacts()).get__NewEnum()) names.push(await c.get_SigninName());
+    expect(names).toEqual([BOB, DAVE]);
+  });
+});
+
+describe('a second service', () => {
+  const PRIMARY = '{9b017612-c9f1-11d2-8d9f-0000f875c541}';
+  const SECOND = '{83d4679e-b6d7-11d2-bf36-00c04fb90a03}';
+  const twoServices = { ...seed, services: [{ id: PRIMARY, name: '.NET Messenger Service', primary: true }, { id: SECOND, name: 'Exchange Instant Messaging' }] };
+
+  test('a contact and a group of the non-primary service name that service, not the primary', async () => {
+    const { msn } = wrappedMessenger(twoServices, (ports) => ({
+      directory: override(ports.directory!, {
+        listedContacts: async (names) => (await ports.directory!.listedContacts!(names)).map((r) => r && { ...r, serviceId: SECOND }),
+      }),
+      groups: override(ports.groups!, { list: async () => (await ports.groups!.list()).map((g) => ({ ...g, serviceId: SECOND })) }),
+    }));
+    const bob = await msn.GetContact(BOB, '');
+    expect(await bob.get_ServiceName()).toBe('Exchange Instant Messaging');
+    const group = await (await msn.get_MyGroups()).Item(0);
+    expect(await (await group.get_Service()).get_ServiceName()).toBe('Exchange Instant Messaging');
+  });
+});
