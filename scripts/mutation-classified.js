@@ -127,6 +127,7 @@ exports.classified = [
     reason: 'error description wording: the parameter name a description quotes',
   })),
   {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text to match, not a template
     file: 'objects/window.ts', mutator: 'StringLiteral', line: 'checkInteger(value, member, `l${name}`', original: '`l${name}`',
     reason: 'error description wording: the parameter name a description quotes',
   },
