@@ -33,7 +33,7 @@ async function seenByOthers(): Promise<string> {
 }
 
 /** The POSTs of a presence action, alone or as items of a $batch (sign-in opens the session in the $batch that reads presence). */
-const posts = (action: string): { body: unknown }[] => tenant.requests.flatMap((r) => {
+const posts = (action: string): { body?: unknown }[] => tenant.requests.flatMap((r): { body?: unknown }[] => {
   if (r.method === 'POST' && r.path === '/$batch') {
     return ((r.body as { requests?: { method: string; url: string; body?: unknown }[] }).requests ?? [])
       .filter((item) => item.method === 'POST' && item.url.split('?')[0]!.endsWith(`/presence/${action}`));
