@@ -1,7 +1,8 @@
 /**
  * Surviving mutants of packages/core/src that are equivalent (no program can observe them), each
  * with the reason; read by scripts/mutation-summary.js. Matched by file, mutator, a piece of the
- * mutated line and (where given) the replacement, so the list survives line moves. Error-description
+ * mutated line and (where given) the replacement, the mutated expression (`original`) and a piece of
+ * the next line (`next`, for two lines alike), so the list survives line moves. Error-description
  * wording needs no entry (the script recognises it). No `mutator`: any mutator on that line;
  * `original`: only the mutant of that expression. Behavioural survivors are not listed here:
  * docs/mutation.md lists them with the reason they remain.
@@ -175,5 +176,9 @@ exports.classified = [
   {
     file: 'messenger.ts', mutator: 'ArrowFunction', line: 'if (await decide(this.rt, member, () => signedIn().then(() => true), () => false)) {', original: '() => false',
     reason: 'equivalent: the value is only tested for truth, and undefined is as false as false',
+  },
+  {
+    file: 'objects/window.ts', mutator: 'ConditionalExpression', line: 'if (this.closed) return; // S_FALSE: already closed.', replacement: 'false', next: 'this.closed = true;',
+    reason: "equivalent: closing the main window again sets `closed` again, and the main window's Close does nothing else (it only goes to the tray)",
   },
 ];

@@ -41,7 +41,7 @@ function cosmetic(file, mutant, lines) {
   const original = start.line === end.line ? line.slice(start.column - 1, end.column - 1) : `${line.slice(start.column - 1)}…`;
   const listed = classified.find((c) => file.endsWith(c.file) && (c.mutator === undefined || c.mutator === mutant.mutatorName)
     && line.includes(c.line) && (c.replacement === undefined || c.replacement === mutant.replacement)
-    && (c.original === undefined || c.original === original));
+    && (c.original === undefined || c.original === original) && (c.next === undefined || (lines[start.line] ?? '').includes(c.next)));
   // A quoted name is behaviour unless an entry names that very expression (an HRESULT a path never returns).
   if (mutant.mutatorName === 'StringLiteral' && NAME.test(original) && listed?.original !== original) return undefined;
   if (listed) return listed.reason;

@@ -17,6 +17,7 @@ const hresultOf = (p: Promise<unknown>) => p.then(() => 0, (e: { hresult: number
 describe('what is not a backend', () => {
   test.each([
     ['null', null], ['a string', 'memory'], ['an object without a name', { ports: { session: {} } }],
+    ['the factory instead of its result', memoryBackend],
   ])('%s: refused by name of the caller, as a backend definition', (_what, backend) => {
     const error = failure(() => createMessenger({ backend: backend as never }));
     expect(error).toBeInstanceOf(TypeError);

@@ -105,8 +105,19 @@ describe('groups: what core decides before the service', () => {
     expect(await members.get_Count()).toBe(1);
     await members.Remove(await members.Item(0));
     expect(await members.get_Count()).toBe(0);
-    await msn.Signout();
-    expect(await (await group.get_Contacts()).get_Count()).toBe(0);
+    const other = wrappedMessenger(seed).msn;
+    const kept = await friends(other);
+    await other.Signout();
+    expect(await (await kept.get_Contacts()).get_Count()).toBe(0); // B435: signed out, groups show nobody
+  });
+
+  test('IMessengerGroup.Name put: a new case of its own name is no clash; IMessengerGroup.AddContact adds someone new to a group with members', async () => {
+    const calls: string[] = [];
+    const { msn } = wrappedMessenger(seed, laxGroups(calls));
+    const group = await friends(msn);
+    await group.put_Name('FRIENDS');
+    await group.AddContact(DAVE);
+    expect(calls).toEqual(['rename FRIENDS', `addMember ${group.record.id} ${DAVE}`]);
   });
 });
 
@@ -152,14 +163,25 @@ describe('windows', () => {
     expect(await memberOf(w.get_HWND())).toBe('IMessengerWindow.HWND');
   });
 
-  test('a participant already in the conversation is not added again', async () => {
+  test('a participant already in the conversation is not added again, whoever else is in it', async () => {
     const added: string[] = [];
     const { msn } = wrappedMessenger(seed, (ports) => ({
-      conversations: override(ports.conversations!, { addParticipant: async (_id, name) => { added.push(name); } }),
+      conversations: override(ports.conversations!, { addParticipant: async (id, name) => { added.push(name); return ports.conversations!.addParticipant(id, name); } }),
     }));
     const w = await msn.InstantMessage(BOB);
     await w.AddContact(BOB.toUpperCase());
-    expect(added).toEqual([]);
+    await w.AddContact(DAVE);
+    await w.AddContact(BOB);
+    expect(added).toEqual([DAVE]);
+  });
+
+  test('B664: a window closed here and then by the other side is destroyed once', async () => {
+    const { msn, events, remote } = wrappedMessenger(seed);
+    const w = await msn.InstantMessage(BOB);
+    await w.Close();
+    remote({ type: 'windowClosed', windowId: w.record.id });
+    w.markClosed();
+    expect(events.filter(([name]) => name === 'OnIMWindowDestroyed')).toEqual([['OnIMWindowDestroyed', [w]]]);
   });
 
   test('IMessengerWindow.Property (B521, B522): the sidebar and the toolbar are shown until put; a value that is no boolean -> E_INVALIDARG', async () => {
@@ -217,6 +239,8 @@ describe('a second service', () => {
     }));
     const bob = await msn.GetContact(BOB, '');
     expect(await bob.get_ServiceName()).toBe('Exchange Instant Messaging');
+    bob.record = { ...bob.record, serviceId: '{00000000-0000-0000-0000-000000000000}' }; // a service the backend no longer lists
+    expect(await bob.get_ServiceName()).toBe('.NET Messenger Service');
     const group = await (await msn.get_MyGroups()).Item(0);
     expect(await (await group.get_Service()).get_ServiceName()).toBe('Exchange Instant Messaging');
   });
