@@ -116,7 +116,12 @@ export class PresenceSession implements GraphPresenceSession {
    * held. A refusal is reported, as follow's.
    */
   async opening(status: MISTATUS): Promise<PresenceAhead | undefined> {
-    if (!await this.id()) return undefined;
+    try {
+      if (!await this.id()) return undefined;
+    } catch (error) {
+      this.report(error); // no token to read the app's id from: sign-in goes on without a session, as follow's would
+      return undefined;
+    }
     const next = sessionPresenceFor(status);
     return {
       request: { method: 'POST', url: this.path('setPresence'), body: this.body(next) },
