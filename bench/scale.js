@@ -32,7 +32,7 @@
  * anchorRound); at 10,000 contacts the before-walk within 2x of the after-walk; peak RSS at 100,000 ≤ 400 MB.
  * Times on a shared machine are noisy: rerun a step that misses by a little before believing it.
  *
- *   npx tsc -b && node bench/scale.js                      (about two minutes)
+ *   npx tsc -b && node bench/scale.js                      (about three minutes)
  *   node bench/scale.js --sizes 1000,10000 --faces async   (a quick run; --rounds 1 for quicker)
  *   node bench/scale.js --root /path/to/other/checkout     (the same walk over another built tree)
  * Options: --sizes, --faces (async,shim), --root, --rounds, --processes (2), --work (10000: contacts per timed step).
@@ -313,6 +313,7 @@ function parent() {
   const sizes = opts.sizes.split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0).sort((a, b) => a - b);
   const faces = opts.faces.split(',').map((s) => s.trim()).filter((f) => f === 'async' || f === 'shim');
   if (!sizes.length || !faces.length) { console.error('scale: --sizes needs positive integers, --faces async and/or shim'); process.exit(2); }
+  if (!(Number.isInteger(Number(opts.processes)) && Number(opts.processes) > 0)) { console.error('scale: --processes needs a positive integer'); process.exit(2); }
   for (const pkg of ['packages/core/dist', 'adapters/memory/dist', ...(faces.includes('shim') ? ['packages/shim/dist'] : [])]) {
     if (!fs.existsSync(path.join(root, pkg))) { console.error(`scale: ${path.join(root, pkg)} is missing (run \`npx tsc -b\` there)`); process.exit(1); }
   }

@@ -4,7 +4,7 @@
  * HRESULTs kept; the name when there is none), inversify missing, and the emitter's own plumbing
  * (off for an event never listened to, onAny's unsubscribe, listeners that throw).
  */
-import { type BackendDefinition, type BackendPorts, TOKENS } from '@imessenger/contract';
+import { type BackendDefinition, type BackendPorts, HR, TOKENS } from '@imessenger/contract';
 import { memoryBackend } from '@imessenger/adapter-memory';
 import { createMessenger, type Messenger, MessengerEventEmitter } from '../src';
 import { backendModule, createContainer } from '../src/container';
@@ -43,9 +43,9 @@ describe('the BackendInfo a Messenger gets', () => {
     ['createMessenger', (b: BackendDefinition) => createMessenger({ backend: b })],
     ['createContainer', (b: BackendDefinition) => createContainer({ backend: b }).get<Messenger>(TOKENS.Messenger)],
   ])('%s: the backend\'s info, with the HRESULTs it declares; without one, its name', async (_how, make) => {
-    expect((await myGroupsError(make(bare(true)))).hresult).toBe(0x80004001); // E_NOTIMPL, as declared
+    expect((await myGroupsError(make(bare(true)))).hresult).toBe(HR.E_NOTIMPL); // as declared
     const plain = await myGroupsError(make(bare(false)));
-    expect(plain.hresult).not.toBe(0x80004001);
+    expect(plain.hresult).toBe(HR.MSGR_E_GROUPS_NOT_ENABLED); // the capability's default (CAPABILITY_HRESULTS)
     expect(plain.description).toMatch(/\bbare backend\b/);
   });
 
